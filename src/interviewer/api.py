@@ -1,0 +1,160 @@
+"""The REST API under /api: JSON in and out, over the same service the page and the CLI use."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.domain import Level, Stage
+from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, Reply, ServiceError, transcript_dict
+
+ERROR_STATUS: dict[type[ServiceError], int] = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Conflict: status.HTTP_409_CONFLICT,
+    InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+
+
+class QuestionOut(BaseModel):
+    id: str
+    title: str
+    domain: str
+    levels: list[Level]
+    prompt: str
+
+
+class StartIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question_id: str | None = Field(default=None, min_length=1, max_length=200)
+    level: Level = "E5"
+
+
+class StartQuestion(BaseModel):
+    id: str
+    title: str
+    prompt: str
+
+
+class StartOut(BaseModel):
+    session_id: str
+    question: StartQuestion
+    message: str
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str
+
+
+class ReplyOut(BaseModel):
+    message: str
+    stage: Stage
+    coverage: dict[Stage, float]
+    finished: bool
+
+
+class TurnOut(BaseModel):
+    role: str
+    content: str
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    question_id: str
+    level: Level
+    ended: bool
+    turns: list[TurnOut]
+
+
+def _reply_out(reply: Reply) -> ReplyOut:
+    return ReplyOut(message=reply.message, stage=reply.stage, coverage=reply.coverage, finished=reply.finished)
+
+
+def api_router(service: InterviewService) -> APIRouter:
+    router = APIRouter(prefix="/api")
+
+    @router.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/questions")
+    def questions() -> list[QuestionOut]:
+        return [
+            QuestionOut(id=q.id, title=q.title, domain=q.domain, levels=list(q.levels), prompt=q.prompt)
+            for q in service.questions()
+        ]
+
+    @router.post("/sessions", status_code=status.HTTP_201_CREATED)
+    def start(body: Annotated[StartIn | None, Body()] = None) -> StartOut:
+        request = body or StartIn()
+        started = service.start(request.question_id, request.level)
+        q = started.question
+        return StartOut(
+            session_id=started.session.id,
+            question=StartQuestion(id=q.id, title=q.title, prompt=q.prompt),
+            message=started.message,
+        )
+
+    router.include_router(session_router(service))
+    return router
+
+
+def session_router(service: InterviewService) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/sessions/{session_id}/messages")
+    def message(session_id: str, body: MessageIn) -> ReplyOut:
+        return _reply_out(service.reply(session_id, body.content))
+
+    @router.post("/sessions/{session_id}/hint")
+    def hint(session_id: str) -> ReplyOut:
+        return _reply_out(service.hint(session_id))
+
+    @router.post("/sessions/{session_id}/end")
+    def end(session_id: str) -> dict[str, Any]:
+        return service.end(session_id).to_dict()
+
+    @router.get("/sessions/{session_id}")
+    def session(session_id: str) -> SessionOut:
+        found = service.session(session_id)
+        return SessionOut(
+            session_id=found.id,
+            question_id=found.question_id,
+            level=found.level,
+            ended=found.ended,
+            turns=[TurnOut(role=t.role, content=t.content) for t in found.turns],
+        )
+
+    @router.get("/sessions/{session_id}/transcript")
+    def transcript(session_id: str) -> dict[str, Any]:
+        return transcript_dict(service.session(session_id))
+
+    @router.get("/sessions/{session_id}/report")
+    def report(session_id: str) -> dict[str, Any]:
+        stored = service.stored_report(session_id)
+        if stored is None:
+            raise Conflict("this interview has not ended yet, so it has no report")
+        return stored
+
+    return router
+
+
+async def _service_error(_: Request, exc: Exception) -> JSONResponse:
+    code = next((c for kind, c in ERROR_STATUS.items() if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
+    return JSONResponse(status_code=code, content={"detail": str(exc)})
+
+
+def create_api(service: InterviewService) -> FastAPI:
+    app = FastAPI(
+        title="interviewer",
+        summary="Mock ML system design interviews",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.include_router(api_router(service))
+    app.add_exception_handler(ServiceError, _service_error)
+    return app

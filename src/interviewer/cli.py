@@ -1,0 +1,133 @@
+"""The `interviewer` command: serve, questions, chat, score."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interviewer.bootstrap import build_service
+from interviewer.config import Settings
+from interviewer.domain import LEVELS
+from interviewer.questions import BankError
+from interviewer.service import InterviewService, ServiceError, transcript_dict
+from interviewer.transcripts import TranscriptError, load_transcript
+
+app = typer.Typer(help="Mock ML system design interviews, offline by default.", no_args_is_help=True)
+
+
+def _service(settings: Settings) -> InterviewService:
+    try:
+        return build_service(settings)
+    except BankError as exc:
+        typer.echo(f"error: the question bank is broken: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
+) -> None:
+    """Run the web app: the page at / and the REST API under /api."""
+    from interviewer.web import serve as run_server  # noqa: PLC0415 - gradio loads only for `serve`
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    run_server(Settings(**overrides))  # type: ignore[arg-type]
+
+
+@app.command()
+def questions(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List the question bank."""
+    bank = _service(Settings()).questions()
+    if as_json:
+        rows = [{"id": q.id, "title": q.title, "domain": q.domain, "levels": list(q.levels)} for q in bank]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for q in bank:
+        typer.echo(f"{q.id:<24} {q.domain:<16} {q.title}")
+
+
+def _chat_loop(service: InterviewService, session_id: str) -> None:
+    while True:
+        try:
+            line = input("you> ")
+        except EOFError:
+            typer.echo(f"\nSaved. Resume with: interviewer chat --session {session_id}")
+            return
+        command = line.strip().lower()
+        try:
+            if command == "/end":
+                typer.echo(service.end(session_id).feedback_markdown)
+                return
+            reply = service.hint(session_id) if command == "/hint" else service.reply(session_id, line)
+        except ServiceError as exc:
+            typer.echo(f"! {exc}", err=True)
+            continue
+        typer.echo(f"interviewer [{reply.stage.value}]> {reply.message}\n")
+
+
+@app.command()
+def chat(
+    question: Annotated[str | None, typer.Option(help="Question id (see `interviewer questions`).")] = None,
+    level: Annotated[str, typer.Option(help="E4, E5 or E6.")] = "E5",
+    session: Annotated[str | None, typer.Option(help="Resume this session id instead of starting one.")] = None,
+) -> None:
+    """An interview in the terminal. Type /hint for a hint and /end to finish and get feedback."""
+    service = _service(Settings())
+    try:
+        if session:
+            found = service.session(session)
+            last = found.turns[-1].content if found.turns else ""
+            typer.echo(f"Resuming {found.id} ({found.question_id}).\ninterviewer> {last}\n")
+            session_id = found.id
+        else:
+            if level not in LEVELS:
+                raise typer.BadParameter(f"level must be one of {', '.join(LEVELS)}")
+            started = service.start(question, level)
+            session_id = started.session.id
+            typer.echo(f"Session {session_id}. Type /hint for a hint, /end to finish.\n")
+            typer.echo(f"interviewer> {started.message}\n")
+    except ServiceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    _chat_loop(service, session_id)
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="A transcript JSON file in the eval format.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score a recorded transcript and print the report."""
+    service = _service(Settings())
+    try:
+        transcript = load_transcript(file).to_domain()
+    except TranscriptError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    report = service.score(transcript)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    typer.echo(report.feedback_markdown)
+
+
+@app.command("export")
+def export_transcript(session_id: str) -> None:
+    """Print a stored session as a transcript (eval format JSON)."""
+    service = _service(Settings())
+    try:
+        typer.echo(json.dumps(transcript_dict(service.session(session_id)), indent=2))
+    except ServiceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

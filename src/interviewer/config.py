@@ -1,0 +1,36 @@
+"""One settings object for the whole app: environment variables with the INTERVIEWER_ prefix, or a .env file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from interviewer.domain import Level
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "interviewer"
+
+
+def default_knowledge_dir() -> Path:
+    """The repository's knowledge/ (src layout: src/interviewer/config.py -> ../../knowledge)."""
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    knowledge_dir: Path = Field(default_factory=default_knowledge_dir)
+    max_message_chars: int = Field(default=8000, ge=100)
+    default_level: Level = "E5"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "sessions.sqlite3"

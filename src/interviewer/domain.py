@@ -1,0 +1,195 @@
+"""Domain types: frozen values shared by the policy, the judge, storage and every front door.
+
+This module (like policy, judge and feedback) imports no framework: it is plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+Level = Literal["E4", "E5", "E6"]
+LEVELS: tuple[Level, ...] = ("E4", "E5", "E6")
+Role = Literal["interviewer", "candidate"]
+
+
+class Stage(StrEnum):
+    PROBLEM_FORMULATION = "problem_formulation"
+    METRICS = "metrics"
+    MVP_DESIGN = "mvp_design"
+    DATA_PIPELINE = "data_pipeline"
+    TRAINING = "training"
+    INFERENCE = "inference"
+    SCALING_MONITORING = "scaling_monitoring"
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+
+
+class TurnKind(StrEnum):
+    MESSAGE = "message"
+    HINT = "hint"
+    NOTICE = "notice"
+
+
+class Verdict(StrEnum):
+    STRONG_NO_HIRE = "strong_no_hire"
+    NO_HIRE = "no_hire"
+    HIRE = "hire"
+    STRONG_HIRE = "strong_hire"
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Role
+    content: str
+    kind: TurnKind = TurnKind.MESSAGE
+    stage: Stage | None = None
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of a question's hidden scenario sheet, found by its cue phrases."""
+
+    id: str
+    cues: tuple[str, ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class ExpectedPoint:
+    """Something a good answer covers in one stage. `probe` asks for it without giving it away."""
+
+    id: str
+    stage: Stage
+    summary: str
+    cues: tuple[str, ...]
+    probe: str
+
+
+@dataclass(frozen=True)
+class RedFlagRule:
+    id: str
+    cues: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Curveball:
+    id: str
+    prompt: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    title: str
+    domain: str
+    prompt: str
+    levels: tuple[Level, ...]
+    facts: tuple[Fact, ...]
+    expected: tuple[ExpectedPoint, ...]
+    red_flags: tuple[RedFlagRule, ...] = ()
+    curveballs: tuple[Curveball, ...] = ()
+
+    def points_for(self, stage: Stage) -> tuple[ExpectedPoint, ...]:
+        return tuple(point for point in self.expected if point.stage is stage)
+
+
+@dataclass(frozen=True)
+class StageGuide:
+    """How the interviewer talks about one stage of the flow, and what any design covers there."""
+
+    stage: Stage
+    title: str
+    opener: str
+    hints: tuple[str, ...]
+    cues: tuple[str, ...]
+    generic_points: tuple[ExpectedPoint, ...]
+    note: str
+    note_heading: str
+
+
+@dataclass(frozen=True)
+class Flow:
+    guides: Mapping[Stage, StageGuide]
+
+    def guide(self, stage: Stage) -> StageGuide:
+        return self.guides[stage]
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    question_id: str
+    level: Level
+    created_at: float
+    turns: tuple[Turn, ...] = ()
+    ended: bool = False
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A conversation to score: a stored session or a recorded file in the eval format."""
+
+    id: str
+    turns: tuple[Turn, ...]
+    question_id: str | None = None
+    question_text: str | None = None
+    level: Level = "E5"
+
+    def candidate_turns(self) -> tuple[str, ...]:
+        return tuple(t.content for t in self.turns if t.role == "candidate" and t.kind is TurnKind.MESSAGE)
+
+
+@dataclass(frozen=True)
+class StageScore:
+    score: int | None
+    evidence: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    evidence: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    heading: str
+    stage: Stage
+
+
+@dataclass(frozen=True)
+class Report:
+    question_id: str | None
+    stages: Mapping[Stage, StageScore]
+    overall: float
+    verdict: Verdict
+    level: Level
+    red_flags: tuple[RedFlag, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    feedback_markdown: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "question_id": self.question_id,
+            "level": self.level,
+            "stages": {
+                stage.value: {"score": s.score, "evidence": list(s.evidence), "missing": list(s.missing)}
+                for stage, s in self.stages.items()
+            },
+            "overall": self.overall,
+            "verdict": self.verdict.value,
+            "red_flags": [
+                {"id": f.id, "evidence": f.evidence, "explanation": f.explanation} for f in self.red_flags
+            ],
+            "feedback_markdown": self.feedback_markdown,
+            "citations": [{"source": c.source, "heading": c.heading, "stage": c.stage.value} for c in self.citations],
+        }

@@ -1,0 +1,68 @@
+"""Written feedback: a Report rendered as Markdown the candidate can act on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from interviewer.domain import STAGES, Flow, Report, Stage, StageScore, Verdict
+
+VERDICT_LABELS = {
+    Verdict.STRONG_NO_HIRE: "Strong no hire",
+    Verdict.NO_HIRE: "No hire",
+    Verdict.HIRE: "Hire",
+    Verdict.STRONG_HIRE: "Strong hire",
+}
+PRACTICE_COUNT = 3
+
+
+def score_label(score: int | None) -> str:
+    return "not reached" if score is None else f"{score}/4"
+
+
+def _stage_section(flow: Flow, stage: Stage, result: StageScore) -> list[str]:
+    guide = flow.guide(stage)
+    lines = [f"### {guide.title}: {score_label(result.score)}", ""]
+    if result.evidence:
+        lines += ["What you said:", ""] + [f"> {quote}" for quote in result.evidence] + [""]
+    elif result.score is not None:
+        lines += ["Nothing you said addressed this stage.", ""]
+    if result.missing:
+        lines += ["A stronger answer would add:", ""] + [f"- {item}" for item in result.missing] + [""]
+    lines += [f"Read more: `knowledge/{guide.note}`, section *{guide.note_heading}*.", ""]
+    return lines
+
+
+def practice_next(flow: Flow, report: Report) -> list[str]:
+    """The stages with the lowest scores (unreached counts lowest), each with its first concrete hint."""
+    ranked = sorted(STAGES, key=lambda s: (report.stages[s].score or 0, STAGES.index(s)))
+    weak = [s for s in ranked if (report.stages[s].score or 0) < 4][:PRACTICE_COUNT]
+    return [f"**{flow.guide(s).title}**: {flow.guide(s).hints[0]}" for s in weak]
+
+
+def render_markdown(flow: Flow, report: Report, title: str) -> str:
+    reached = [s for s in STAGES if report.stages[s].score is not None]
+    lines = [
+        f"## Feedback: {title}",
+        "",
+        f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}).",
+        f"You reached {len(reached)} of {len(STAGES)} stages of the design flow.",
+        "",
+        "| Stage | Score |",
+        "|---|---|",
+        *[f"| {flow.guide(s).title} | {score_label(report.stages[s].score)} |" for s in STAGES],
+        "",
+    ]
+    for stage in STAGES:
+        lines += _stage_section(flow, stage, report.stages[stage])
+    if report.red_flags:
+        lines += ["### Red flags", ""]
+        lines += [f"- **{f.id.replace('_', ' ')}**: \"{f.evidence}\". {f.explanation}" for f in report.red_flags]
+        lines.append("")
+    practice = practice_next(flow, report)
+    if practice:
+        lines += ["### What to practise next", ""] + [f"{i}. {item}" for i, item in enumerate(practice, 1)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def with_feedback(flow: Flow, report: Report, title: str) -> Report:
+    return replace(report, feedback_markdown=render_markdown(flow, report, title))

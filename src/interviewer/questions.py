@@ -1,0 +1,178 @@
+"""Load and validate the question bank and the design flow from `knowledge/` (YAML) into domain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from interviewer.domain import (
+    STAGES,
+    Curveball,
+    ExpectedPoint,
+    Fact,
+    Flow,
+    Level,
+    Question,
+    RedFlagRule,
+    Stage,
+    StageGuide,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class BankError(ValueError):
+    """The knowledge files are missing or do not match the schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PointSchema(_Strict):
+    id: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    cues: list[str] = Field(min_length=1)
+    probe: str = Field(min_length=1)
+
+
+class FactSchema(_Strict):
+    id: str = Field(min_length=1)
+    cues: list[str] = Field(min_length=1)
+    answer: str = Field(min_length=1)
+
+
+class RedFlagSchema(_Strict):
+    id: str
+    cues: list[str] = Field(min_length=1)
+    explanation: str
+
+
+class CurveballSchema(_Strict):
+    id: str
+    prompt: str
+
+
+class QuestionSchema(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str = Field(min_length=1)
+    domain: str = Field(min_length=1)
+    levels: list[Level] = Field(min_length=1)
+    prompt: str = Field(min_length=1)
+    facts: list[FactSchema] = Field(min_length=5)
+    expected: dict[Stage, list[PointSchema]]
+    red_flags: list[RedFlagSchema] = []
+    curveballs: list[CurveballSchema] = []
+
+    @field_validator("expected")
+    @classmethod
+    def _every_stage(cls, value: dict[Stage, list[PointSchema]]) -> dict[Stage, list[PointSchema]]:
+        missing = [s.value for s in STAGES if not value.get(s)]
+        if missing:
+            raise ValueError(f"expected points missing for stages: {', '.join(missing)}")
+        return value
+
+
+class GuideSchema(_Strict):
+    title: str
+    opener: str
+    note: str
+    note_heading: str
+    cues: list[str] = Field(min_length=1)
+    hints: list[str] = Field(min_length=1)
+    generic_points: list[PointSchema] = Field(min_length=1)
+
+
+class FlowSchema(_Strict):
+    stages: dict[Stage, GuideSchema]
+
+    @field_validator("stages")
+    @classmethod
+    def _every_stage(cls, value: dict[Stage, GuideSchema]) -> dict[Stage, GuideSchema]:
+        missing = [s.value for s in STAGES if s not in value]
+        if missing:
+            raise ValueError(f"flow is missing stages: {', '.join(missing)}")
+        return value
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    questions: tuple[Question, ...]
+    flow: Flow
+
+    def get(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+def _points(stage: Stage, items: list[PointSchema]) -> tuple[ExpectedPoint, ...]:
+    return tuple(
+        ExpectedPoint(id=p.id, stage=stage, summary=p.summary, cues=tuple(p.cues), probe=p.probe) for p in items
+    )
+
+
+def to_question(schema: QuestionSchema) -> Question:
+    return Question(
+        id=schema.id,
+        title=schema.title,
+        domain=schema.domain,
+        prompt=schema.prompt.strip(),
+        levels=tuple(schema.levels),
+        facts=tuple(Fact(id=f.id, cues=tuple(f.cues), answer=f.answer) for f in schema.facts),
+        expected=tuple(p for stage in STAGES for p in _points(stage, schema.expected[stage])),
+        red_flags=tuple(
+            RedFlagRule(id=r.id, cues=tuple(r.cues), explanation=r.explanation.strip()) for r in schema.red_flags
+        ),
+        curveballs=tuple(Curveball(id=c.id, prompt=c.prompt) for c in schema.curveballs),
+    )
+
+
+def to_flow(schema: FlowSchema) -> Flow:
+    guides = {
+        stage: StageGuide(
+            stage=stage,
+            title=g.title,
+            opener=g.opener,
+            hints=tuple(g.hints),
+            cues=tuple(g.cues),
+            generic_points=_points(stage, g.generic_points),
+            note=g.note,
+            note_heading=g.note_heading,
+        )
+        for stage, g in schema.stages.items()
+    }
+    return Flow(guides={stage: guides[stage] for stage in STAGES})
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BankError(f"{path}: cannot read YAML: {exc}") from exc
+
+
+def _validate(model: type[M], path: Path) -> M:
+    try:
+        return model.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise BankError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+
+
+def load_bank(knowledge_dir: Path) -> QuestionBank:
+    """Read `flow.yaml` and `questions/*.yaml`; raise BankError naming the file and field on any problem."""
+    flow = to_flow(_validate(FlowSchema, knowledge_dir / "flow.yaml"))
+    files = sorted((knowledge_dir / "questions").glob("*.yaml"))
+    if not files:
+        raise BankError(f"no question files in {knowledge_dir / 'questions'}")
+    questions = tuple(to_question(_validate(QuestionSchema, f)) for f in files)
+    seen: set[str] = set()
+    for q in questions:
+        if q.id in seen:
+            raise BankError(f"duplicate question id {q.id!r}")
+        seen.add(q.id)
+    return QuestionBank(questions=questions, flow=flow)

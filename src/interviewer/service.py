@@ -1,0 +1,170 @@
+"""The service layer every front door calls: start, reply, hint, end, read. Errors are typed and carry a message."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from interviewer.domain import LEVELS, STAGES, Level, Question, Report, Session, Stage, Transcript, Turn, TurnKind
+from interviewer.feedback import with_feedback
+from interviewer.judge import Judge
+from interviewer.policy import Interviewer, Move, Progress
+from interviewer.questions import QuestionBank
+from interviewer.storage import SessionStore
+
+
+class ServiceError(Exception):
+    """Base for errors a front door turns into a clear message."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    pass
+
+
+class InvalidInput(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Started:
+    session: Session
+    question: Question
+    message: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    message: str
+    stage: Stage
+    coverage: dict[Stage, float]
+    kind: TurnKind = TurnKind.MESSAGE
+    finished: bool = False
+
+
+def _random_choice(questions: Sequence[Question]) -> Question:
+    return random.SystemRandom().choice(list(questions))
+
+
+@dataclass(frozen=True)
+class InterviewService:
+    bank: QuestionBank
+    store: SessionStore
+    interviewer: Interviewer
+    judge: Judge
+    max_message_chars: int = 8000
+    clock: Callable[[], float] = time.time
+    new_id: Callable[[], str] = field(default=lambda: secrets.token_urlsafe(18))
+    choose: Callable[[Sequence[Question]], Question] = _random_choice
+
+    def questions(self) -> tuple[Question, ...]:
+        return self.bank.questions
+
+    def question(self, question_id: str) -> Question:
+        found = self.bank.get(question_id)
+        if found is None:
+            raise NotFound(f"unknown question id {question_id!r}; list them with GET /api/questions")
+        return found
+
+    def start(self, question_id: str | None = None, level: Level = "E5") -> Started:
+        if level not in LEVELS:
+            raise InvalidInput(f"level must be one of {', '.join(LEVELS)}")
+        question = self.question(question_id) if question_id else self.choose(self.bank.questions)
+        move = self.interviewer.opening(question)
+        opening = Turn("interviewer", move.text, stage=move.stage, at=self.clock())
+        session = Session(self.new_id(), question.id, level, self.clock(), (opening,))
+        self.store.create(session)
+        return Started(session, question, move.text)
+
+    def session(self, session_id: str) -> Session:
+        found = self.store.load(session_id)
+        if found is None:
+            raise NotFound(f"no session with id {session_id!r}")
+        return found
+
+    def _open_session(self, session_id: str) -> tuple[Session, Question]:
+        session = self.session(session_id)
+        if session.ended:
+            raise Conflict("this interview has ended; start a new one")
+        return session, self.question(session.question_id)
+
+    def clean_message(self, content: str) -> str:
+        text = content.strip()
+        if not text:
+            raise InvalidInput("message is empty: type an answer or a clarifying question")
+        if len(text) > self.max_message_chars:
+            raise InvalidInput(
+                f"message is too long: {len(text):,} characters (the limit is {self.max_message_chars:,})"
+            )
+        return text
+
+    def reply(self, session_id: str, content: str) -> Reply:
+        text = self.clean_message(content)
+        session, question = self._open_session(session_id)
+        move = self.interviewer.respond(question, session.turns, text)
+        now = self.clock()
+        said = Turn("candidate", text, stage=_current_stage(session.turns), at=now)
+        self.store.append(session.id, [said, Turn("interviewer", move.text, move.kind, move.stage, now)])
+        return _reply(move)
+
+    def hint(self, session_id: str) -> Reply:
+        session, question = self._open_session(session_id)
+        move = self.interviewer.hint(question, session.turns)
+        self.store.append(session.id, [Turn("interviewer", move.text, move.kind, move.stage, self.clock())])
+        return _reply(move)
+
+    def end(self, session_id: str) -> Report:
+        session, question = self._open_session(session_id)
+        transcript = Transcript(session.id, session.turns, question.id, level=session.level)
+        report = with_feedback(self.bank.flow, self.judge.score(transcript, question), question.title)
+        self.store.finish(session.id, report.to_dict())
+        return report
+
+    def progress(self, session: Session) -> Progress:
+        return self.interviewer.progress(self.question(session.question_id), session.turns)
+
+    def stored_report(self, session_id: str) -> dict[str, Any] | None:
+        self.session(session_id)
+        return self.store.report(session_id)
+
+    def score(self, transcript: Transcript) -> Report:
+        """Score any transcript: against its question when the bank has it, else against the generic flow."""
+        question = self.bank.get(transcript.question_id) if transcript.question_id else None
+        title = question.title if question else (transcript.question_text or "ML system design")
+        return with_feedback(self.bank.flow, self.judge.score(transcript, question), title)
+
+
+def _current_stage(turns: Sequence[Turn]) -> Stage:
+    return next((t.stage for t in reversed(turns) if t.role == "interviewer" and t.stage), STAGES[0])
+
+
+def _reply(move: Move) -> Reply:
+    return Reply(move.text, move.stage, dict(move.coverage), move.kind, move.finished)
+
+
+def transcript_dict(session: Session) -> dict[str, Any]:
+    """A stored session in the eval transcript format."""
+    return {
+        "id": session.id,
+        "question_id": session.question_id,
+        "level": session.level,
+        "source": "interviewer",
+        "turns": [turn_dict(t) for t in session.turns],
+    }
+
+
+def turn_dict(turn: Turn) -> dict[str, str]:
+    """A turn in the transcript format; hints and notices keep their kind so a re-score sees them."""
+    out = {"role": turn.role, "content": turn.content}
+    if turn.kind is not TurnKind.MESSAGE:
+        out["kind"] = turn.kind.value
+    if turn.stage is not None:
+        out["stage"] = turn.stage.value
+    return out

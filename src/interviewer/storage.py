@@ -1,0 +1,137 @@
+"""Session storage: a small protocol, and the SQLite implementation used by default.
+
+Every write is one transaction, so a turn pair is stored whole or not at all, and WAL mode keeps readers and the
+writer apart. A connection is opened per operation: safe from any thread the web server uses.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from interviewer.domain import Level, Session, Stage, Turn, TurnKind
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    question_id TEXT NOT NULL,
+    level TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    ended INTEGER NOT NULL DEFAULT 0,
+    report TEXT
+);
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('interviewer', 'candidate')),
+    content TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    stage TEXT,
+    at REAL NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+"""
+
+
+class SessionStore(Protocol):
+    def create(self, session: Session) -> None: ...
+
+    def load(self, session_id: str) -> Session | None: ...
+
+    def append(self, session_id: str, turns: Sequence[Turn]) -> None: ...
+
+    def finish(self, session_id: str, report: dict[str, Any]) -> None: ...
+
+    def report(self, session_id: str) -> dict[str, Any] | None: ...
+
+    def list_sessions(self, limit: int = 50) -> list[Session]: ...
+
+
+class SQLiteSessionStore:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self._path, timeout=10)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys=ON")
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def create(self, session: Session) -> None:
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO sessions (id, question_id, level, created_at, ended) VALUES (?, ?, ?, ?, ?)",
+                (session.id, session.question_id, session.level, session.created_at, int(session.ended)),
+            )
+            _insert_turns(db, session.id, session.turns)
+
+    def load(self, session_id: str) -> Session | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                return None
+            turns = db.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,)).fetchall()
+        return _session(row, turns)
+
+    def append(self, session_id: str, turns: Sequence[Turn]) -> None:
+        with self._connect() as db:
+            _insert_turns(db, session_id, turns)
+
+    def finish(self, session_id: str, report: dict[str, Any]) -> None:
+        with self._connect() as db:
+            db.execute("UPDATE sessions SET ended = 1, report = ? WHERE id = ?", (json.dumps(report), session_id))
+
+    def report(self, session_id: str) -> dict[str, Any] | None:
+        with self._connect() as db:
+            row = db.execute("SELECT report FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return cast(dict[str, Any], json.loads(row["report"])) if row and row["report"] else None
+
+    def list_sessions(self, limit: int = 50) -> list[Session]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,)).fetchall()
+        return [_session(row, []) for row in rows]
+
+
+def _insert_turns(db: sqlite3.Connection, session_id: str, turns: Sequence[Turn]) -> None:
+    """Each turn takes the next sequence number inside its own INSERT, so concurrent writers cannot collide."""
+    db.executemany(
+        "INSERT INTO turns (session_id, seq, role, content, kind, stage, at) "
+        "SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ?, ? FROM turns WHERE session_id = ?",
+        [
+            (session_id, t.role, t.content, t.kind.value, t.stage.value if t.stage else None, t.at, session_id)
+            for t in turns
+        ],
+    )
+
+
+def _session(row: sqlite3.Row, turns: Sequence[sqlite3.Row]) -> Session:
+    return Session(
+        id=row["id"],
+        question_id=row["question_id"],
+        level=cast(Level, row["level"]),
+        created_at=row["created_at"],
+        ended=bool(row["ended"]),
+        turns=tuple(
+            Turn(
+                role=t["role"],
+                content=t["content"],
+                kind=TurnKind(t["kind"]),
+                stage=Stage(t["stage"]) if t["stage"] else None,
+                at=t["at"],
+            )
+            for t in turns
+        ),
+    )

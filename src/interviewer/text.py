@@ -1,0 +1,77 @@
+"""Plain-text matching used by the offline interviewer and judge: tokens, light stemming, cue phrases.
+
+A cue phrase matches a piece of text when every content word of the phrase occurs in it (in any order),
+after both sides are lower-cased and stemmed. Deterministic and fast; the retrieval issue adds embeddings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+STOPWORDS = frozenset(
+    "a an the of to in on for and or is are was were be been it its this that these those with as at by from "
+    "we i you our your my me us do does did so if then than there their they them can could would should will "
+    "have has had what which who how when where why any some".split()
+)
+_QUESTION_OPENERS = (
+    "what", "how", "do", "does", "is", "are", "can", "could", "should", "would", "will", "which", "who",
+    "where", "when", "why", "may", "any", "did", "have", "has",
+)
+_WH_WORDS = ("what", "how", "when", "where", "why")
+
+
+def stem(word: str) -> str:
+    """A small suffix stripper: 'classes' -> 'class', 'imbalanced' -> 'imbalanc', 'labels' -> 'label'."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: len(word) - len(suffix)] + keep
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def terms(text: str) -> frozenset[str]:
+    """The set of stemmed content words in `text`."""
+    return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+
+
+def phrase_terms(phrase: str) -> frozenset[str]:
+    found = terms(phrase)
+    return found or frozenset(stem(w) for w in _WORD.findall(phrase.lower()))
+
+
+def matches_any(text_terms: frozenset[str], cues: Iterable[str]) -> bool:
+    return any(phrase_terms(cue) <= text_terms for cue in cues)
+
+
+def best_cue_size(text_terms: frozenset[str], cues: Iterable[str]) -> int:
+    """How many words the longest matching cue has (0 when none matches): more specific cues win."""
+    return max((len(phrase_terms(c)) for c in cues if phrase_terms(c) <= text_terms), default=0)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence ending in '?', or a short one opening like a question ('what is the latency budget')."""
+    stripped = sentence.strip().lower()
+    if stripped.endswith("?"):
+        return True
+    words = _WORD.findall(stripped)
+    if len(words) < 2 or len(words) > 12 or words[0] not in _QUESTION_OPENERS:
+        return False
+    return not (words[0] in _WH_WORDS and words[1] in ("i", "we"))
+
+
+def has_number(text: str) -> bool:
+    return bool(re.search(r"\d", text))
+
+
+def quote(text: str, limit: int = 220) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

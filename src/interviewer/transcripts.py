@@ -1,0 +1,90 @@
+"""Transcript files in the eval format, validated at the boundary and turned into domain values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from interviewer.domain import Level, Stage, Transcript, Turn, TurnKind, Verdict
+
+MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
+
+
+class TranscriptError(ValueError):
+    """A transcript file that cannot be read or does not match the format."""
+
+
+class TurnModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["interviewer", "candidate"]
+    content: str
+    kind: TurnKind = TurnKind.MESSAGE
+    stage: Stage | None = None
+
+
+class LabelsModel(BaseModel):
+    stages: dict[Stage, int | None]
+    verdict: Verdict
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _scores_in_range(self) -> LabelsModel:
+        bad = {s.value: v for s, v in self.stages.items() if v is not None and not 1 <= v <= 4}
+        if bad:
+            raise ValueError(f"stage labels must be 1-4 or null, got {bad}")
+        return self
+
+
+class TranscriptModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str = Field(min_length=1)
+    question_id: str | None = None
+    question: str | None = None
+    level: Level = "E5"
+    source: str | None = None
+    turns: list[TurnModel] = Field(min_length=1)
+    labels: LabelsModel | None = None
+
+    @model_validator(mode="after")
+    def _has_question(self) -> TranscriptModel:
+        if not (self.question_id or (self.question and self.question.strip())):
+            raise ValueError("a transcript needs a 'question_id' or a free-text 'question'")
+        return self
+
+    def to_domain(self) -> Transcript:
+        return Transcript(
+            id=self.id,
+            turns=tuple(Turn(t.role, t.content, t.kind, t.stage) for t in self.turns),
+            question_id=self.question_id,
+            question_text=self.question,
+            level=self.level,
+        )
+
+
+def parse_transcript(data: Any) -> TranscriptModel:
+    try:
+        return TranscriptModel.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'transcript'}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise TranscriptError(f"not a valid transcript: {problems}") from exc
+
+
+def load_transcript(path: Path) -> TranscriptModel:
+    try:
+        size = path.stat().st_size
+        if size > MAX_TRANSCRIPT_BYTES:
+            raise TranscriptError(f"{path}: {size:,} bytes is larger than the {MAX_TRANSCRIPT_BYTES:,}-byte limit")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TranscriptError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise TranscriptError(f"{path}: not valid UTF-8 JSON: {exc}") from exc
+    try:
+        return parse_transcript(data)
+    except TranscriptError as exc:
+        raise TranscriptError(f"{path}: {exc}") from exc

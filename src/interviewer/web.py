@@ -1,0 +1,32 @@
+"""One ASGI app: the REST API under /api and the page at /, served by uvicorn."""
+
+from __future__ import annotations
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI
+
+from interviewer.api import create_api
+from interviewer.bootstrap import build_service, quiet_third_parties
+from interviewer.config import Settings
+from interviewer.service import InterviewService
+from interviewer.ui import build_page
+
+
+def create_app(service: InterviewService) -> FastAPI:
+    """API routes are registered first, so the page mounted at / never shadows /api."""
+    app = create_api(service)
+    mounted: FastAPI = gr.mount_gradio_app(app, build_page(service), path="/", footer_links=["api"])
+    return mounted
+
+
+def server(settings: Settings, service: InterviewService | None = None) -> uvicorn.Server:
+    quiet_third_parties()
+    app = create_app(service or build_service(settings))
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
+    return uvicorn.Server(config)
+
+
+def serve(settings: Settings) -> None:
+    print(f"interviewer: open http://{settings.host}:{settings.port} (REST API under /api)", flush=True)
+    server(settings).run()
