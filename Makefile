@@ -1,0 +1,50 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test lint bench eval lock clean
+
+install: $(STAMP)
+
+# Re-runs only when the locks or pyproject change; otherwise `make install` is a no-op.
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -U pip
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+run: install
+	$(BIN)/python app.py
+
+lint: install
+	$(BIN)/ruff check src tests bench app.py
+	$(BIN)/mypy
+
+test: install lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+eval: install
+	$(BIN)/interviewer eval
+
+# Re-pin after changing dependencies in pyproject.toml (needs the package registry).
+lock:
+	rm -rf /tmp/interviewer-lock && $(PYTHON) -m venv /tmp/interviewer-lock
+	/tmp/interviewer-lock/bin/python -m pip install -q -U pip
+	/tmp/interviewer-lock/bin/python -m pip install -q .
+	/tmp/interviewer-lock/bin/python -m pip freeze --exclude-editable | grep -v '^interviewer' > /tmp/interviewer-lock.txt
+	{ echo "# Runtime dependencies, pinned. Regenerate with: make lock"; cat /tmp/interviewer-lock.txt; } > requirements.lock
+	@echo "requirements.lock rewritten; update requirements-dev.lock's tool pins by hand if needed"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from interviewer.config import default_knowledge_dir
+from interviewer.judge import OfflineJudge
+from interviewer.policy import OfflineInterviewer
+from interviewer.questions import QuestionBank, load_bank
+from interviewer.service import InterviewService
+from interviewer.storage import SQLiteSessionStore
+
+KNOWLEDGE = default_knowledge_dir()
+
+# A candidate who covers every stage of the fraud question with reasons and numbers.
+STRONG_FRAUD = (
+    "I'd frame this as a binary classification that outputs a fraud probability, a risk score per transaction, "
+    "because the decision has to happen inside authorisation. False negatives cost money while false positives "
+    "add friction for good customers, so the costs are asymmetric.",
+    "Offline I'd use precision and recall at the operating point and PR-AUC, because fraud is only 0.1% of "
+    "traffic and accuracy would be meaningless. Online we track fraud loss in dollars and the decline rate.",
+    "As a baseline keep the existing rules engine and add a logistic regression. The score maps to thresholds: "
+    "approve, step up with 3DS, or decline, rather than a single cut-off.",
+    "Labels are chargebacks which arrive with up to a 60 day delay, so we need a maturity window. Features: "
+    "velocity counts per card over the last hour and rolling aggregates per device. Use a feature store with point "
+    "in time correct joins to avoid leakage.",
+    "Split by time: train on the first 20 months and validate on later months. Use gradient boosted trees like "
+    "LightGBM with class weights for the imbalance rather than a neural net since the data is tabular.",
+    "Serve online within 100 ms with precomputed aggregates in Redis. If the model times out we fall back to "
+    "the rules so payments never block.",
+    "Monitor score drift since fraudsters adapt, retrain weekly, and roll out in shadow mode then a "
+    "champion/challenger A/B test on 5% of traffic.",
+)
+
+OFF_TOPIC = (
+    "I really like hiking in the mountains on weekends.",
+    "My favourite food is pasta with tomato sauce.",
+    "The weather has been lovely lately.",
+)
+
+
+@pytest.fixture(scope="session")
+def bank() -> QuestionBank:
+    return load_bank(KNOWLEDGE)
+
+
+@pytest.fixture
+def service(bank: QuestionBank, tmp_path: Path) -> InterviewService:
+    ids = (f"session-{n}" for n in itertools.count(1))
+    ticks = itertools.count(1_700_000_000)
+    return InterviewService(
+        bank=bank,
+        store=SQLiteSessionStore(tmp_path / "sessions.sqlite3"),
+        interviewer=OfflineInterviewer(bank.flow),
+        judge=OfflineJudge(bank.flow),
+        max_message_chars=8000,
+        clock=lambda: float(next(ticks)),
+        new_id=lambda: next(ids),
+        choose=lambda questions: questions[0],
+    )
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every Settings() at a fresh data directory."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(data))
+    return data

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from interviewer.api import create_api
+from interviewer.domain import STAGES
+from interviewer.service import InterviewService
+from tests.conftest import STRONG_FRAUD
+
+
+@pytest.fixture
+def client(service: InterviewService) -> TestClient:
+    return TestClient(create_api(service))
+
+
+def test_health_and_questions(client: TestClient) -> None:
+    assert client.get("/api/health").json() == {"status": "ok"}
+    questions = client.get("/api/questions").json()
+    assert len(questions) >= 5
+    assert {"id", "title", "domain"} <= set(questions[0])
+
+
+def test_a_whole_interview_over_rest(client: TestClient) -> None:
+    created = client.post("/api/sessions", json={"question_id": "fraud_card_payments", "level": "E5"})
+    assert created.status_code == 201
+    body = created.json()
+    session_id = body["session_id"]
+    assert body["question"]["id"] == "fraud_card_payments" and body["message"]
+
+    fact = client.post(f"/api/sessions/{session_id}/messages", json={"content": "What is the latency budget?"})
+    assert "100 ms" in fact.json()["message"]
+    for answer in STRONG_FRAUD:
+        reply = client.post(f"/api/sessions/{session_id}/messages", json={"content": answer}).json()
+        assert set(reply["coverage"]) == {s.value for s in STAGES}
+        assert all(0 <= v <= 1 for v in reply["coverage"].values())
+    assert reply["stage"] == "scaling_monitoring"
+
+    report = client.post(f"/api/sessions/{session_id}/end").json()
+    assert set(report["stages"]) == {s.value for s in STAGES}
+    assert {"score", "evidence", "missing"} <= set(report["stages"]["metrics"])
+    assert report["verdict"] in {"strong_no_hire", "no_hire", "hire", "strong_hire"}
+    assert {"question_id", "overall", "red_flags", "feedback_markdown", "citations"} <= set(report)
+
+    stored = client.get(f"/api/sessions/{session_id}").json()
+    assert stored["ended"] is True and stored["question_id"] == "fraud_card_payments"
+    assert stored["turns"][3] == {"role": "candidate", "content": STRONG_FRAUD[0]}
+    transcript = client.get(f"/api/sessions/{session_id}/transcript").json()
+    assert transcript["question_id"] == "fraud_card_payments" and len(transcript["turns"]) == len(stored["turns"])
+    assert client.get(f"/api/sessions/{session_id}/report").json() == report
+
+
+def test_start_without_a_body_picks_a_question(client: TestClient) -> None:
+    created = client.post("/api/sessions")
+    assert created.status_code == 201 and created.json()["question"]["id"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [({"level": "E9"}, "level"), ({"question_id": ""}, "question_id"), ({"bogus": 1}, "bogus")],
+)
+def test_bad_start_bodies_are_422(client: TestClient, body: dict[str, object], needle: str) -> None:
+    response = client.post("/api/sessions", json=body)
+    assert response.status_code == 422 and needle in response.text
+
+
+def test_unknown_question_is_404(client: TestClient) -> None:
+    response = client.post("/api/sessions", json={"question_id": "nope"})
+    assert response.status_code == 404 and "unknown question" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content", ["", "   ", "z" * 1_048_576])
+def test_bad_messages_are_422_and_store_nothing(client: TestClient, content: str) -> None:
+    session_id = client.post("/api/sessions", json={"question_id": "ads_ctr"}).json()["session_id"]
+    response = client.post(f"/api/sessions/{session_id}/messages", json={"content": content})
+    assert response.status_code == 422
+    assert "empty" in response.json()["detail"] or "too long" in response.json()["detail"]
+    assert len(client.get(f"/api/sessions/{session_id}").json()["turns"]) == 1
+
+
+@pytest.mark.parametrize("body", [{}, {"content": 5}, {"text": "hi"}, None])
+def test_malformed_message_bodies_are_422(client: TestClient, body: object) -> None:
+    session_id = client.post("/api/sessions", json={"question_id": "ads_ctr"}).json()["session_id"]
+    response = client.post(f"/api/sessions/{session_id}/messages", json=body)
+    assert response.status_code == 422
+
+
+def test_unknown_session_is_404_everywhere(client: TestClient) -> None:
+    for method, path in [
+        ("get", "/api/sessions/nope"),
+        ("get", "/api/sessions/nope/transcript"),
+        ("post", "/api/sessions/nope/end"),
+        ("post", "/api/sessions/nope/hint"),
+    ]:
+        response = getattr(client, method)(path)
+        assert response.status_code == 404, path
+        assert "nope" in response.json()["detail"]
+    assert client.post("/api/sessions/nope/messages", json={"content": "hi"}).status_code == 404
+
+
+def test_ended_session_is_409(client: TestClient) -> None:
+    session_id = client.post("/api/sessions", json={"question_id": "ads_ctr"}).json()["session_id"]
+    assert client.get(f"/api/sessions/{session_id}/report").status_code == 409
+    client.post(f"/api/sessions/{session_id}/end")
+    response = client.post(f"/api/sessions/{session_id}/messages", json={"content": "more"})
+    assert response.status_code == 409 and "ended" in response.json()["detail"]
+    assert client.post(f"/api/sessions/{session_id}/end").status_code == 409
+
+
+def test_openapi_is_served_under_api(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/sessions/{session_id}/messages" in spec["paths"]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+
+from interviewer.domain import STAGES, TurnKind
+from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, transcript_dict
+from interviewer.transcripts import parse_transcript
+from tests.conftest import STRONG_FRAUD
+
+
+def test_a_full_interview_ends_in_a_report_with_all_seven_stages(service: InterviewService) -> None:
+    started = service.start("fraud_card_payments", "E5")
+    for answer in STRONG_FRAUD:
+        service.reply(started.session.id, answer)
+    report = service.end(started.session.id)
+    assert set(report.stages) == set(STAGES)
+    assert report.verdict.value in ("hire", "strong_hire")
+    assert "> I'd frame this" in report.feedback_markdown
+    assert service.stored_report(started.session.id) == report.to_dict()
+
+
+def test_random_question_when_none_is_given(service: InterviewService) -> None:
+    started = service.start(None, "E4")
+    assert started.question.id == service.questions()[0].id
+    assert started.session.level == "E4"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\n\t", "x" * 8001, "y" * 1_000_000])
+def test_bad_messages_are_refused_and_nothing_is_stored(service: InterviewService, bad: str) -> None:
+    started = service.start("ads_ctr")
+    with pytest.raises(InvalidInput, match="empty|too long"):
+        service.reply(started.session.id, bad)
+    assert len(service.session(started.session.id).turns) == 1
+
+
+def test_unknown_ids_are_not_found(service: InterviewService) -> None:
+    with pytest.raises(NotFound, match="unknown question"):
+        service.start("no_such_question")
+    for call in (service.session, service.hint, service.end):
+        with pytest.raises(NotFound):
+            call("missing")
+    with pytest.raises(NotFound):
+        service.reply("missing", "hello")
+
+
+def test_an_ended_interview_refuses_more_turns(service: InterviewService) -> None:
+    session_id = service.start("ads_ctr").session.id
+    service.end(session_id)
+    with pytest.raises(Conflict):
+        service.reply(session_id, "one more thing")
+    with pytest.raises(Conflict):
+        service.end(session_id)
+    assert len(service.session(session_id).turns) == 1
+
+
+def test_hints_are_recorded_on_the_session(service: InterviewService) -> None:
+    session_id = service.start("ads_ctr").session.id
+    reply = service.hint(session_id)
+    last = service.session(session_id).turns[-1]
+    assert reply.kind is TurnKind.HINT and last.kind is TurnKind.HINT and last.content == reply.message
+
+
+def test_candidate_turns_record_the_stage_they_answered(service: InterviewService) -> None:
+    session_id = service.start("fraud_card_payments").session.id
+    service.reply(session_id, STRONG_FRAUD[0])
+    turns = service.session(session_id).turns
+    assert turns[1].role == "candidate" and turns[1].stage is STAGES[0]
+
+
+def test_transcript_export_round_trips_through_the_eval_format(service: InterviewService) -> None:
+    session_id = service.start("fraud_card_payments").session.id
+    for answer in STRONG_FRAUD:
+        service.reply(session_id, answer)
+    service.hint(session_id)
+    exported = transcript_dict(service.session(session_id))
+    rescored = service.score(parse_transcript(exported).to_domain())
+    assert rescored.stages == service.end(session_id).stages
