@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import STRONG_FRAUD
 
 from interviewer.api import create_api
 from interviewer.domain import STAGES
 from interviewer.service import InterviewService
-from tests.conftest import STRONG_FRAUD
 
 
 @pytest.fixture

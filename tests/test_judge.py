@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from interviewer.domain import STAGES, Stage, Transcript, Turn, TurnKind, Verdict
+from tests.conftest import OFF_TOPIC, STRONG_FRAUD
+
+from interviewer.domain import STAGES, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
 from interviewer.judge import OfflineJudge, overall_score, verdict_for
 from interviewer.questions import QuestionBank
-from tests.conftest import OFF_TOPIC, STRONG_FRAUD
 
 
 def _transcript(answers: tuple[str, ...] | list[str], question_id: str = "fraud_card_payments") -> Transcript:
@@ -96,8 +97,6 @@ def test_overall_and_verdict_follow_the_weights_and_level() -> None:
 
 
 def test_overall_counts_unreached_stages_as_the_floor(bank: QuestionBank) -> None:
-    from interviewer.domain import StageScore
-
     all_three = {s: StageScore(3) for s in STAGES}
     half = {s: StageScore(3 if i < 3 else None) for i, s in enumerate(STAGES)}
     assert overall_score(all_three) == 3.0

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from tests.conftest import STRONG_FRAUD
+
 from interviewer.domain import STAGES, Question, Stage, Turn, TurnKind
 from interviewer.policy import ASSUMPTION_REPLY, OfflineInterviewer
 from interviewer.questions import QuestionBank
-from tests.conftest import STRONG_FRAUD
 
 
 def _talk(policy: OfflineInterviewer, question: Question, messages: list[str] | tuple[str, ...]) -> list[Turn]:

@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
+from tests.conftest import KNOWLEDGE
 
 from interviewer.domain import STAGES
 from interviewer.questions import BankError, QuestionBank, load_bank
-from tests.conftest import KNOWLEDGE
 
 
 def test_bank_has_five_questions_from_different_domains(bank: QuestionBank) -> None:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import STRONG_FRAUD
 
 from interviewer.domain import STAGES, TurnKind
 from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, transcript_dict
 from interviewer.transcripts import parse_transcript
-from tests.conftest import STRONG_FRAUD
 
 
 def test_a_full_interview_ends_in_a_report_with_all_seven_stages(service: InterviewService) -> None:
@@ -28,7 +28,7 @@ def test_random_question_when_none_is_given(service: InterviewService) -> None:
 @pytest.mark.parametrize("bad", ["", "   ", "\n\t", "x" * 8001, "y" * 1_000_000])
 def test_bad_messages_are_refused_and_nothing_is_stored(service: InterviewService, bad: str) -> None:
     started = service.start("ads_ctr")
-    with pytest.raises(InvalidInput, match="empty|too long"):
+    with pytest.raises(InvalidInput, match=r"empty|too long"):
         service.reply(started.session.id, bad)
     assert len(service.session(started.session.id).turns) == 1
 

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import STRONG_FRAUD
+from typer.testing import CliRunner
+
+from interviewer.cli import app
+from interviewer.domain import STAGES
+
+runner = CliRunner()
+
+
+def test_questions_lists_the_bank(isolated_env: Path) -> None:
+    plain = runner.invoke(app, ["questions"])
+    listed = runner.invoke(app, ["questions", "--json"])
+    assert plain.exit_code == 0 and "fraud_card_payments" in plain.output
+    rows = json.loads(listed.output)
+    assert len(rows) >= 5 and {"id", "title", "domain", "levels"} <= set(rows[0])
+
+
+def test_chat_runs_an_interview_with_hint_and_end(isolated_env: Path) -> None:
+    typed = "\n".join(["What is the fraud rate?", "", "/hint", *STRONG_FRAUD, "/end"]) + "\n"
+    result = runner.invoke(app, ["chat", "--question", "fraud_card_payments"], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "Roughly 0.1% of transactions" in result.output
+    assert "message is empty" in result.output
+    assert "Hint:" in result.output
+    assert "## Feedback: Fraud detection for card payments" in result.output
+    assert (isolated_env / "sessions.sqlite3").exists()
+
+
+def test_chat_resumes_a_saved_session(isolated_env: Path) -> None:
+    first = runner.invoke(app, ["chat", "--question", "ads_ctr"], input="What is the latency budget?\n")
+    session_id = first.output.split("--session ")[1].split()[0]
+    resumed = runner.invoke(app, ["chat", "--session", session_id], input="/end\n")
+    assert resumed.exit_code == 0 and f"Resuming {session_id}" in resumed.output
+    assert "## Feedback" in resumed.output
+
+
+def test_chat_with_unknown_question_or_level_fails_clearly(isolated_env: Path) -> None:
+    unknown = runner.invoke(app, ["chat", "--question", "nope"], input="")
+    assert unknown.exit_code == 2 and "unknown question" in unknown.output
+    bad_level = runner.invoke(app, ["chat", "--level", "E9"], input="")
+    assert bad_level.exit_code != 0 and "E4, E5, E6" in bad_level.output
+
+
+def _write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_score_prints_a_report_for_a_transcript(isolated_env: Path, tmp_path: Path) -> None:
+    turns = [{"role": "interviewer", "content": "Go ahead."}]
+    turns += [{"role": "candidate", "content": answer} for answer in STRONG_FRAUD]
+    path = _write(tmp_path, {"id": "x", "question_id": "fraud_card_payments", "turns": turns})
+    as_json = runner.invoke(app, ["score", str(path), "--json"])
+    report = json.loads(as_json.output)
+    assert set(report["stages"]) == {s.value for s in STAGES}
+    assert report["verdict"] in ("hire", "strong_hire")
+    assert "## Feedback" in runner.invoke(app, ["score", str(path)]).output
+
+
+def test_score_accepts_a_free_text_question(isolated_env: Path, tmp_path: Path) -> None:
+    turns = [{"role": "candidate", "content": "Offline precision and recall because positives are rare."}]
+    path = _write(tmp_path, {"id": "x", "question": "Design a spam filter", "turns": turns})
+    result = runner.invoke(app, ["score", str(path), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["stages"]["metrics"]["score"] >= 3
+
+
+def test_score_rejects_malformed_files_with_a_clear_message(isolated_env: Path, tmp_path: Path) -> None:
+    cases = {
+        "not json": "{oops",
+        "no question": json.dumps({"id": "x", "turns": [{"role": "candidate", "content": "hi"}]}),
+        "bad role": json.dumps({"id": "x", "question": "q", "turns": [{"role": "bot", "content": "hi"}]}),
+        "no turns": json.dumps({"id": "x", "question": "q", "turns": []}),
+    }
+    for name, text in cases.items():
+        path = tmp_path / "bad.json"
+        path.write_text(text)
+        result = runner.invoke(app, ["score", str(path)])
+        assert result.exit_code == 2, name
+        assert result.output.startswith("error: ") and "Traceback" not in result.output, name
+    missing = runner.invoke(app, ["score", str(tmp_path / "absent.json")])
+    assert missing.exit_code == 2 and "cannot read" in missing.output
+    binary = tmp_path / "bin.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    assert runner.invoke(app, ["score", str(binary)]).exit_code == 2

@@ -1,0 +1,90 @@
+"""Starts the real app (REST + page in one server) on a free loopback port and drives it like a user would."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+from tests.conftest import STRONG_FRAUD
+
+from interviewer.config import Settings
+from interviewer.web import server
+
+pytestmark = pytest.mark.live
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("live"), port=_free_port())
+    app_server = server(settings)
+    thread = threading.Thread(target=app_server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not app_server.started:
+        assert time.monotonic() < deadline, "server did not start within 30 s"
+        time.sleep(0.05)
+    yield f"http://{settings.host}:{settings.port}"
+    app_server.should_exit = True
+    thread.join(10)
+
+
+def _text(message: dict[str, object]) -> str:
+    """Chat content arrives as a string or as a list of {'type': 'text'} parts."""
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return str(content)
+
+
+def test_page_and_api_share_one_server(base_url: str) -> None:
+    assert httpx.get(f"{base_url}/api/health").json() == {"status": "ok"}
+    page = httpx.get(f"{base_url}/")
+    assert page.status_code == 200 and "gradio" in page.text.lower()
+
+
+def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> None:
+    client = Client(base_url + "/", verbose=False, download_files=str(tmp_path))
+    session_id, chat, tracker, _ = client.predict("fraud_card_payments", "E5", api_name="/start")
+    assert session_id and "Fraud detection for card payments" in _text(chat[0])
+    assert "▶" in tracker
+
+    chat, tracker, cleared = client.predict("What's the latency budget?", api_name="/send")
+    assert "100 ms" in _text(chat[-1]) and cleared == ""
+
+    with pytest.raises(Exception, match="message is empty"):
+        client.predict("   ", api_name="/send")
+
+    chat, _ = client.predict(api_name="/hint")
+    assert _text(chat[-1]).startswith("💡 Hint:")
+    for answer in STRONG_FRAUD:
+        chat, tracker, _ = client.predict(answer, api_name="/send")
+    assert "**Scaling, monitoring and updates**" in tracker
+
+    chat, _, feedback = client.predict(api_name="/end")
+    assert "**Verdict:" in feedback and "> I'd frame this" in feedback
+
+    stored = httpx.get(f"{base_url}/api/sessions/{session_id}").json()
+    assert stored["ended"] is True
+    assert [t["content"] for t in stored["turns"] if t["role"] == "candidate"][-1] == STRONG_FRAUD[-1]
+    report = httpx.get(f"{base_url}/api/sessions/{session_id}/report").json()
+    assert set(report["stages"]) == {
+        "problem_formulation", "metrics", "mvp_design", "data_pipeline", "training", "inference", "scaling_monitoring",
+    }
+
+
+def test_sending_before_starting_is_a_clear_error(base_url: str) -> None:
+    client = Client(base_url + "/", verbose=False)
+    with pytest.raises(Exception, match="Start an interview first"):
+        client.predict("hello", api_name="/send")
