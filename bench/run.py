@@ -1,1 +1,83 @@
-print("placeholder")
+"""Benchmarks (not tests): offline turn latency over a 30-turn interview, and the full REST round trip.
+
+Prints percentiles and writes bench/results.json. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from interviewer.api import create_api
+from interviewer.bootstrap import build_service
+from interviewer.config import Settings
+
+ANSWERS = (
+    "It is a binary classification with a fraud probability, because we must act during authorisation.",
+    "What is the latency budget?",
+    "Precision and recall at the operating point, since fraud is 0.1% of traffic; online the fraud loss.",
+    "Baseline: the existing rules plus a logistic regression, with thresholds for approve or decline.",
+    "Labels are chargebacks with a 60 day delay; velocity features per card over an hour.",
+    "Split by time, LightGBM with class weights rather than a neural net.",
+    "Online scoring within 100 ms from a feature store, falling back to rules on timeout.",
+    "Monitor drift, retrain weekly, champion/challenger rollout.",
+    "not sure",
+    "I would also look at device fingerprints.",
+)
+TURNS = 30
+RUNS = 20
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def offline_turns(data_dir: Path) -> list[float]:
+    service = build_service(Settings(data_dir=data_dir))
+    latencies = []
+    for _ in range(RUNS):
+        session_id = service.start("fraud_card_payments").session.id
+        for i in range(TURNS):
+            start = time.perf_counter()
+            service.reply(session_id, ANSWERS[i % len(ANSWERS)])
+            latencies.append((time.perf_counter() - start) * 1000)
+    return latencies
+
+
+def rest_turns(data_dir: Path) -> list[float]:
+    client = TestClient(create_api(build_service(Settings(data_dir=data_dir))))
+    latencies = []
+    session_id = client.post("/api/sessions", json={"question_id": "feed_ranking"}).json()["session_id"]
+    for i in range(TURNS):
+        start = time.perf_counter()
+        client.post(f"/api/sessions/{session_id}/messages", json={"content": ANSWERS[i % len(ANSWERS)]})
+        latencies.append((time.perf_counter() - start) * 1000)
+    return latencies
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        offline = offline_turns(Path(tmp) / "a")
+        rest = rest_turns(Path(tmp) / "b")
+    results = {
+        "offline_turn_p50_ms": round(statistics.median(offline), 2),
+        "offline_turn_p95_ms": round(percentile(offline, 0.95), 2),
+        "rest_turn_p50_ms": round(statistics.median(rest), 2),
+        "rest_turn_p95_ms": round(percentile(rest, 0.95), 2),
+        "turns_measured": len(offline) + len(rest),
+    }
+    print(f"{'measure':<24} value")
+    for key, value in results.items():
+        print(f"{key:<24} {value}")
+    print(f"p95 / 50 ms target: {results['offline_turn_p95_ms'] / 50:.2f}")
+    Path(__file__).with_name("results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

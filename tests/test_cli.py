@@ -89,3 +89,20 @@ def test_score_rejects_malformed_files_with_a_clear_message(isolated_env: Path, 
     binary = tmp_path / "bin.json"
     binary.write_bytes(b"\xff\xfe\x00garbage")
     assert runner.invoke(app, ["score", str(binary)]).exit_code == 2
+
+
+def test_eval_reports_agreement_on_the_labelled_transcripts(isolated_env: Path) -> None:
+    result = runner.invoke(app, ["eval", "--transcripts", "evals/transcripts", "--json"])
+    metrics = json.loads(result.output)
+    assert metrics["n"] >= 3
+    assert 0.0 <= metrics["stage_exact"] <= metrics["stage_adjacent"] <= 1.0
+
+
+def test_eval_skips_bad_files_with_a_reason_and_rejects_a_missing_dir(isolated_env: Path, tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text("{")
+    (tmp_path / "unlabelled.json").write_text(json.dumps({"id": "u", "question": "q", "turns": [
+        {"role": "candidate", "content": "hi"}]}))
+    result = runner.invoke(app, ["eval", "--transcripts", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "broken.json: not valid UTF-8 JSON" in result.output and "unlabelled.json: no labels" in result.output
+    assert runner.invoke(app, ["eval", "--transcripts", str(tmp_path / "none")]).exit_code == 2

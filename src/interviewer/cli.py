@@ -13,7 +13,8 @@ from interviewer.config import Settings
 from interviewer.domain import LEVELS
 from interviewer.questions import BankError
 from interviewer.service import InterviewService, ServiceError, transcript_dict
-from interviewer.transcripts import TranscriptError, load_transcript
+from interviewer.evaluation import agreement, run_judge
+from interviewer.transcripts import TranscriptError, load_labelled, load_transcript
 
 app = typer.Typer(help="Mock ML system design interviews, offline by default.", no_args_is_help=True)
 
@@ -113,6 +114,34 @@ def score(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     typer.echo(report.feedback_markdown)
+
+
+DEFAULT_TRANSCRIPTS = Path("evals/transcripts")
+
+
+@app.command("eval")
+def evaluate(
+    transcripts: Annotated[Path, typer.Option(help="Directory of labelled transcripts.")] = DEFAULT_TRANSCRIPTS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """How far the offline judge agrees with the human labels on recorded transcripts."""
+    if not transcripts.is_dir():
+        typer.echo(f"error: {transcripts} is not a directory", err=True)
+        raise typer.Exit(2)
+    cases, skipped = load_labelled(transcripts)
+    for reason in skipped:
+        typer.echo(f"skipped {reason}", err=True)
+    results = run_judge(cases, _service(Settings()).score)
+    metrics = agreement(results)
+    if as_json:
+        typer.echo(json.dumps(metrics, indent=2))
+        return
+    typer.echo(f"{'transcript':<28} {'label':<15} {'judge':<15} stages equal")
+    for r in results:
+        pairs = r.stage_pairs()
+        same = sum(a == b for a, b in pairs)
+        typer.echo(f"{r.case.transcript.id:<28} {r.case.verdict.value:<15} {r.report.verdict.value:<15} {same}/{len(pairs)}")
+    typer.echo(", ".join(f"{k}: {v}" for k, v in metrics.items()))
 
 
 @app.command("export")

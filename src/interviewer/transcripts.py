@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from interviewer.domain import Level, Stage, Transcript, Turn, TurnKind, Verdict
+from interviewer.evaluation import LabelledCase
 
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
 
@@ -62,6 +63,29 @@ class TranscriptModel(BaseModel):
             question_text=self.question,
             level=self.level,
         )
+
+
+    def labelled(self) -> LabelledCase | None:
+        if self.labels is None:
+            return None
+        return LabelledCase(self.to_domain(), dict(self.labels.stages), self.labels.verdict)
+
+
+def load_labelled(directory: Path) -> tuple[list[LabelledCase], list[str]]:
+    """Every labelled transcript under `directory`, and a one-line reason for each file left out."""
+    cases: list[LabelledCase] = []
+    skipped: list[str] = []
+    for path in sorted(directory.rglob("*.json")):
+        try:
+            case = load_transcript(path).labelled()
+        except TranscriptError as exc:
+            skipped.append(str(exc))
+            continue
+        if case is None:
+            skipped.append(f"{path}: no labels")
+        else:
+            cases.append(case)
+    return cases, skipped
 
 
 def parse_transcript(data: Any) -> TranscriptModel:
