@@ -46,13 +46,13 @@ def bank() -> QuestionBank:
     return load_bank(KNOWLEDGE)
 
 
-@pytest.fixture
-def service(bank: QuestionBank, tmp_path: Path) -> InterviewService:
+def make_service(bank: QuestionBank, database: Path) -> InterviewService:
+    """A service with deterministic ids, clock and question choice over the SQLite file `database`."""
     ids = (f"session-{n}" for n in itertools.count(1))
     ticks = itertools.count(1_700_000_000)
     return InterviewService(
         bank=bank,
-        store=SQLiteSessionStore(tmp_path / "sessions.sqlite3"),
+        store=SQLiteSessionStore(database),
         interviewer=OfflineInterviewer(bank.flow),
         judge=OfflineJudge(bank.flow),
         max_message_chars=8000,
@@ -60,6 +60,16 @@ def service(bank: QuestionBank, tmp_path: Path) -> InterviewService:
         new_id=lambda: next(ids),
         choose=lambda questions: questions[0],
     )
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "sessions.sqlite3"
+
+
+@pytest.fixture
+def service(bank: QuestionBank, database: Path) -> InterviewService:
+    return make_service(bank, database)
 
 
 @pytest.fixture

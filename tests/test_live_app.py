@@ -65,6 +65,10 @@ def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> No
 
     with pytest.raises(Exception, match="message is empty"):
         client.predict("   ", api_name="/send")
+    with pytest.raises(Exception, match="message is too long"):
+        client.predict("x" * 1_048_576, api_name="/send")
+    turns_before_hint = len(httpx.get(f"{base_url}/api/sessions/{session_id}").json()["turns"])
+    assert turns_before_hint == 3
 
     chat, _ = client.predict(api_name="/hint")
     assert _text(chat[-1]).startswith("💡 Hint:")

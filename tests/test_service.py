@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from tests.conftest import STRONG_FRAUD
+from tests.conftest import STRONG_FRAUD, make_service
 
 from interviewer.domain import STAGES, TurnKind
+from interviewer.questions import QuestionBank
 from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, transcript_dict
 from interviewer.transcripts import parse_transcript
 
@@ -75,3 +78,17 @@ def test_transcript_export_round_trips_through_the_eval_format(service: Intervie
     exported = transcript_dict(service.session(session_id))
     rescored = service.score(parse_transcript(exported).to_domain())
     assert rescored.stages == service.end(session_id).stages
+
+
+def test_a_restart_resumes_the_interview_where_it_stopped(
+    service: InterviewService, bank: QuestionBank, database: Path
+) -> None:
+    session_id = service.start("fraud_card_payments").session.id
+    for answer in STRONG_FRAUD[:3]:
+        service.reply(session_id, answer)
+    before = service.progress(service.session(session_id))
+    restarted = make_service(bank, database)
+    after = restarted.progress(restarted.session(session_id))
+    assert after == before
+    assert restarted.reply(session_id, STRONG_FRAUD[3]).stage is not before.stage
+    assert len(restarted.session(session_id).turns) == 1 + 2 * 4

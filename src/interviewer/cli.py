@@ -11,9 +11,9 @@ import typer
 from interviewer.bootstrap import build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS
+from interviewer.evaluation import agreement, run_judge
 from interviewer.questions import BankError
 from interviewer.service import InterviewService, ServiceError, transcript_dict
-from interviewer.evaluation import agreement, run_judge
 from interviewer.transcripts import TranscriptError, load_labelled, load_transcript
 
 app = typer.Typer(help="Mock ML system design interviews, offline by default.", no_args_is_help=True)
@@ -140,7 +140,8 @@ def evaluate(
     for r in results:
         pairs = r.stage_pairs()
         same = sum(a == b for a, b in pairs)
-        typer.echo(f"{r.case.transcript.id:<28} {r.case.verdict.value:<15} {r.report.verdict.value:<15} {same}/{len(pairs)}")
+        verdicts = f"{r.case.verdict.value:<15} {r.report.verdict.value:<15}"
+        typer.echo(f"{r.case.transcript.id:<28} {verdicts} {same}/{len(pairs)}")
     typer.echo(", ".join(f"{k}: {v}" for k, v in metrics.items()))
 
 
