@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 
 from interviewer.config import Settings
+from interviewer.domain import Passage, Retriever, Stage
 from interviewer.judge import OfflineJudge
 from interviewer.policy import OfflineInterviewer
 from interviewer.questions import load_bank
+from interviewer.retrieval.knowledge import KnowledgeBase
+from interviewer.retrieval.store import chroma_client
 from interviewer.service import InterviewService
 from interviewer.storage import SQLiteSessionStore
 
@@ -19,7 +22,28 @@ def quiet_third_parties() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def build_service(settings: Settings) -> InterviewService:
+def build_knowledge(settings: Settings) -> KnowledgeBase:
+    """Open the index (on disk, or the Chroma server at INTERVIEWER_CHROMA_URL) and bring our notes up to date."""
+    knowledge = KnowledgeBase(chroma_client(settings.data_dir, settings.chroma_url))
+    knowledge.index_notes(settings.knowledge_dir)
+    return knowledge
+
+
+class LazyRetriever:
+    """Opens and syncs the knowledge base on the first search, so commands that never search start fast."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._retriever: Retriever | None = None
+
+    def search(self, query: str, k: int = 5, stage: Stage | None = None) -> list[Passage]:
+        if self._retriever is None:
+            self._retriever = build_knowledge(self._settings).retriever()
+        return self._retriever.search(query, k, stage)
+
+
+def build_service(settings: Settings, knowledge: KnowledgeBase | None = None) -> InterviewService:
+    """With `knowledge`, retrieval is ready now (the web app); without, it opens on first use (the CLI)."""
     bank = load_bank(settings.knowledge_dir)
     return InterviewService(
         bank=bank,
@@ -27,4 +51,5 @@ def build_service(settings: Settings) -> InterviewService:
         interviewer=OfflineInterviewer(bank.flow),
         judge=OfflineJudge(bank.flow),
         max_message_chars=settings.max_message_chars,
+        retriever=knowledge.retriever() if knowledge else LazyRetriever(settings),
     )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from interviewer.bootstrap import build_service
+from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
-from interviewer.domain import LEVELS
+from interviewer.domain import LEVELS, Stage
 from interviewer.evaluation import agreement, run_judge
 from interviewer.questions import BankError
 from interviewer.service import InterviewService, ServiceError, transcript_dict
@@ -114,6 +115,54 @@ def score(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     typer.echo(report.feedback_markdown)
+
+
+@app.command()
+def index(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Your own .md, .txt or .pdf files or folders.")] = None,
+) -> None:
+    """Bring the knowledge index up to date; with PATHs, add your own material to a separate collection."""
+    settings = Settings()
+    started = time.perf_counter()
+    knowledge = build_knowledge(settings)
+    notes = knowledge.notes.hashes()
+    typer.echo(f"knowledge notes: {len(notes)} chunks indexed")
+    if paths:
+        missing = [p for p in paths if not p.exists()]
+        for path in missing:
+            typer.echo(f"skipped {path}: no such file or folder", err=True)
+        result, found = knowledge.index_material([p for p in paths if p.exists()])
+        for path, reason in found.skipped:
+            typer.echo(f"skipped {path}: {reason}", err=True)
+        typer.echo(
+            f"your material: {found.files} file(s) read, {len(found.skipped) + len(missing)} skipped; "
+            f"{result.added} chunks added, {result.updated} updated, {result.removed} removed, "
+            f"{result.unchanged} unchanged"
+        )
+    typer.echo(f"done in {time.perf_counter() - started:.2f} s")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many results.")] = 5,
+    stage: Annotated[Stage | None, typer.Option(help="Only chunks about this stage.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Hybrid (dense + BM25) search over the knowledge notes and your own material."""
+    if not query.strip():
+        typer.echo("error: the query is empty", err=True)
+        raise typer.Exit(2)
+    passages = build_knowledge(Settings()).retriever().search(query, k, stage)
+    rows = [
+        {"chunk_id": p.chunk_id, "source": p.source, "heading": p.heading, "text": p.text, "score": p.score}
+        for p in passages
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        typer.echo(f"{row['score']:.4f}  {row['source']} § {row['heading']}")
 
 
 DEFAULT_TRANSCRIPTS = Path("evals/transcripts")

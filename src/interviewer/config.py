@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(default_factory=default_knowledge_dir)
     max_message_chars: int = Field(default=8000, ge=100)
     default_level: Level = "E5"
+    chroma_url: str | None = None
 
     @property
     def database_path(self) -> Path:

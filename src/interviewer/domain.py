@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 Level = Literal["E4", "E5", "E6"]
 LEVELS: tuple[Level, ...] = ("E4", "E5", "E6")
@@ -193,3 +193,20 @@ class Report:
             "feedback_markdown": self.feedback_markdown,
             "citations": [{"source": c.source, "heading": c.heading, "stage": c.stage.value} for c in self.citations],
         }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved piece of knowledge, citable by source and heading."""
+
+    chunk_id: str
+    source: str
+    heading: str
+    text: str
+    note_id: str
+    score: float
+
+
+@runtime_checkable
+class Retriever(Protocol):
+    def search(self, query: str, k: int = 5, stage: Stage | None = None) -> list[Passage]: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from interviewer.domain import STAGES, Flow, Report, Stage, StageScore, Verdict
+from interviewer.domain import STAGES, Citation, Flow, Question, Report, Retriever, Stage, StageScore, Verdict
 
 VERDICT_LABELS = {
     Verdict.STRONG_NO_HIRE: "Strong no hire",
@@ -13,13 +13,34 @@ VERDICT_LABELS = {
     Verdict.STRONG_HIRE: "Strong hire",
 }
 PRACTICE_COUNT = 3
+CITATIONS_PER_STAGE = 2
 
 
 def score_label(score: int | None) -> str:
     return "not reached" if score is None else f"{score}/4"
 
 
-def _stage_section(flow: Flow, stage: Stage, result: StageScore) -> list[str]:
+def cite(flow: Flow, report: Report, question: Question | None, retriever: Retriever) -> Report:
+    """Replace the generic citations with the knowledge chunks that best explain what each stage was missing."""
+    citations: list[Citation] = []
+    for stage in STAGES:
+        result = report.stages[stage]
+        topic = question.title if question else ""
+        query = " ".join([flow.guide(stage).title, topic, *result.missing[:2]])
+        for passage in retriever.search(query, k=CITATIONS_PER_STAGE, stage=stage):
+            citations.append(Citation(passage.source, passage.heading, stage))
+    return replace(report, citations=tuple(citations)) if citations else report
+
+
+def _read_more(flow: Flow, stage: Stage, report: Report) -> str:
+    cited = [c for c in report.citations if c.stage is stage]
+    if not cited:
+        guide = flow.guide(stage)
+        return f"Read more: `knowledge/{guide.note}`, section *{guide.note_heading}*."
+    return "Read more: " + "; ".join(f"`{c.source}`, section *{c.heading}*" for c in cited) + "."
+
+
+def _stage_section(flow: Flow, stage: Stage, result: StageScore, read_more: str) -> list[str]:
     guide = flow.guide(stage)
     lines = [f"### {guide.title}: {score_label(result.score)}", ""]
     if result.evidence:
@@ -28,7 +49,7 @@ def _stage_section(flow: Flow, stage: Stage, result: StageScore) -> list[str]:
         lines += ["Nothing you said addressed this stage.", ""]
     if result.missing:
         lines += ["A stronger answer would add:", ""] + [f"- {item}" for item in result.missing] + [""]
-    lines += [f"Read more: `knowledge/{guide.note}`, section *{guide.note_heading}*.", ""]
+    lines += [read_more, ""]
     return lines
 
 
@@ -53,7 +74,7 @@ def render_markdown(flow: Flow, report: Report, title: str) -> str:
         "",
     ]
     for stage in STAGES:
-        lines += _stage_section(flow, stage, report.stages[stage])
+        lines += _stage_section(flow, stage, report.stages[stage], _read_more(flow, stage, report))
     if report.red_flags:
         lines += ["### Red flags", ""]
         lines += [f"- **{f.id.replace('_', ' ')}**: \"{f.evidence}\". {f.explanation}" for f in report.red_flags]

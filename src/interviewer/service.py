@@ -9,8 +9,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from interviewer.domain import LEVELS, STAGES, Level, Question, Report, Session, Stage, Transcript, Turn, TurnKind
-from interviewer.feedback import with_feedback
+from interviewer.domain import (
+    LEVELS,
+    STAGES,
+    Level,
+    Question,
+    Report,
+    Retriever,
+    Session,
+    Stage,
+    Transcript,
+    Turn,
+    TurnKind,
+)
+from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
 from interviewer.policy import Interviewer, Move, Progress
 from interviewer.questions import QuestionBank
@@ -63,6 +75,7 @@ class InterviewService:
     clock: Callable[[], float] = time.time
     new_id: Callable[[], str] = field(default=lambda: secrets.token_urlsafe(18))
     choose: Callable[[Sequence[Question]], Question] = _random_choice
+    retriever: Retriever | None = None
 
     def questions(self) -> tuple[Question, ...]:
         return self.bank.questions
@@ -123,9 +136,16 @@ class InterviewService:
     def end(self, session_id: str) -> Report:
         session, question = self._open_session(session_id)
         transcript = Transcript(session.id, session.turns, question.id, level=session.level)
-        report = with_feedback(self.bank.flow, self.judge.score(transcript, question), question.title)
+        report = self.assess(transcript, question, question.title)
         self.store.finish(session.id, report.to_dict())
         return report
+
+    def assess(self, transcript: Transcript, question: Question | None, title: str) -> Report:
+        """Judge, cite the knowledge behind each gap, and write the feedback."""
+        report = self.judge.score(transcript, question)
+        if self.retriever is not None:
+            report = cite(self.bank.flow, report, question, self.retriever)
+        return with_feedback(self.bank.flow, report, title)
 
     def progress(self, session: Session) -> Progress:
         return self.interviewer.progress(self.question(session.question_id), session.turns)
@@ -138,7 +158,7 @@ class InterviewService:
         """Score any transcript: against its question when the bank has it, else against the generic flow."""
         question = self.bank.get(transcript.question_id) if transcript.question_id else None
         title = question.title if question else (transcript.question_text or "ML system design")
-        return with_feedback(self.bank.flow, self.judge.score(transcript, question), title)
+        return self.assess(transcript, question, title)
 
 
 def _current_stage(turns: Sequence[Turn]) -> Stage:

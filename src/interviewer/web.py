@@ -7,7 +7,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from interviewer.api import create_api
-from interviewer.bootstrap import build_service, quiet_third_parties
+from interviewer.bootstrap import build_knowledge, build_service, quiet_third_parties
 from interviewer.config import Settings
 from interviewer.service import InterviewService
 from interviewer.ui import build_page
@@ -22,7 +22,7 @@ def create_app(service: InterviewService) -> FastAPI:
 
 def server(settings: Settings, service: InterviewService | None = None) -> uvicorn.Server:
     quiet_third_parties()
-    app = create_app(service or build_service(settings))
+    app = create_app(service or build_service(settings, build_knowledge(settings)))
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
     return uvicorn.Server(config)
 

@@ -6,8 +6,13 @@ from typing import Any
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
 
+from interviewer.domain import Retriever
 from interviewer.retrieval.embed import MODEL_ID, MiniLMEmbedder
 
 
@@ -43,3 +48,21 @@ class MiniLMLangChainEmbeddings(LangChainEmbeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+class KnowledgeRetriever(BaseRetriever):
+    """The hybrid retriever as a LangChain retriever: passages become Documents with their citation metadata."""
+
+    source: Retriever
+    k: int = 5
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(
+                page_content=p.text,
+                metadata={"chunk_id": p.chunk_id, "source": p.source, "heading": p.heading, "score": p.score},
+            )
+            for p in self.source.search(query, self.k)
+        ]
