@@ -1,4 +1,4 @@
-"""Benchmarks (not tests): offline turn latency over a 30-turn interview, and the full REST round trip.
+"""Benchmarks (not tests): offline turn latency over a 30-turn interview, the REST round trip, and retrieval.
 
 Prints percentiles and writes bench/results.json. Run with `make bench`.
 """
@@ -16,6 +16,10 @@ from fastapi.testclient import TestClient
 from interviewer.api import create_api
 from interviewer.bootstrap import build_service
 from interviewer.config import Settings
+from interviewer.retrieval.embed import MiniLMEmbedder
+from interviewer.retrieval.knowledge import KnowledgeBase, note_chunks
+from interviewer.retrieval.store import chroma_client
+from interviewer.transcripts import load_retrieval_queries
 
 ANSWERS = (
     "It is a binary classification with a fraud probability, because we must act during authorisation.",
@@ -61,16 +65,50 @@ def rest_turns(data_dir: Path) -> list[float]:
     return latencies
 
 
+def retrieval(data_dir: Path) -> dict[str, float]:
+    settings = Settings(data_dir=data_dir)
+    embedder = MiniLMEmbedder()
+    chunks = note_chunks(settings.knowledge_dir)
+    texts = [c.text for c in chunks]
+    start = time.perf_counter()
+    embedder.embed(texts)
+    embed_s = time.perf_counter() - start
+    start = time.perf_counter()
+    knowledge = KnowledgeBase(chroma_client(data_dir), embedder)
+    knowledge.index_notes(settings.knowledge_dir)
+    build_s = time.perf_counter() - start
+    start = time.perf_counter()
+    KnowledgeBase(chroma_client(data_dir), embedder).index_notes(settings.knowledge_dir)
+    noop_s = time.perf_counter() - start
+    retriever = knowledge.retriever()
+    queries = [q.query for q in load_retrieval_queries(Path("evals/retrieval.jsonl"))]
+    latencies = []
+    for query in queries * 3:
+        start = time.perf_counter()
+        retriever.search(query, k=5)
+        latencies.append((time.perf_counter() - start) * 1000)
+    return {
+        "index_build_s": round(build_s, 3),
+        "reindex_noop_s": round(noop_s, 3),
+        "embed_chunks_per_s": round(len(texts) / embed_s, 1),
+        "chunks": len(texts),
+        "query_p50_ms": round(statistics.median(latencies), 2),
+        "query_p95_ms": round(percentile(latencies, 0.95), 2),
+    }
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         offline = offline_turns(Path(tmp) / "a")
         rest = rest_turns(Path(tmp) / "b")
+        search = retrieval(Path(tmp) / "c")
     results = {
         "offline_turn_p50_ms": round(statistics.median(offline), 2),
         "offline_turn_p95_ms": round(percentile(offline, 0.95), 2),
         "rest_turn_p50_ms": round(statistics.median(rest), 2),
         "rest_turn_p95_ms": round(percentile(rest, 0.95), 2),
         "turns_measured": len(offline) + len(rest),
+        **search,
     }
     print(f"{'measure':<24} value")
     for key, value in results.items():

@@ -106,3 +106,42 @@ def test_eval_skips_bad_files_with_a_reason_and_rejects_a_missing_dir(isolated_e
     assert result.exit_code == 0
     assert "broken.json: not valid UTF-8 JSON" in result.output and "unlabelled.json: no labels" in result.output
     assert runner.invoke(app, ["eval", "--transcripts", str(tmp_path / "none")]).exit_code == 2
+
+
+def test_retrieval_eval_meets_the_target_and_beats_each_mode_alone(isolated_env: Path) -> None:
+    result = runner.invoke(app, ["eval", "--task", "retrieval", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    modes = report["modes"]
+    assert report["n"] >= 60
+    assert modes["hybrid"]["recall_at_5"] >= 0.90
+    assert modes["hybrid"]["recall_at_5"] > max(modes["dense"]["recall_at_5"], modes["bm25"]["recall_at_5"])
+
+
+def test_retrieval_eval_reports_a_bad_query_line(isolated_env: Path, tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "query": "x", "relevant": ["leakage"]}\n{"id": "b", "query": ""}\n')
+    result = runner.invoke(app, ["eval", "--task", "retrieval", "--queries", str(path)])
+    assert result.exit_code == 2 and "q.jsonl:2" in result.output
+
+
+def test_index_then_search_your_own_material(isolated_env: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "ideas.md").write_text("# Shadow mode\n\nMirror requests to the challenger model before launch.\n")
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    indexed = runner.invoke(app, ["index", str(folder), str(tmp_path / "absent")])
+    assert indexed.exit_code == 0, indexed.output
+    assert "1 file(s) read, 2 skipped" in indexed.output
+    assert "photo.png: unsupported type .png" in indexed.output and "absent: no such file" in indexed.output
+    found = json.loads(runner.invoke(app, ["search", "mirror traffic to the challenger", "--k", "3", "--json"]).output)
+    assert found[0]["source"].endswith("ideas.md")
+    assert {"chunk_id", "source", "heading", "text", "score"} == set(found[0])
+
+
+def test_search_filters_by_stage_and_rejects_bad_input(isolated_env: Path) -> None:
+    found = json.loads(runner.invoke(app, ["search", "split the data", "--stage", "training", "--json"]).output)
+    assert len(found) == 5
+    assert runner.invoke(app, ["search", "   "]).exit_code == 2
+    assert runner.invoke(app, ["search", "x", "--stage", "nope"]).exit_code == 2
+    assert runner.invoke(app, ["search", "x", "--k", "0"]).exit_code == 2

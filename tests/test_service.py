@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.conftest import STRONG_FRAUD, make_service
 
-from interviewer.domain import STAGES, TurnKind
+from interviewer.domain import STAGES, Passage, TurnKind
 from interviewer.questions import QuestionBank
 from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, transcript_dict
 from interviewer.transcripts import parse_transcript
@@ -92,3 +93,26 @@ def test_a_restart_resumes_the_interview_where_it_stopped(
     assert after == before
     assert restarted.reply(session_id, STRONG_FRAUD[3]).stage is not before.stage
     assert len(restarted.session(session_id).turns) == 1 + 2 * 4
+
+
+class _OneNote:
+    """A fake retriever: every search returns one passage, and the queries are recorded."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, object]] = []
+
+    def search(self, query: str, k: int = 5, stage: object = None) -> list[Passage]:
+        self.queries.append((query, stage))
+        return [Passage("c1", "knowledge/notes/leakage.md", "Guarding against it", "text", "leakage", 1.0)]
+
+
+def test_the_report_cites_retrieved_knowledge_per_stage(service: InterviewService) -> None:
+    retriever = _OneNote()
+    cited = replace(service, retriever=retriever)
+    session_id = cited.start("fraud_card_payments").session.id
+    report = cited.end(session_id)
+    assert [c.stage for c in report.citations] == list(STAGES)
+    assert {c.source for c in report.citations} == {"knowledge/notes/leakage.md"}
+    assert "`knowledge/notes/leakage.md`, section *Guarding against it*" in report.feedback_markdown
+    assert [stage for _, stage in retriever.queries] == list(STAGES)
+    assert "Fraud detection" in retriever.queries[0][0]

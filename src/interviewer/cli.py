@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +13,11 @@ import typer
 from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
-from interviewer.evaluation import agreement, run_judge
+from interviewer.evaluation import agreement, retrieval_metrics, run_judge
 from interviewer.questions import BankError
+from interviewer.retrieval.hybrid import Mode
 from interviewer.service import InterviewService, ServiceError, transcript_dict
-from interviewer.transcripts import TranscriptError, load_labelled, load_transcript
+from interviewer.transcripts import TranscriptError, load_labelled, load_retrieval_queries, load_transcript
 
 app = typer.Typer(help="Mock ML system design interviews, offline by default.", no_args_is_help=True)
 
@@ -166,14 +168,45 @@ def search(
 
 
 DEFAULT_TRANSCRIPTS = Path("evals/transcripts")
+DEFAULT_QUERIES = Path("evals/retrieval.jsonl")
+
+
+class EvalTask(StrEnum):
+    JUDGE = "judge"
+    RETRIEVAL = "retrieval"
 
 
 @app.command("eval")
 def evaluate(
+    task: Annotated[EvalTask, typer.Option(help="What to evaluate.")] = EvalTask.JUDGE,
     transcripts: Annotated[Path, typer.Option(help="Directory of labelled transcripts.")] = DEFAULT_TRANSCRIPTS,
+    queries: Annotated[Path, typer.Option(help="Retrieval queries (JSON lines).")] = DEFAULT_QUERIES,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
-    """How far the offline judge agrees with the human labels on recorded transcripts."""
+    """Judge agreement with human labels, or retrieval quality (recall@5, MRR) per retrieval mode."""
+    if task is EvalTask.RETRIEVAL:
+        _eval_retrieval(queries, as_json)
+    else:
+        _eval_judge(transcripts, as_json)
+
+
+def _eval_retrieval(path: Path, as_json: bool) -> None:
+    try:
+        rows = load_retrieval_queries(path)
+    except (OSError, TranscriptError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    knowledge = build_knowledge(Settings())
+    table = {mode.value: retrieval_metrics(rows, knowledge.retriever(mode).search) for mode in Mode}
+    if as_json:
+        typer.echo(json.dumps({"n": len(rows), "modes": table}, indent=2))
+        return
+    typer.echo(f"{len(rows)} queries\n{'mode':<8} recall@5  MRR")
+    for mode, metrics in table.items():
+        typer.echo(f"{mode:<8} {metrics['recall_at_5']:<9} {metrics['mrr']}")
+
+
+def _eval_judge(transcripts: Path, as_json: bool) -> None:
     if not transcripts.is_dir():
         typer.echo(f"error: {transcripts} is not a directory", err=True)
         raise typer.Exit(2)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from interviewer.domain import Level, Stage, Transcript, Turn, TurnKind, Verdict
-from interviewer.evaluation import LabelledCase
+from interviewer.evaluation import LabelledCase, RetrievalQuery
 
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
 
@@ -112,3 +112,24 @@ def load_transcript(path: Path) -> TranscriptModel:
         return parse_transcript(data)
     except TranscriptError as exc:
         raise TranscriptError(f"{path}: {exc}") from exc
+
+
+class RetrievalQueryModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    query: str = Field(min_length=1)
+    relevant: list[str] = Field(min_length=1)
+
+
+def load_retrieval_queries(path: Path) -> list[RetrievalQuery]:
+    """One JSON object per line; the first bad line is reported with its number."""
+    queries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = RetrievalQueryModel.model_validate_json(line)
+        except ValidationError as exc:
+            raise TranscriptError(f"{path}:{number}: {exc.errors()[0]['msg']}") from exc
+        queries.append(RetrievalQuery(row.id, row.query, frozenset(row.relevant)))
+    return queries

@@ -54,7 +54,7 @@ class ModelFiles:
 class MiniLMEmbedder:
     """Embeds text in batches sorted by length, padding each batch only to its longest member."""
 
-    def __init__(self, files: ModelFiles | None = None, max_tokens: int = 256, batch_size: int = 32) -> None:
+    def __init__(self, files: ModelFiles | None = None, max_tokens: int = 256, batch_size: int = 16) -> None:
         files = files or ModelFiles.installed()
         self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
         self._tokenizer.enable_truncation(max_length=max_tokens)

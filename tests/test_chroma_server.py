@@ -1,0 +1,74 @@
+"""The same retrieval code against a real Chroma server (the `chroma run` command chromadb installs) on loopback."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from interviewer.bootstrap import build_knowledge
+from interviewer.config import Settings
+from interviewer.domain import Stage
+from interviewer.retrieval.knowledge import KnowledgeBase
+
+pytestmark = pytest.mark.live
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    command = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    assert command, "the `chroma` command from chromadb is not installed"
+    port = _free_port()
+    log = tmp_path_factory.mktemp("chroma-log") / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [command, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1",
+             "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"chroma server did not start:\n{log.read_text()[-2000:]}")
+        time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served(chroma_url: str, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    return build_knowledge(Settings(data_dir=tmp_path_factory.mktemp("unused"), chroma_url=chroma_url))
+
+
+def test_notes_are_indexed_on_the_server_and_searchable(served: KnowledgeBase) -> None:
+    assert len(served.notes.hashes()) > 100
+    assert "position-bias" in [p.note_id for p in served.retriever().search("clicks depend on rank", k=5)]
+
+
+def test_stage_filter_and_noop_reindex_on_the_server(served: KnowledgeBase, chroma_url: str, tmp_path: Path) -> None:
+    passages = served.retriever().search("how to split data", k=5, stage=Stage.TRAINING)
+    assert passages and "data-splits" in [p.note_id for p in passages]
+    again = build_knowledge(Settings(data_dir=tmp_path, chroma_url=chroma_url)).notes.hashes()
+    assert again == served.notes.hashes()
+    assert not (tmp_path / "chroma").exists()
