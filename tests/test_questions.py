@@ -4,19 +4,36 @@ import pytest
 from tests.conftest import KNOWLEDGE
 
 from interviewer.domain import STAGES
+from interviewer.policy import covered_points, find_facts
 from interviewer.questions import BankError, QuestionBank, load_bank
 
+DOMAINS = {"recommendation", "ranking", "search", "ads", "fraud", "nlp", "vision", "forecasting", "on_device"}
 
-def test_bank_has_five_questions_from_different_domains(bank: QuestionBank) -> None:
-    assert len(bank.questions) >= 5
-    assert len({q.domain for q in bank.questions}) >= 5
+
+def test_bank_has_thirty_questions_over_the_named_domains(bank: QuestionBank) -> None:
+    assert len(bank.questions) >= 30
+    assert {q.domain for q in bank.questions} >= DOMAINS
+
+
+def test_every_fact_is_found_by_one_of_its_own_cues(bank: QuestionBank) -> None:
+    for question in bank.questions:
+        for fact in question.facts:
+            assert any(fact in find_facts(question, f"What about the {cue}?") for cue in fact.cues), (
+                question.id, fact.id)
+
+
+def test_every_expected_point_is_matched_by_its_own_cues(bank: QuestionBank) -> None:
+    for question in bank.questions:
+        for point in question.expected:
+            assert any(point.id in covered_points(question, f"I would use {cue} here.") for cue in point.cues), (
+                question.id, point.id)
 
 
 def test_every_question_has_a_fact_sheet_and_points_for_every_stage(bank: QuestionBank) -> None:
     for question in bank.questions:
         assert len(question.facts) >= 10, question.id
         assert all(question.points_for(stage) for stage in STAGES), question.id
-        assert len(question.curveballs) >= 2, question.id
+        assert len(question.curveballs) >= 2 and question.red_flags, question.id
 
 
 def test_flow_covers_the_seven_stages_in_order(bank: QuestionBank) -> None:

@@ -122,16 +122,36 @@ def test_user_material_is_ingested_searchable_and_removed(tmp_path: Path, embedd
     assert removed.removed == 1
 
 
-def test_a_pdf_is_ingested(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
-    pypdf = pytest.importorskip("pypdf")
-    writer = pypdf.PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    path = tmp_path / "blank.pdf"
-    with path.open("wb") as handle:
-        writer.write(handle)
+def _pdf(text: str) -> bytes:
+    """A minimal one-page PDF showing `text` in Helvetica, with a correct cross-reference table."""
+    stream = f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_a_text_pdf_is_ingested_and_searchable(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
+    path = tmp_path / "talk.pdf"
+    path.write_bytes(_pdf("Quokka inference runs on a solar powered edge box"))
     base = KnowledgeBase(chroma_client(tmp_path / "data"), embedder)
-    _, found = base.index_material([path])
-    assert found.skipped == [(path, "no text in it")]
+    result, found = base.index_material([path])
+    assert found.files == 1 and result.added == 1 and found.skipped == []
+    assert base.retriever().search("quokka solar edge box", k=1)[0].source == str(path.resolve())
 
 
 @pytest.fixture

@@ -63,10 +63,10 @@ class QuestionSchema(_Strict):
     domain: str = Field(min_length=1)
     levels: list[Level] = Field(min_length=1)
     prompt: str = Field(min_length=1)
-    facts: list[FactSchema] = Field(min_length=5)
+    facts: list[FactSchema] = Field(min_length=10)
     expected: dict[Stage, list[PointSchema]]
-    red_flags: list[RedFlagSchema] = []
-    curveballs: list[CurveballSchema] = []
+    red_flags: list[RedFlagSchema] = Field(min_length=1)
+    curveballs: list[CurveballSchema] = Field(min_length=2)
 
     @field_validator("expected")
     @classmethod

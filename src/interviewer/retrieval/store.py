@@ -50,6 +50,7 @@ class SyncResult:
 
 def _metadata(chunk: Chunk) -> dict[str, Any]:
     meta: dict[str, Any] = {
+        "chunk_id": chunk.chunk_id,
         "source": chunk.source,
         "heading": chunk.heading,
         "note_id": chunk.note_id,
