@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import free_port
 
 from interviewer.bootstrap import build_knowledge
 from interviewer.config import Settings
@@ -21,17 +21,12 @@ from interviewer.retrieval.knowledge import KnowledgeBase
 pytestmark = pytest.mark.live
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     command = shutil.which("chroma", path=str(Path(sys.executable).parent))
     assert command, "the `chroma` command from chromadb is not installed"
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("chroma-log") / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(

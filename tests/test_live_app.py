@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from gradio_client import Client
-from tests.conftest import STRONG_FRAUD
+from tests.conftest import STRONG_FRAUD, free_port
 
 from interviewer.config import Settings
 from interviewer.web import server
@@ -19,15 +18,10 @@ from interviewer.web import server
 pytestmark = pytest.mark.live
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("live"), port=_free_port())
+    settings = Settings(data_dir=tmp_path_factory.mktemp("live"), port=free_port())
     app_server = server(settings)
     thread = threading.Thread(target=app_server.run, daemon=True)
     thread.start()
