@@ -35,6 +35,11 @@ STRONG_FRAUD = (
     "champion/challenger A/B test on 5% of traffic.",
 )
 
+# What a strong candidate says after a probe or a curveball: a reasoned answer with a number.
+JUSTIFY = "I'd accept that trade-off because it keeps p99 latency under 100 ms and the team can still debug it."
+# The strong answers with a justification after each: enough to walk the offline interviewer to the end.
+STRONG_FRAUD_DIALOGUE = tuple(message for answer in STRONG_FRAUD for message in (answer, JUSTIFY))
+
 OFF_TOPIC = (
     "I really like hiking in the mountains on weekends.",
     "My favourite food is pasta with tomato sauce.",
@@ -54,7 +59,7 @@ def make_service(bank: QuestionBank, database: Path) -> InterviewService:
     return InterviewService(
         bank=bank,
         store=SQLiteSessionStore(database),
-        interviewer=OfflineInterviewer(bank.flow),
+        interviewer=OfflineInterviewer(bank.flow, bank.probes),
         judge=OfflineJudge(bank.flow),
         max_message_chars=8000,
         clock=lambda: float(next(ticks)),

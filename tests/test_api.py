@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import STRONG_FRAUD
+from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 
 from interviewer.api import create_api
 from interviewer.domain import STAGES
@@ -30,11 +30,11 @@ def test_a_whole_interview_over_rest(client: TestClient) -> None:
 
     fact = client.post(f"/api/sessions/{session_id}/messages", json={"content": "What is the latency budget?"})
     assert "100 ms" in fact.json()["message"]
-    for answer in STRONG_FRAUD:
+    for answer in STRONG_FRAUD_DIALOGUE:
         reply = client.post(f"/api/sessions/{session_id}/messages", json={"content": answer}).json()
         assert set(reply["coverage"]) == {s.value for s in STAGES}
         assert all(0 <= v <= 1 for v in reply["coverage"].values())
-    assert reply["stage"] == "scaling_monitoring"
+    assert reply["finished"] is True and reply["coverage"]["scaling_monitoring"] == 1.0
 
     report = client.post(f"/api/sessions/{session_id}/end").json()
     assert set(report["stages"]) == {s.value for s in STAGES}

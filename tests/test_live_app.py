@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from gradio_client import Client
-from tests.conftest import STRONG_FRAUD, free_port
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port
 
 from interviewer.config import Settings
 from interviewer.web import server
@@ -66,16 +66,17 @@ def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> No
 
     chat, _ = client.predict(api_name="/hint")
     assert _text(chat[-1]).startswith("💡 Hint:")
-    for answer in STRONG_FRAUD:
+    for answer in STRONG_FRAUD_DIALOGUE:
         chat, tracker, _ = client.predict(answer, api_name="/send")
-    assert "**Scaling, monitoring and updates**" in tracker
+    scaling_row = next(line for line in tracker.splitlines() if "Scaling, monitoring and updates" in line)
+    assert "100%" in scaling_row
 
     chat, _, feedback = client.predict(api_name="/end")
     assert "**Verdict:" in feedback and "> I'd frame this" in feedback
 
     stored = httpx.get(f"{base_url}/api/sessions/{session_id}").json()
     assert stored["ended"] is True
-    assert [t["content"] for t in stored["turns"] if t["role"] == "candidate"][-1] == STRONG_FRAUD[-1]
+    assert [t["content"] for t in stored["turns"] if t["role"] == "candidate"][-1] == STRONG_FRAUD_DIALOGUE[-1]
     report = httpx.get(f"{base_url}/api/sessions/{session_id}/report").json()
     assert set(report["stages"]) == {
         "problem_formulation", "metrics", "mvp_design", "data_pipeline", "training", "inference", "scaling_monitoring",

@@ -46,7 +46,8 @@ def test_flow_covers_the_seven_stages_in_order(bank: QuestionBank) -> None:
 def _copy_knowledge(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     (target / "questions").mkdir(parents=True)
-    (target / "flow.yaml").write_text((KNOWLEDGE / "flow.yaml").read_text())
+    for name in ("flow.yaml", "probes.yaml"):
+        (target / name).write_text((KNOWLEDGE / name).read_text())
     return target
 
 

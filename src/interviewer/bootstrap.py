@@ -45,11 +45,12 @@ class LazyRetriever:
 def build_service(settings: Settings, knowledge: KnowledgeBase | None = None) -> InterviewService:
     """With `knowledge`, retrieval is ready now (the web app); without, it opens on first use (the CLI)."""
     bank = load_bank(settings.knowledge_dir)
+    retriever: Retriever = knowledge.retriever() if knowledge else LazyRetriever(settings)
     return InterviewService(
         bank=bank,
         store=SQLiteSessionStore(settings.database_path),
-        interviewer=OfflineInterviewer(bank.flow),
+        interviewer=OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever),
         judge=OfflineJudge(bank.flow),
         max_message_chars=settings.max_message_chars,
-        retriever=knowledge.retriever() if knowledge else LazyRetriever(settings),
+        retriever=retriever,
     )

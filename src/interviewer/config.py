@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=8000, ge=100)
     default_level: Level = "E5"
     chroma_url: str | None = None
+    interview_minutes: float = Field(default=45.0, gt=0, le=240)
 
     @property
     def database_path(self) -> Path:

@@ -48,6 +48,7 @@ class Turn:
     kind: TurnKind = TurnKind.MESSAGE
     stage: Stage | None = None
     at: float = 0.0
+    chunk_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,32 @@ class RedFlagRule:
     id: str
     cues: tuple[str, ...]
     explanation: str
+
+
+@dataclass(frozen=True)
+class ChoiceProbe:
+    """A design choice the candidate may state, and the trade-off question it earns."""
+
+    id: str
+    cues: tuple[str, ...]
+    probe: str
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """A vague requirement (cues, none of `unless`, no number) and the interviewer's clarifying question."""
+
+    id: str
+    cues: tuple[str, ...]
+    unless: tuple[str, ...]
+    ask: str
+
+
+@dataclass(frozen=True)
+class ProbeBook:
+    choices: tuple[ChoiceProbe, ...] = ()
+    ambiguities: tuple[Ambiguity, ...] = ()
+    vague_followup: str = "Can you make that concrete: which numbers, or which reasons, drive that choice?"
 
 
 @dataclass(frozen=True)

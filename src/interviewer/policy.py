@@ -1,8 +1,13 @@
 """The offline interviewer: a deterministic policy that needs no model.
 
-State is never stored separately: `OfflineInterviewer.state` folds the stored turns back into an
-`InterviewState`, so a resumed session continues exactly where it stopped. An LLM-backed interviewer
-implements the same `Interviewer` protocol.
+State is never stored separately: `OfflineInterviewer.state` folds the stored turns (with their timestamps) back
+into an `InterviewState`, so a resumed session continues exactly where it stopped. An LLM-backed interviewer
+implements the same `Interviewer` protocol and lets this policy choose every move.
+
+Each candidate statement gets, in order of priority: the interviewer's own clarifying question when the candidate is
+vague about a requirement; a trade-off probe for each design choice stated; a follow-up when the answer is too vague;
+then the stage flow (probe a missing point once, throw a curveball once a baseline exists, or move on when the stage
+is covered, probed out or out of time).
 """
 
 from __future__ import annotations
@@ -11,15 +16,41 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from interviewer.domain import STAGES, ExpectedPoint, Fact, Flow, Question, Stage, Turn, TurnKind
-from interviewer.text import best_cue_size, is_question, matches_any, sentences, terms
+from interviewer.domain import (
+    STAGES,
+    ExpectedPoint,
+    Fact,
+    Flow,
+    ProbeBook,
+    Question,
+    Retriever,
+    Stage,
+    Turn,
+    TurnKind,
+)
+from interviewer.text import affirms, best_cue_size, has_number, is_question, matches_any, sentences, terms
 
 MAX_TURNS_PER_STAGE = 3
+DEFAULT_MINUTES = 45.0
+STAGE_TIME_SHARE: Mapping[Stage, float] = {
+    Stage.PROBLEM_FORMULATION: 0.12,
+    Stage.METRICS: 0.12,
+    Stage.MVP_DESIGN: 0.14,
+    Stage.DATA_PIPELINE: 0.18,
+    Stage.TRAINING: 0.16,
+    Stage.INFERENCE: 0.14,
+    Stage.SCALING_MONITORING: 0.14,
+}
+CURVEBALL_BEFORE = (Stage.TRAINING, Stage.SCALING_MONITORING)
+VAGUE_WORDS = 12
+MAX_PROBES_PER_REPLY = 2
 ASSUMPTION_REPLY = "That isn't something I can pin down for you, so it's your call: state an assumption and keep going."
 FINISHED_REPLY = (
     "We have been through every part of the design. Add anything you want, or end the interview to get your feedback."
 )
+TIME_UP_REPLY = "We are at time. Add a last thought if you like, then end the interview to get your feedback."
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
+_REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise")
 
 
 @dataclass(frozen=True)
@@ -30,17 +61,13 @@ class InterviewState:
     stage_turns: int = 0
     answered: int = 0
     finished: bool = False
-
-
-@dataclass(frozen=True)
-class Move:
-    """What the interviewer says next, and where the interview stands after it."""
-
-    text: str
-    stage: Stage
-    kind: TurnKind
-    coverage: Mapping[Stage, float]
-    finished: bool = False
+    choices_stated: tuple[str, ...] = ()
+    choices_probed: frozenset[str] = frozenset()
+    ambiguities_asked: frozenset[str] = frozenset()
+    vague_stages: frozenset[Stage] = frozenset()
+    curveballs_used: int = 0
+    started_at: float | None = None
+    stage_started_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -50,12 +77,24 @@ class Progress:
     finished: bool = False
 
 
+@dataclass(frozen=True)
+class Move:
+    """What the interviewer says next, where the interview stands after it, and the knowledge it drew on."""
+
+    text: str
+    stage: Stage
+    kind: TurnKind
+    coverage: Mapping[Stage, float]
+    finished: bool = False
+    chunk_ids: tuple[str, ...] = ()
+
+
 class Interviewer(Protocol):
     def opening(self, question: Question) -> Move: ...
 
     def progress(self, question: Question, turns: Sequence[Turn]) -> Progress: ...
 
-    def respond(self, question: Question, turns: Sequence[Turn], message: str) -> Move: ...
+    def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move: ...
 
     def hint(self, question: Question, turns: Sequence[Turn]) -> Move: ...
 
@@ -93,9 +132,33 @@ def split_message(message: str) -> tuple[list[str], str]:
     return questions, statement
 
 
+def is_vague(statement: str) -> bool:
+    words = statement.split()
+    reasoned = has_number(statement) or matches_any(terms(statement), _REASONS)
+    return len(words) < VAGUE_WORDS and not reasoned
+
+
+@dataclass(frozen=True)
+class Step:
+    """One policy step: the new state, the reply, and what to ground it in (a retrieval query)."""
+
+    state: InterviewState
+    text: str
+    topic: str = ""
+
+
 class OfflineInterviewer:
-    def __init__(self, flow: Flow) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        probes: ProbeBook | None = None,
+        minutes: float = DEFAULT_MINUTES,
+        retriever: Retriever | None = None,
+    ) -> None:
         self._flow = flow
+        self._probes = probes or ProbeBook()
+        self._seconds = minutes * 60
+        self._retriever = retriever
 
     def opening(self, question: Question) -> Move:
         text = (
@@ -105,44 +168,106 @@ class OfflineInterviewer:
         )
         return Move(text, Stage.PROBLEM_FORMULATION, TurnKind.MESSAGE, coverage(question, frozenset()))
 
-    def progress(self, question: Question, turns: Sequence[Turn]) -> Progress:
-        state = self.state(question, turns)
-        return Progress(state.stage, coverage(question, state.covered), state.finished)
-
-    def respond(self, question: Question, turns: Sequence[Turn], message: str) -> Move:
-        state = self.state(question, turns)
-        new_state, text = self.advance(question, state, message)
-        return Move(text, new_state.stage, TurnKind.MESSAGE, coverage(question, new_state.covered), new_state.finished)
-
-    def hint(self, question: Question, turns: Sequence[Turn]) -> Move:
-        state = self.state(question, turns)
-        taken = sum(1 for t in turns if t.kind is TurnKind.HINT and t.stage is state.stage)
-        hints = self._flow.guide(state.stage).hints
-        text = f"Hint: {hints[taken % len(hints)]}"
-        return Move(text, state.stage, TurnKind.HINT, coverage(question, state.covered), state.finished)
-
     def state(self, question: Question, turns: Sequence[Turn]) -> InterviewState:
         """Rebuild the interview state from the stored turns: candidate messages drive every change."""
         state = InterviewState()
         for turn in turns:
             if turn.role == "candidate" and turn.kind is TurnKind.MESSAGE:
-                state, _ = self.advance(question, state, turn.content)
+                state = self.advance(question, state, turn.content, turn.at).state
         return state
 
-    def advance(self, question: Question, state: InterviewState, message: str) -> tuple[InterviewState, str]:
-        """One candidate message in, the new state and the interviewer's reply out."""
+    def progress(self, question: Question, turns: Sequence[Turn]) -> Progress:
+        state = self.state(question, turns)
+        return Progress(state.stage, coverage(question, state.covered), state.finished)
+
+    def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move:
+        step = self.advance(question, self.state(question, turns), message, now)
+        chunks = self._ground(step.topic, step.state.stage)
+        cov = coverage(question, step.state.covered)
+        return Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks)
+
+    def hint(self, question: Question, turns: Sequence[Turn]) -> Move:
+        state = self.state(question, turns)
+        taken = sum(1 for t in turns if t.kind is TurnKind.HINT and t.stage is state.stage)
+        hints = self._flow.guide(state.stage).hints
+        hint = hints[taken % len(hints)]
+        chunks = self._ground(f"{self._flow.guide(state.stage).title} {question.title} {hint}", state.stage)
+        cov = coverage(question, state.covered)
+        return Move(f"Hint: {hint}", state.stage, TurnKind.HINT, cov, state.finished, chunks)
+
+    def _ground(self, topic: str, stage: Stage) -> tuple[str, ...]:
+        if not topic or self._retriever is None:
+            return ()
+        return tuple(p.chunk_id for p in self._retriever.search(topic, k=2, stage=stage))
+
+    def advance(self, question: Question, state: InterviewState, message: str, at: float = 0.0) -> Step:
+        """One candidate message in: the new state and the interviewer's reply out."""
         asked, statement = split_message(message)
         answers = self._answers(question, asked)
         if not statement:
-            return state, " ".join(answers) or ASSUMPTION_REPLY
-        state = replace(
+            return Step(state, " ".join(answers) or ASSUMPTION_REPLY)
+        state = self._absorb(question, state, statement, at)
+        step = self._react(question, state, statement, at)
+        return replace(step, text=" ".join([*answers, step.text]))
+
+    def stated_choices(self, statement: str) -> list[str]:
+        """Ids of the design choices the statement makes (a mention that rejects the choice does not count)."""
+        parts = sentences(statement)
+        statement_terms = terms(statement)
+        mentioned = [c for c in self._probes.choices if matches_any(statement_terms, c.cues)]
+        return [c.id for c in mentioned if any(affirms(s, cue) for s in parts for cue in c.cues)]
+
+    def _absorb(self, question: Question, state: InterviewState, statement: str, at: float) -> InterviewState:
+        stated = self.stated_choices(statement)
+        return replace(
             state,
             covered=state.covered | covered_points(question, statement),
             stage_turns=state.stage_turns + 1,
             answered=state.answered + 1,
+            choices_stated=state.choices_stated + tuple(c for c in stated if c not in state.choices_stated),
+            started_at=at if state.started_at is None else state.started_at,
+            stage_started_at=at if state.stage_started_at is None else state.stage_started_at,
         )
-        state, follow_up = self._follow_up(question, state)
-        return state, " ".join([*answers, follow_up])
+
+    def _react(self, question: Question, state: InterviewState, statement: str, at: float) -> Step:
+        if state.finished:
+            return Step(state, FINISHED_REPLY)
+        if self._time_spent(state, at, whole=True) >= self._seconds:
+            return Step(replace(state, finished=True), TIME_UP_REPLY)
+        if self._time_spent(state, at) < self._seconds * STAGE_TIME_SHARE[state.stage]:
+            for probe in (self._ambiguity, self._choice, self._vague):
+                step = probe(state, statement)
+                if step is not None:
+                    return step
+        return self._stage_flow(question, state, at)
+
+    @staticmethod
+    def _time_spent(state: InterviewState, at: float, whole: bool = False) -> float:
+        start = state.started_at if whole else state.stage_started_at
+        return 0.0 if start is None or at <= 0 else at - start
+
+    def _ambiguity(self, state: InterviewState, statement: str) -> Step | None:
+        statement_terms = terms(statement)
+        for item in self._probes.ambiguities:
+            vague = matches_any(statement_terms, item.cues) and not matches_any(statement_terms, item.unless)
+            if item.id not in state.ambiguities_asked and vague and not has_number(statement):
+                return Step(replace(state, ambiguities_asked=state.ambiguities_asked | {item.id}), item.ask)
+        return None
+
+    def _choice(self, state: InterviewState, statement: str) -> Step | None:
+        """Probe the choices this statement makes (two at most in one reply); older ones are not revisited."""
+        stated = set(self.stated_choices(statement))
+        fresh = [c for c in self._probes.choices if c.id in stated]
+        pending = [c for c in fresh if c.id not in state.choices_probed][:MAX_PROBES_PER_REPLY]
+        if not pending:
+            return None
+        text = " And: ".join(c.probe for c in pending)
+        return Step(replace(state, choices_probed=state.choices_probed | {c.id for c in pending}), text, text)
+
+    def _vague(self, state: InterviewState, statement: str) -> Step | None:
+        if state.stage in state.vague_stages or not is_vague(statement):
+            return None
+        return Step(replace(state, vague_stages=state.vague_stages | {state.stage}), self._probes.vague_followup)
 
     def _answers(self, question: Question, asked: list[str]) -> list[str]:
         replies: list[str] = []
@@ -152,16 +277,15 @@ class OfflineInterviewer:
             replies.extend(t for t in texts if t not in replies)
         return replies
 
-    def _follow_up(self, question: Question, state: InterviewState) -> tuple[InterviewState, str]:
-        """Probe each open point of the stage once, then move on; a fully covered stage moves on at once."""
-        if state.finished:
-            return state, FINISHED_REPLY
+    def _stage_flow(self, question: Question, state: InterviewState, at: float) -> Step:
+        """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""
         stage_cov = coverage(question, state.covered)
-        if stage_cov[state.stage] < 1.0 and state.stage_turns < MAX_TURNS_PER_STAGE:
+        in_time = self._time_spent(state, at) < self._seconds * STAGE_TIME_SHARE[state.stage]
+        if in_time and stage_cov[state.stage] < 1.0 and state.stage_turns < MAX_TURNS_PER_STAGE:
             probe = self._next_probe(question, state)
             if probe is not None:
-                return replace(state, probed=state.probed | {probe.id}), probe.probe
-        return self._move_on(state, stage_cov)
+                return Step(replace(state, probed=state.probed | {probe.id}), probe.probe, probe.summary)
+        return self._move_on(question, state, stage_cov, at)
 
     def _next_probe(self, question: Question, state: InterviewState) -> ExpectedPoint | None:
         open_points = [
@@ -169,12 +293,30 @@ class OfflineInterviewer:
         ]
         return open_points[0] if open_points else None
 
-    def _move_on(self, state: InterviewState, stage_cov: Mapping[Stage, float]) -> tuple[InterviewState, str]:
+    def _move_on(
+        self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float
+    ) -> Step:
         later = STAGES[STAGES.index(state.stage) + 1 :]
         upcoming = [s for s in later if stage_cov[s] < 1.0]
         ack = _ACKS[state.answered % len(_ACKS)]
         if not upcoming:
-            return replace(state, finished=True), f"{ack} {FINISHED_REPLY}"
+            return Step(replace(state, finished=True), f"{ack} {FINISHED_REPLY}")
         nxt = upcoming[0]
-        return replace(state, stage=nxt, stage_turns=0), f"{ack} Let's move on. {self._flow.guide(nxt).opener}"
+        curveball = self._curveball_due(question, state, nxt, stage_cov)
+        if curveball:
+            used = replace(state, curveballs_used=state.curveballs_used + 1)
+            return Step(used, f"{ack} Before we go on, a change of scenario: {curveball}")
+        moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
+        return Step(moved, f"{ack} Let's move on. {self._flow.guide(nxt).opener}")
 
+    @staticmethod
+    def _curveball_due(
+        question: Question, state: InterviewState, nxt: Stage, stage_cov: Mapping[Stage, float]
+    ) -> str | None:
+        """A curveball comes before training and before scaling, once the candidate has some baseline design."""
+        index = state.curveballs_used
+        has_design = stage_cov[Stage.MVP_DESIGN] > 0
+        crossing = [s for s in CURVEBALL_BEFORE if STAGES.index(s) <= STAGES.index(nxt)]
+        if has_design and index < len(question.curveballs) and index < len(crossing):
+            return question.curveballs[index].prompt
+        return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,11 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from interviewer.domain import (
     STAGES,
+    Ambiguity,
+    ChoiceProbe,
     Curveball,
     ExpectedPoint,
     Fact,
     Flow,
     Level,
+    ProbeBook,
     Question,
     RedFlagRule,
     Stage,
@@ -87,6 +90,25 @@ class GuideSchema(_Strict):
     generic_points: list[PointSchema] = Field(min_length=1)
 
 
+class ChoiceSchema(_Strict):
+    id: str
+    cues: list[str] = Field(min_length=1)
+    probe: str = Field(min_length=1)
+
+
+class AmbiguitySchema(_Strict):
+    id: str
+    cues: list[str] = Field(min_length=1)
+    unless: list[str] = []
+    ask: str = Field(min_length=1)
+
+
+class ProbeBookSchema(_Strict):
+    choices: list[ChoiceSchema] = Field(min_length=1)
+    ambiguities: list[AmbiguitySchema] = []
+    vague_followup: str = Field(min_length=1)
+
+
 class FlowSchema(_Strict):
     stages: dict[Stage, GuideSchema]
 
@@ -103,6 +125,7 @@ class FlowSchema(_Strict):
 class QuestionBank:
     questions: tuple[Question, ...]
     flow: Flow
+    probes: ProbeBook = field(default_factory=ProbeBook)
 
     def get(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -147,6 +170,14 @@ def to_flow(schema: FlowSchema) -> Flow:
     return Flow(guides={stage: guides[stage] for stage in STAGES})
 
 
+def to_probes(schema: ProbeBookSchema) -> ProbeBook:
+    return ProbeBook(
+        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe) for c in schema.choices),
+        ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
+        vague_followup=schema.vague_followup,
+    )
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -166,6 +197,7 @@ def _validate(model: type[M], path: Path) -> M:
 def load_bank(knowledge_dir: Path) -> QuestionBank:
     """Read `flow.yaml` and `questions/*.yaml`; raise BankError naming the file and field on any problem."""
     flow = to_flow(_validate(FlowSchema, knowledge_dir / "flow.yaml"))
+    probes = to_probes(_validate(ProbeBookSchema, knowledge_dir / "probes.yaml"))
     files = sorted((knowledge_dir / "questions").glob("*.yaml"))
     if not files:
         raise BankError(f"no question files in {knowledge_dir / 'questions'}")
@@ -175,4 +207,4 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
         if q.id in seen:
             raise BankError(f"duplicate question id {q.id!r}")
         seen.add(q.id)
-    return QuestionBank(questions=questions, flow=flow)
+    return QuestionBank(questions=questions, flow=flow, probes=probes)

@@ -59,6 +59,7 @@ class Reply:
     coverage: dict[Stage, float]
     kind: TurnKind = TurnKind.MESSAGE
     finished: bool = False
+    chunk_ids: tuple[str, ...] = ()
 
 
 def _random_choice(questions: Sequence[Question]) -> Question:
@@ -121,16 +122,18 @@ class InterviewService:
     def reply(self, session_id: str, content: str) -> Reply:
         text = self.clean_message(content)
         session, question = self._open_session(session_id)
-        move = self.interviewer.respond(question, session.turns, text)
         now = self.clock()
+        move = self.interviewer.respond(question, session.turns, text, now)
         said = Turn("candidate", text, stage=_current_stage(session.turns), at=now)
-        self.store.append(session.id, [said, Turn("interviewer", move.text, move.kind, move.stage, now)])
+        answer = Turn("interviewer", move.text, move.kind, move.stage, now, move.chunk_ids)
+        self.store.append(session.id, [said, answer])
         return _reply(move)
 
     def hint(self, session_id: str) -> Reply:
         session, question = self._open_session(session_id)
         move = self.interviewer.hint(question, session.turns)
-        self.store.append(session.id, [Turn("interviewer", move.text, move.kind, move.stage, self.clock())])
+        hint = Turn("interviewer", move.text, move.kind, move.stage, self.clock(), move.chunk_ids)
+        self.store.append(session.id, [hint])
         return _reply(move)
 
     def end(self, session_id: str) -> Report:
@@ -166,7 +169,7 @@ def _current_stage(turns: Sequence[Turn]) -> Stage:
 
 
 def _reply(move: Move) -> Reply:
-    return Reply(move.text, move.stage, dict(move.coverage), move.kind, move.finished)
+    return Reply(move.text, move.stage, dict(move.coverage), move.kind, move.finished, move.chunk_ids)
 
 
 def transcript_dict(session: Session) -> dict[str, Any]:
@@ -180,9 +183,11 @@ def transcript_dict(session: Session) -> dict[str, Any]:
     }
 
 
-def turn_dict(turn: Turn) -> dict[str, str]:
-    """A turn in the transcript format; hints and notices keep their kind so a re-score sees them."""
-    out = {"role": turn.role, "content": turn.content}
+def turn_dict(turn: Turn) -> dict[str, Any]:
+    """A turn in the transcript format; hints and notices keep their kind, grounded turns their chunk ids."""
+    out: dict[str, Any] = {"role": turn.role, "content": turn.content}
+    if turn.chunk_ids:
+        out["chunk_ids"] = list(turn.chunk_ids)
     if turn.kind is not TurnKind.MESSAGE:
         out["kind"] = turn.kind.value
     if turn.stage is not None:

@@ -32,9 +32,11 @@ CREATE TABLE IF NOT EXISTS turns (
     kind TEXT NOT NULL,
     stage TEXT,
     at REAL NOT NULL,
+    chunk_ids TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (session_id, seq)
 );
 """
+MIGRATIONS = {"chunk_ids": "ALTER TABLE turns ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''"}
 
 
 class SessionStore(Protocol):
@@ -58,6 +60,10 @@ class SQLiteSessionStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(turns)")}
+            for column, statement in MIGRATIONS.items():
+                if column not in columns:
+                    db.execute(statement)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -108,10 +114,13 @@ class SQLiteSessionStore:
 def _insert_turns(db: sqlite3.Connection, session_id: str, turns: Sequence[Turn]) -> None:
     """Each turn takes the next sequence number inside its own INSERT, so concurrent writers cannot collide."""
     db.executemany(
-        "INSERT INTO turns (session_id, seq, role, content, kind, stage, at) "
-        "SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ?, ? FROM turns WHERE session_id = ?",
+        "INSERT INTO turns (session_id, seq, role, content, kind, stage, at, chunk_ids) "
+        "SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ?, ?, ? FROM turns WHERE session_id = ?",
         [
-            (session_id, t.role, t.content, t.kind.value, t.stage.value if t.stage else None, t.at, session_id)
+            (
+                session_id, t.role, t.content, t.kind.value, t.stage.value if t.stage else None, t.at,
+                ",".join(t.chunk_ids), session_id,
+            )
             for t in turns
         ],
     )
@@ -131,6 +140,7 @@ def _session(row: sqlite3.Row, turns: Sequence[sqlite3.Row]) -> Session:
                 kind=TurnKind(t["kind"]),
                 stage=Stage(t["stage"]) if t["stage"] else None,
                 at=t["at"],
+                chunk_ids=tuple(c for c in t["chunk_ids"].split(",") if c),
             )
             for t in turns
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -39,6 +40,7 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
 
 
+@lru_cache(maxsize=4096)
 def phrase_terms(phrase: str) -> frozenset[str]:
     found = terms(phrase)
     return found or frozenset(stem(w) for w in _WORD.findall(phrase.lower()))
@@ -75,3 +77,25 @@ def has_number(text: str) -> bool:
 def quote(text: str, limit: int = 220) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+_NEGATORS = frozenset("not no never than instead avoid without over skip".split())
+_DISMISSALS = frozenset("meaningless misleading useless pointless wrong bad".split())
+
+
+def affirms(sentence: str, cue: str) -> bool:
+    """True when `cue` occurs in `sentence` and is not negated or contrasted ('rather than X', 'X is useless')."""
+    words = _WORD.findall(sentence.lower())
+    cue_words = _WORD.findall(cue.lower())
+    if not cue_words:
+        return False
+    stems = [stem(w) for w in words]
+    target = [stem(w) for w in cue_words]
+    for start in range(len(stems) - len(target) + 1):
+        if stems[start : start + len(target)] != target:
+            continue
+        before = set(words[max(0, start - 3) : start])
+        after = set(words[start + len(target) : start + len(target) + 3])
+        if not (before & _NEGATORS or after & _DISMISSALS):
+            return True
+    return False
