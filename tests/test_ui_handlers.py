@@ -16,7 +16,7 @@ def test_start_with_surprise_me_and_send(service: InterviewService) -> None:
     session_id, saved, chat, tracker, feedback = handlers.start(SURPRISE_ME, "E6")
     assert session_id == saved and feedback == ""
     assert service.session(session_id).level == "E6"
-    chat, tracker, cleared = handlers.send(session_id, STRONG_FRAUD[0])
+    *_, (chat, tracker, cleared) = handlers.send(session_id, STRONG_FRAUD[0])
     assert cleared == "" and chat[-2] == {"role": "user", "content": STRONG_FRAUD[0]}
     assert "| ▶ |" in tracker
 
@@ -25,9 +25,9 @@ def test_errors_keep_the_typed_text_and_store_nothing(service: InterviewService)
     handlers = PageHandlers(service)
     session_id = handlers.start("ads_ctr", "E5")[0]
     with pytest.raises(gr.Error, match="too long"):
-        handlers.send(session_id, "x" * 1_048_576)
+        list(handlers.send(session_id, "x" * 1_048_576))
     with pytest.raises(gr.Error, match="Start an interview first"):
-        handlers.send("", "hello")
+        list(handlers.send("", "hello"))
     with pytest.raises(gr.Error, match="no session"):
         handlers.hint("forged-id")
     assert len(service.session(session_id).turns) == 1
@@ -36,7 +36,7 @@ def test_errors_keep_the_typed_text_and_store_nothing(service: InterviewService)
 def test_resume_brings_back_every_turn_and_the_report(service: InterviewService) -> None:
     handlers = PageHandlers(service)
     session_id = handlers.start("fraud_card_payments", "E5")[0]
-    handlers.send(session_id, STRONG_FRAUD[0])
+    list(handlers.send(session_id, STRONG_FRAUD[0]))
     restored_id, chat, tracker, feedback = handlers.resume(session_id)
     assert restored_id == session_id and len(chat) == 3 and feedback == ""
     assert "| ▶ |" in tracker and "100%" in tracker

@@ -54,6 +54,7 @@ class ReplyOut(BaseModel):
     stage: Stage
     coverage: dict[Stage, float]
     finished: bool
+    notice: str | None = None
 
 
 class TurnOut(BaseModel):
@@ -70,7 +71,9 @@ class SessionOut(BaseModel):
 
 
 def _reply_out(reply: Reply) -> ReplyOut:
-    return ReplyOut(message=reply.message, stage=reply.stage, coverage=reply.coverage, finished=reply.finished)
+    return ReplyOut(
+        message=reply.message, stage=reply.stage, coverage=reply.coverage, finished=reply.finished, notice=reply.notice
+    )
 
 
 def api_router(service: InterviewService) -> APIRouter:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlparse
 
 from interviewer.config import Settings
 from interviewer.domain import Passage, Retriever, Stage
 from interviewer.judge import OfflineJudge
-from interviewer.policy import OfflineInterviewer
-from interviewer.questions import load_bank
+from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
+from interviewer.llm.openai_compat import OpenAICompatChat
+from interviewer.llm.tokens import TokenCounter
+from interviewer.policy import Interviewer, OfflineInterviewer
+from interviewer.questions import QuestionBank, load_bank
 from interviewer.retrieval.knowledge import KnowledgeBase
 from interviewer.retrieval.store import chroma_client
 from interviewer.service import InterviewService
@@ -42,6 +46,37 @@ class LazyRetriever:
         return self._retriever.search(query, k, stage)
 
 
+class ConfigurationError(ValueError):
+    """Settings that cannot work together; the message says which variable to set."""
+
+
+def build_interviewer(settings: Settings, bank: QuestionBank, retriever: Retriever) -> Interviewer:
+    """The offline policy, or the LLM interviewer on top of it when a model server is configured."""
+    offline = OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever)
+    if settings.model_mode() == "offline":
+        return offline
+    if not (settings.llm_base_url and settings.llm_model):
+        raise ConfigurationError("set INTERVIEWER_LLM_BASE_URL and INTERVIEWER_LLM_MODEL, or INTERVIEWER_LLM=local")
+    chat = OpenAICompatChat(
+        settings.llm_base_url,
+        settings.llm_model,
+        settings.api_key(),
+        timeout_s=settings.llm_timeout_s,
+        temperature=settings.llm_temperature,
+    )
+    counter = TokenCounter(settings.data_dir / "tiktoken")
+    limits = LLMSettings(settings.prompt_token_budget, settings.llm_max_tokens)
+    return LLMInterviewer(offline, bank.flow, chat, counter, settings=limits, retriever=retriever)
+
+
+def describe_backend(settings: Settings) -> str:
+    """What the page shows: the model and its host, never a key."""
+    if settings.model_mode() == "offline":
+        return "offline (no model)"
+    host = urlparse(settings.llm_base_url or "").netloc or "local"
+    return f"{settings.llm_model} at {host} (offline fallback)"
+
+
 def build_service(settings: Settings, knowledge: KnowledgeBase | None = None) -> InterviewService:
     """With `knowledge`, retrieval is ready now (the web app); without, it opens on first use (the CLI)."""
     bank = load_bank(settings.knowledge_dir)
@@ -49,8 +84,9 @@ def build_service(settings: Settings, knowledge: KnowledgeBase | None = None) ->
     return InterviewService(
         bank=bank,
         store=SQLiteSessionStore(settings.database_path),
-        interviewer=OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever),
+        interviewer=build_interviewer(settings, bank, retriever),
         judge=OfflineJudge(bank.flow),
         max_message_chars=settings.max_message_chars,
         retriever=retriever,
+        backend=describe_backend(settings),
     )

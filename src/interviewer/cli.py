@@ -34,11 +34,16 @@ def _service(settings: Settings) -> InterviewService:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
+    local_model: Annotated[
+        bool, typer.Option("--local-model", help="Start a local SmolLM2 (llama.cpp) server and use it.")
+    ] = False,
 ) -> None:
     """Run the web app: the page at / and the REST API under /api."""
     from interviewer.web import serve as run_server  # noqa: PLC0415 - gradio loads only for `serve`
 
-    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    overrides: dict[str, object] = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    if local_model:
+        overrides["llm"] = "local"
     run_server(Settings(**overrides))  # type: ignore[arg-type]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,23 @@ class Settings(BaseSettings):
     default_level: Level = "E5"
     chroma_url: str | None = None
     interview_minutes: float = Field(default=45.0, gt=0, le=240)
+    llm: Literal["offline", "openai", "local"] | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = Field(default=None, repr=False)
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_tokens: int = Field(default=160, ge=16, le=4096)
+    llm_temperature: float = Field(default=0.3, ge=0, le=2)
+    prompt_token_budget: int = Field(default=3000, ge=500)
+
+    def model_mode(self) -> Literal["offline", "openai", "local"]:
+        """`INTERVIEWER_LLM` if set; otherwise a configured base URL means an OpenAI-compatible server."""
+        if self.llm:
+            return self.llm
+        return "openai" if self.llm_base_url else "offline"
+
+    def api_key(self) -> str | None:
+        return self.llm_api_key or os.environ.get("OPENAI_API_KEY")
 
     @property
     def database_path(self) -> Path:

@@ -12,7 +12,7 @@ is covered, probed out or out of time).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from interviewer.domain import (
     Turn,
     TurnKind,
 )
+from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.text import affirms, best_cue_size, has_number, is_question, matches_any, sentences, terms
 
 MAX_TURNS_PER_STAGE = 3
@@ -95,6 +96,12 @@ class Interviewer(Protocol):
     def progress(self, question: Question, turns: Sequence[Turn]) -> Progress: ...
 
     def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move: ...
+
+    def stream(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+    ) -> Iterator[TokenEvent | NoticeEvent | Move]:
+        """Events while the reply is composed; the last item is always the Move."""
+        ...
 
     def hint(self, question: Question, turns: Sequence[Turn]) -> Move: ...
 
@@ -185,6 +192,11 @@ class OfflineInterviewer:
         chunks = self._ground(step.topic, step.state.stage)
         cov = coverage(question, step.state.covered)
         return Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks)
+
+    def stream(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+    ) -> Iterator[TokenEvent | NoticeEvent | Move]:
+        yield self.respond(question, turns, message, now)
 
     def hint(self, question: Question, turns: Sequence[Turn]) -> Move:
         state = self.state(question, turns)

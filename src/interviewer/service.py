@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from interviewer.domain import (
     LEVELS,
@@ -22,6 +22,7 @@ from interviewer.domain import (
     Turn,
     TurnKind,
 )
+from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
 from interviewer.policy import Interviewer, Move, Progress
@@ -60,6 +61,16 @@ class Reply:
     kind: TurnKind = TurnKind.MESSAGE
     finished: bool = False
     chunk_ids: tuple[str, ...] = ()
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the front doors stream: `token` (checked text), `notice`, `stage_changed`, `hint`, and a final `message`."""
+
+    type: Literal["token", "message", "stage_changed", "hint", "notice"]
+    text: str = ""
+    reply: Reply | None = None
 
 
 def _random_choice(questions: Sequence[Question]) -> Question:
@@ -77,6 +88,7 @@ class InterviewService:
     new_id: Callable[[], str] = field(default=lambda: secrets.token_urlsafe(18))
     choose: Callable[[Sequence[Question]], Question] = _random_choice
     retriever: Retriever | None = None
+    backend: str = "offline"
 
     def questions(self) -> tuple[Question, ...]:
         return self.bank.questions
@@ -120,14 +132,35 @@ class InterviewService:
         return text
 
     def reply(self, session_id: str, content: str) -> Reply:
+        for event in self.reply_events(session_id, content):
+            if event.reply is not None and event.type == "message":
+                return event.reply
+        raise ServiceError("the interviewer produced no reply")  # pragma: no cover - streams always end in a message
+
+    def reply_events(self, session_id: str, content: str) -> Iterator[Event]:
+        """Stream the reply; both turns are stored before the final `message` event, so none is ever lost."""
         text = self.clean_message(content)
         session, question = self._open_session(session_id)
         now = self.clock()
-        move = self.interviewer.respond(question, session.turns, text, now)
-        said = Turn("candidate", text, stage=_current_stage(session.turns), at=now)
+        before = _current_stage(session.turns)
+        notices: list[str] = []
+        move: Move | None = None
+        for item in self.interviewer.stream(question, session.turns, text, now):
+            if isinstance(item, TokenEvent):
+                yield Event("token", item.text)
+            elif isinstance(item, NoticeEvent):
+                notices.append(item.text)
+                yield Event("notice", item.text)
+            else:
+                move = item
+        if move is None:
+            raise ServiceError("the interviewer produced no reply")
+        said = Turn("candidate", text, stage=before, at=now)
         answer = Turn("interviewer", move.text, move.kind, move.stage, now, move.chunk_ids)
         self.store.append(session.id, [said, answer])
-        return _reply(move)
+        if move.stage is not before:
+            yield Event("stage_changed", move.stage.value)
+        yield Event("message", move.text, _reply(move, " ".join(notices) or None))
 
     def hint(self, session_id: str) -> Reply:
         session, question = self._open_session(session_id)
@@ -168,8 +201,8 @@ def _current_stage(turns: Sequence[Turn]) -> Stage:
     return next((t.stage for t in reversed(turns) if t.role == "interviewer" and t.stage), STAGES[0])
 
 
-def _reply(move: Move) -> Reply:
-    return Reply(move.text, move.stage, dict(move.coverage), move.kind, move.finished, move.chunk_ids)
+def _reply(move: Move, notice: str | None = None) -> Reply:
+    return Reply(move.text, move.stage, dict(move.coverage), move.kind, move.finished, move.chunk_ids, notice)
 
 
 def transcript_dict(session: Session) -> dict[str, Any]:

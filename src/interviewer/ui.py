@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -34,14 +35,24 @@ class PageHandlers:
         chat, tracker = self._view(started.session)
         return started.session.id, started.session.id, chat, tracker, ""
 
-    def send(self, session_id: str, text: str) -> Outputs:
+    def send(self, session_id: str, text: str) -> Iterator[Outputs]:
+        """Stream the interviewer's checked text as it arrives; the typed text stays until the turn is stored."""
         self._require(session_id)
         try:
-            self._service.reply(session_id, text)
+            chat = chat_messages(self._service.session(session_id).turns)
+            chat += [{"role": "user", "content": text.strip()}, {"role": "assistant", "content": "…"}]
+            partial = ""
+            for event in self._service.reply_events(session_id, text):
+                if event.type == "token":
+                    partial += event.text
+                    chat[-1] = {"role": "assistant", "content": partial}
+                    yield chat, gr.skip(), gr.skip()
+                elif event.type == "notice":
+                    gr.Warning(event.text)
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         chat, tracker = self._view(self._service.session(session_id))
-        return chat, tracker, ""
+        yield chat, tracker, ""
 
     def hint(self, session_id: str) -> Outputs:
         self._require(session_id)
@@ -83,7 +94,10 @@ def build_page(service: InterviewService) -> gr.Blocks:
     with gr.Blocks(title="ML system design interviewer") as page:
         session_id = gr.State("")
         saved_id = gr.BrowserState("", storage_key=BROWSER_KEY)
-        gr.Markdown("# ML system design mock interview\nPick a question, talk it through, get scored feedback.")
+        gr.Markdown(
+            "# ML system design mock interview\nPick a question, talk it through, get scored feedback. "
+            f"Interviewer: **{service.backend}**."
+        )
         with gr.Row():
             question = gr.Dropdown(
                 choices=question_choices(service.questions()), value=SURPRISE_ME, label="Question", scale=3

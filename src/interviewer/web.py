@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from interviewer.api import create_api
 from interviewer.bootstrap import build_knowledge, build_service, quiet_third_parties
 from interviewer.config import Settings
+from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer
 from interviewer.service import InterviewService
 from interviewer.ui import build_page
 
@@ -28,5 +29,15 @@ def server(settings: Settings, service: InterviewService | None = None) -> uvico
 
 
 def serve(settings: Settings) -> None:
+    """Run the app; with INTERVIEWER_LLM=local, a llama.cpp server runs beside it and stops with it."""
+    if settings.model_mode() != "local":
+        _run(settings)
+        return
+    with LocalModelServer() as local:
+        print(f"interviewer: local model {MODEL_ALIAS} at {local.base_url}", flush=True)
+        _run(settings.model_copy(update={"llm": "openai", "llm_base_url": local.base_url, "llm_model": MODEL_ALIAS}))
+
+
+def _run(settings: Settings) -> None:
     print(f"interviewer: open http://{settings.host}:{settings.port} (REST API under /api)", flush=True)
     server(settings).run()

@@ -1,0 +1,121 @@
+"""The LLM-backed interviewer: the offline policy decides every move, the model phrases it in context.
+
+Text reaches the candidate one sentence at a time, and only after that sentence passes the checks in `guard`. Any
+failure (model error, timeout, a failed check) falls back to the offline move for that turn, with a notice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from interviewer.domain import Flow, Question, Retriever, Turn
+from interviewer.events import NoticeEvent, TokenEvent
+from interviewer.llm.base import ChatMessage, ChatModel, ModelError
+from interviewer.llm.guard import check_reply, check_sentence, numbers
+from interviewer.llm.prompt import Counter, TurnContext, build_messages, summarise
+from interviewer.policy import Move, OfflineInterviewer, Progress, coverage
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
+
+
+class Rejected(Exception):
+    """The model's reply failed a check; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    prompt_token_budget: int = 3000
+    max_tokens: int = 200
+
+
+class LLMInterviewer:
+    def __init__(
+        self,
+        offline: OfflineInterviewer,
+        flow: Flow,
+        chat: ChatModel,
+        counter: Counter,
+        *,
+        settings: LLMSettings = LLMSettings(),
+        retriever: Retriever | None = None,
+    ) -> None:
+        self._offline, self._flow, self._chat = offline, flow, chat
+        self._counter, self._settings, self._retriever = counter, settings, retriever
+
+    def opening(self, question: Question) -> Move:
+        return self._offline.opening(question)
+
+    def progress(self, question: Question, turns: Sequence[Turn]) -> Progress:
+        return self._offline.progress(question, turns)
+
+    def hint(self, question: Question, turns: Sequence[Turn]) -> Move:
+        return self._offline.hint(question, turns)
+
+    def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move:
+        *_, last = self.stream(question, turns, message, now)
+        assert isinstance(last, Move)
+        return last
+
+    def prompt(self, question: Question, turns: Sequence[Turn], message: str, plan: Move) -> list[ChatMessage]:
+        state = self._offline.state(question, turns)
+        titles = {stage: guide.title for stage, guide in self._flow.guides.items()}
+        snippets = [p.text for p in self._retriever.search(plan.text, k=2, stage=plan.stage)] if self._retriever else []
+        context = TurnContext(
+            question=question,
+            stage_title=titles[plan.stage],
+            summary=summarise(titles, coverage(question, state.covered), state.choices_stated),
+            turns=turns,
+            message=message,
+            plan=plan.text,
+            snippets=snippets,
+        )
+        return build_messages(context, self._counter, self._settings.prompt_token_budget)
+
+    def stream(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+    ) -> Iterator[TokenEvent | NoticeEvent | Move]:
+        plan = self._offline.respond(question, turns, message, now)
+        allowed, secrets = _allowed_numbers(question, turns, message, plan), _secrets(question, turns, plan)
+        shown: list[str] = []
+        try:
+            for sentence in self._sentences(self.prompt(question, turns, message, plan)):
+                reason = check_sentence(sentence, allowed, secrets)
+                if reason:
+                    raise Rejected(reason)
+                shown.append(sentence)
+                yield TokenEvent(sentence)
+            reason = check_reply("".join(shown), plan.text, allowed, secrets)
+            if reason:
+                raise Rejected(reason)
+        except ModelError as exc:
+            yield NoticeEvent(f"The model did not answer ({exc}); this reply comes from the offline interviewer.")
+            yield plan
+            return
+        except Rejected as exc:
+            yield NoticeEvent(f"The model's reply was not used because {exc}; showing the offline interviewer's.")
+            yield plan
+            return
+        yield replace(plan, text="".join(shown).strip())
+
+    def _sentences(self, messages: list[ChatMessage]) -> Iterator[str]:
+        buffer = ""
+        for piece in self._chat.stream(messages, self._settings.max_tokens):
+            buffer += piece
+            while (match := _SENTENCE_END.search(buffer)) is not None:
+                yield buffer[: match.end()]
+                buffer = buffer[match.end() :]
+        if buffer.strip():
+            yield buffer
+
+
+def _allowed_numbers(question: Question, turns: Sequence[Turn], message: str, plan: Move) -> set[str]:
+    said = " ".join(t.content for t in turns)
+    return numbers(" ".join([question.prompt, said, message, plan.text]))
+
+
+def _secrets(question: Question, turns: Sequence[Turn], plan: Move) -> list[str]:
+    said = " ".join(t.content for t in turns if t.role == "interviewer") + plan.text
+    unrevealed = [f.answer for f in question.facts if f.answer not in said]
+    return [p.summary for p in question.expected] + [r.explanation for r in question.red_flags] + unrevealed

@@ -1,0 +1,84 @@
+"""The HTTP path through the real ChatOpenAI client, against a stub OpenAI-compatible server with fault modes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
+from tests.conftest import free_port
+from tests.stub_openai import Recorder, running_stub
+
+from interviewer.llm.base import ChatMessage, ModelError
+from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
+from interviewer.llm.openai_compat import OpenAICompatChat
+from interviewer.llm.tokens import TokenCounter
+from interviewer.policy import OfflineInterviewer
+from interviewer.questions import QuestionBank
+from interviewer.service import InterviewService
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[tuple[str, Recorder]]:
+    with running_stub() as running:
+        yield running
+
+
+def _chat(stub: tuple[str, Recorder], mode: str) -> OpenAICompatChat:
+    return OpenAICompatChat(stub[0], mode, "sk-test-secret", timeout_s=1.0, max_retries=1)
+
+
+def test_streaming_reply_and_max_tokens_reach_the_server(stub: tuple[str, Recorder]) -> None:
+    messages = [ChatMessage("system", "s"), ChatMessage("user", "NEXT MOVE (say it): Ask about labels.")]
+    assert "".join(_chat(stub, "ok").stream(messages, 77)) == "Right. Ask about labels."
+    body = stub[1].bodies[-1]
+    assert body["stream"] is True and body["max_tokens"] == 77
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [("slow", "timed out"), ("500", "HTTP 500"), ("429", "HTTP 429"), ("malformed", "malformed"), ("cut", "")],
+)
+def test_faults_become_model_errors(stub: tuple[str, Recorder], mode: str, reason: str) -> None:
+    before = len(stub[1].bodies)
+    with pytest.raises(ModelError, match=reason):
+        list(_chat(stub, mode).stream([ChatMessage("user", "hi")], 20))
+    if mode == "429":
+        assert len(stub[1].bodies) - before == 2, "a 429 with Retry-After is retried once"
+
+
+def test_connection_refused_is_a_model_error() -> None:
+    chat = OpenAICompatChat(f"http://127.0.0.1:{free_port()}/v1", "ok", timeout_s=1.0, max_retries=0)
+    with pytest.raises(ModelError, match="could not connect"):
+        list(chat.stream([ChatMessage("user", "hi")], 20))
+
+
+def test_non_streaming_clients_are_served_too(stub: tuple[str, Recorder]) -> None:
+    client = ChatOpenAI(model="ok", base_url=stub[0], api_key=SecretStr("x"), timeout=2)
+    assert client.invoke("NEXT MOVE (x): Ask about metrics.").content == "Right. Ask about metrics."
+
+
+@pytest.mark.parametrize("mode", ["ok", "invent", "slow", "500", "429", "malformed", "cut"])
+def test_an_interview_keeps_going_through_every_fault(
+    stub: tuple[str, Recorder], service: InterviewService, bank: QuestionBank, tmp_path: Path, mode: str
+) -> None:
+    offline = OfflineInterviewer(bank.flow, bank.probes)
+    counter = TokenCounter(tmp_path / "tk")
+    llm = LLMInterviewer(offline, bank.flow, _chat(stub, mode), counter, settings=LLMSettings(3000, 120))
+    served = replace(service, interviewer=llm)
+    session_id = served.start("fraud_card_payments").session.id
+    events = list(served.reply_events(session_id, "What is the scale?"))
+    final = events[-1]
+    assert final.type == "message" and final.reply is not None
+    assert "5,000 transactions per second" in final.reply.message
+    notices = [e for e in events if e.type == "notice"]
+    assert (not notices) if mode == "ok" else (len(notices) == 1 and final.reply.notice)
+    turns = served.session(session_id).turns
+    assert [t.role for t in turns] == ["interviewer", "candidate", "interviewer"]
+    assert turns[-1].content == final.reply.message
+    assert all("sk-test-secret" not in str(body) for body in stub[1].bodies)
