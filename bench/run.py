@@ -7,15 +7,26 @@ from __future__ import annotations
 
 import json
 import statistics
+import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.stub_openai
 
 from fastapi.testclient import TestClient
 
 from interviewer.api import create_api
 from interviewer.bootstrap import build_service
 from interviewer.config import Settings
+from interviewer.domain import Question, Turn
+from interviewer.llm.base import ChatMessage
+from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
+from interviewer.llm.openai_compat import OpenAICompatChat
+from interviewer.llm.tokens import TokenCounter
+from interviewer.policy import Interviewer, OfflineInterviewer
 from interviewer.retrieval.embed import MiniLMEmbedder
 from interviewer.retrieval.knowledge import KnowledgeBase, note_chunks
 from interviewer.retrieval.store import chroma_client
@@ -65,6 +76,69 @@ def rest_turns(data_dir: Path) -> list[float]:
     return latencies
 
 
+MODEL_LATENCY_MS = 1000
+LLM_TURNS = 12
+
+
+class TimedChat:
+    """Measures the time spent inside the model call (the stub's fixed latency plus HTTP)."""
+
+    def __init__(self, chat: OpenAICompatChat) -> None:
+        self.name = chat.name
+        self._chat = chat
+        self.seconds = 0.0
+
+    def stream(self, messages: Sequence[ChatMessage], max_tokens: int) -> Iterator[str]:
+        start = time.perf_counter()
+        try:
+            yield from self._chat.stream(messages, max_tokens)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def llm_mode(data_dir: Path) -> dict[str, object]:
+    from tests.stub_openai import running_stub  # noqa: PLC0415 - only the benchmark needs the test stub
+
+    service = build_service(Settings(data_dir=data_dir))
+    bank = service.bank
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    counter = TokenCounter(data_dir / "tiktoken")
+    with running_stub() as (url, _):
+        chat = TimedChat(OpenAICompatChat(url, f"latency-{MODEL_LATENCY_MS}", timeout_s=10))
+        offline = service.interviewer
+        assert isinstance(offline, OfflineInterviewer)
+        llm = LLMInterviewer(offline, bank.flow, chat, counter, settings=LLMSettings(3000, 160))
+        served = replace(service, interviewer=llm)
+        session_id = served.start(question.id).session.id
+        overheads = []
+        for i in range(LLM_TURNS):
+            before_model = chat.seconds
+            start = time.perf_counter()
+            served.reply(session_id, ANSWERS[i % len(ANSWERS)])
+            total = time.perf_counter() - start
+            model = chat.seconds - before_model
+            overheads.append((total - model) / model)
+    tokens = prompt_tokens(llm, offline, question, counter)
+    return {"llm_overhead_ratio": round(statistics.median(overheads), 4), "prompt_tokens": tokens}
+
+
+def prompt_tokens(
+    llm: LLMInterviewer, offline: Interviewer, question: Question, counter: TokenCounter
+) -> dict[str, int]:
+    """Prompt size at turns 5, 20 and 40 of a long interview, planned by the same offline policy."""
+    turns: list[Turn] = []
+    sizes: dict[str, int] = {}
+    for n in range(1, 41):
+        message = ANSWERS[n % len(ANSWERS)]
+        plan = offline.respond(question, turns, message, 1000.0 + n)
+        if n in (5, 20, 40):
+            messages = llm.prompt(question, turns, message, plan)
+            sizes[str(n)] = sum(counter.count(m.content) for m in messages)
+        turns += [Turn("candidate", message, at=1000.0 + n), Turn("interviewer", plan.text, stage=plan.stage)]
+    return sizes
+
+
 def retrieval(data_dir: Path) -> dict[str, float]:
     settings = Settings(data_dir=data_dir)
     embedder = MiniLMEmbedder()
@@ -102,6 +176,7 @@ def main() -> None:
         offline = offline_turns(Path(tmp) / "a")
         rest = rest_turns(Path(tmp) / "b")
         search = retrieval(Path(tmp) / "c")
+        llm = llm_mode(Path(tmp) / "d")
     results = {
         "offline_turn_p50_ms": round(statistics.median(offline), 2),
         "offline_turn_p95_ms": round(percentile(offline, 0.95), 2),
@@ -109,11 +184,16 @@ def main() -> None:
         "rest_turn_p95_ms": round(percentile(rest, 0.95), 2),
         "turns_measured": len(offline) + len(rest),
         **search,
+        **llm,
     }
     print(f"{'measure':<24} value")
     for key, value in results.items():
         print(f"{key:<24} {value}")
     print(f"p95 / 50 ms target: {results['offline_turn_p95_ms'] / 50:.2f}")
+    tokens = llm["prompt_tokens"]
+    assert isinstance(tokens, dict)
+    print(f"prompt tokens turn 40 / turn 5: {tokens['40'] / tokens['5']:.2f} (target <= 1.3)")
+    print(f"LLM overhead / model latency ({MODEL_LATENCY_MS} ms): {llm['llm_overhead_ratio']:.2%} (target <= 2 %)")
     Path(__file__).with_name("results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

@@ -1,7 +1,8 @@
 """An OpenAI-compatible chat server for tests, on 127.0.0.1, with fault modes chosen by the request's model name.
 
 ok: streams (or returns) a reply that restates the prompt's NEXT MOVE. invent: states a number not in the scenario.
-slow: waits longer than the client's timeout. 429: rate-limited with Retry-After. 500: server error.
+slow: waits longer than the client's timeout. latency-<ms>: answers like ok after a fixed delay.
+429: rate-limited with Retry-After. 500: server error.
 malformed: a stream chunk that is not JSON. cut: the stream stops mid-reply without [DONE].
 """
 
@@ -77,6 +78,8 @@ def make_app(recorder: Recorder) -> Starlette:
             return JSONResponse({"error": {"message": "boom"}}, status_code=500)
         if mode == "slow":
             await asyncio.sleep(SLOW_SECONDS)
+        if mode.startswith("latency-"):
+            await asyncio.sleep(int(mode.removeprefix("latency-")) / 1000)
         text = f"Right. {_plan(body)}" if mode != "invent" else "We see about 2,798 transactions per second."
         if not body.get("stream"):
             return JSONResponse(_completion(text))

@@ -46,7 +46,7 @@ class PageHandlers:
                 if event.type == "token":
                     partial += event.text
                     chat[-1] = {"role": "assistant", "content": partial}
-                    yield chat, gr.skip(), gr.skip()
+                    yield list(chat), gr.skip(), gr.skip()
                 elif event.type == "notice":
                     gr.Warning(event.text)
         except ServiceError as exc:
