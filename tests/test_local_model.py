@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
-from tests.conftest import STRONG_FRAUD_DIALOGUE
+from fastapi.testclient import TestClient
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port
 
+from interviewer.api import create_api
 from interviewer.domain import STAGES
 from interviewer.llm.base import ChatMessage
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
@@ -59,17 +66,55 @@ def test_a_whole_interview_runs_through_the_local_model(
     offline = OfflineInterviewer(bank.flow, bank.probes)
     llm = LLMInterviewer(offline, bank.flow, chat, TokenCounter(tmp_path / "tk"), settings=LLMSettings(3000, 120))
     served = replace(service, interviewer=llm, backend=f"{MODEL_ALIAS} (local)")
-    session_id = served.start("fraud_card_payments").session.id
+    client = TestClient(create_api(served))
+    session_id = client.post("/api/sessions", json={"question_id": "fraud_card_payments"}).json()["session_id"]
     script = ["What is the scale?", *STRONG_FRAUD_DIALOGUE[:6]]
-    replies = [served.reply(session_id, message) for message in script]
+    replies = [client.post(f"/api/sessions/{session_id}/messages", json={"content": m}).json() for m in script]
 
     assert len(chat.replies) == len(script)
     assert sum(bool(text.strip()) for text in chat.replies) >= len(script) - 1, "the model answered (real text)"
     for reply in replies:
-        assert reply.message.strip()
-        assert reply.notice is not None or reply.message in " ".join(chat.replies), "shown text is the model's"
-    assert "5,000" in replies[0].message
-    turns = served.session(session_id).turns
+        assert reply["message"].strip()
+        assert reply["notice"] is not None or reply["message"] in " ".join(chat.replies), "shown text is the model's"
+    assert "5,000" in replies[0]["message"]
+    turns = client.get(f"/api/sessions/{session_id}").json()["turns"]
     assert len(turns) == 1 + 2 * len(script)
-    report = served.end(session_id)
-    assert set(report.stages) == set(STAGES)
+    report = client.post(f"/api/sessions/{session_id}/end").json()
+    assert set(report["stages"]) == {s.value for s in STAGES}
+
+
+def _llama_servers() -> int:
+    found = subprocess.run(["pgrep", "-f", "llama_cpp.server"], capture_output=True, text=True, check=False)
+    return len(found.stdout.split())
+
+
+def test_serve_local_model_starts_and_stops_its_llama_server(local_url: str, tmp_path: Path) -> None:
+    before = _llama_servers()
+    port = free_port()
+    env = {**os.environ, "INTERVIEWER_DATA_DIR": str(tmp_path), "GRADIO_ANALYTICS_ENABLED": "False"}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "interviewer", "serve", "--local-model", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert app.poll() is None and time.monotonic() < deadline, "the app did not come up"
+            time.sleep(0.3)
+        assert _llama_servers() == before + 1
+        started = httpx.post(f"http://127.0.0.1:{port}/api/sessions", json={"question_id": "ads_ctr"}, timeout=10)
+        reply = httpx.post(
+            f"http://127.0.0.1:{port}/api/sessions/{started.json()['session_id']}/messages",
+            json={"content": "What is the latency budget?"}, timeout=120,
+        ).json()
+        assert "10 ms" in reply["message"]
+    finally:
+        app.send_signal(signal.SIGINT)
+        output = app.communicate(timeout=60)[0]
+    assert "local model" in output
+    assert _llama_servers() == before, "the llama.cpp child must stop with the app"

@@ -59,7 +59,9 @@ def test_an_ended_interview_refuses_more_turns(service: InterviewService) -> Non
 
 def test_hints_are_recorded_on_the_session(service: InterviewService) -> None:
     session_id = service.start("ads_ctr").session.id
-    reply = service.hint(session_id)
+    (event,) = service.hint_events(session_id)
+    reply = event.reply
+    assert event.type == "hint" and reply is not None
     last = service.session(session_id).turns[-1]
     assert reply.kind is TurnKind.HINT and last.kind is TurnKind.HINT and last.content == reply.message
 

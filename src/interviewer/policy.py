@@ -188,10 +188,16 @@ class OfflineInterviewer:
         return Progress(state.stage, coverage(question, state.covered), state.finished)
 
     def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move:
+        return self.plan(question, turns, message, now)[1]
+
+    def plan(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+    ) -> tuple[InterviewState, Move]:
+        """The next move and the state after it, from one replay of the turns."""
         step = self.advance(question, self.state(question, turns), message, now)
         chunks = self._ground(step.topic, step.state.stage)
         cov = coverage(question, step.state.covered)
-        return Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks)
+        return step.state, Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks)
 
     def stream(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0

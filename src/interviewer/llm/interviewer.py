@@ -15,7 +15,7 @@ from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.llm.base import ChatMessage, ChatModel, ModelError
 from interviewer.llm.guard import check_reply, check_sentence, numbers
 from interviewer.llm.prompt import Counter, TurnContext, build_messages, summarise
-from interviewer.policy import Move, OfflineInterviewer, Progress, coverage
+from interviewer.policy import InterviewState, Move, OfflineInterviewer, Progress, coverage
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
 
@@ -58,8 +58,10 @@ class LLMInterviewer:
         assert isinstance(last, Move)
         return last
 
-    def prompt(self, question: Question, turns: Sequence[Turn], message: str, plan: Move) -> list[ChatMessage]:
-        state = self._offline.state(question, turns)
+    def prompt(
+        self, question: Question, turns: Sequence[Turn], message: str, plan: Move, state: InterviewState | None = None
+    ) -> list[ChatMessage]:
+        state = state or self._offline.state(question, turns)
         titles = {stage: guide.title for stage, guide in self._flow.guides.items()}
         snippets = [p.text for p in self._retriever.search(plan.text, k=2, stage=plan.stage)] if self._retriever else []
         context = TurnContext(
@@ -76,11 +78,11 @@ class LLMInterviewer:
     def stream(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        plan = self._offline.respond(question, turns, message, now)
+        state, plan = self._offline.plan(question, turns, message, now)
         allowed, secrets = _allowed_numbers(question, turns, message, plan), _secrets(question, turns, plan)
         shown: list[str] = []
         try:
-            for sentence in self._sentences(self.prompt(question, turns, message, plan)):
+            for sentence in self._sentences(self.prompt(question, turns, message, plan, state)):
                 reason = check_sentence(sentence, allowed, secrets)
                 if reason:
                     raise Rejected(reason)
