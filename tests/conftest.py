@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import itertools
 import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
 
 from interviewer.config import default_knowledge_dir
 from interviewer.judge import OfflineJudge
@@ -91,3 +98,34 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(server: uvicorn.Server, timeout_s: float = 30.0) -> Iterator[None]:
+    """Run a uvicorn server in a thread until the block ends."""
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    while not server.started:
+        assert time.monotonic() < deadline, f"server did not start within {timeout_s:.0f} s"
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def wait_until_up(url: str, process: subprocess.Popen[str] | subprocess.Popen[bytes], timeout_s: float) -> None:
+    """Poll `url` until it answers 200; fail at once if `process` exits or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{url} did not come up (exit code {process.poll()})")
+        time.sleep(0.2)

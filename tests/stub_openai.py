@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
-from tests.conftest import free_port
+from tests.conftest import free_port, serving
 
 SLOW_SECONDS = 3.0
 
@@ -96,15 +94,5 @@ def running_stub() -> Iterator[tuple[str, Recorder]]:
     recorder = Recorder()
     port = free_port()
     config = uvicorn.Config(make_app(recorder), host="127.0.0.1", port=port, log_level="error")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "stub server did not start"
-        time.sleep(0.02)
-    try:
+    with serving(uvicorn.Server(config)):
         yield f"http://127.0.0.1:{port}/v1", recorder
-    finally:
-        server.should_exit = True
-        thread.join(5)

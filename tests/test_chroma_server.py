@@ -5,13 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_up
 
 from interviewer.bootstrap import build_knowledge
 from interviewer.config import Settings
@@ -35,17 +33,10 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"chroma server did not start:\n{log.read_text()[-2000:]}")
-        time.sleep(0.2)
+    try:
+        wait_until_up(f"{url}/api/v2/heartbeat", server, timeout_s=60)
+    except pytest.fail.Exception:
+        pytest.fail(f"chroma server did not start:\n{log.read_text()[-2000:]}")
     yield url
     server.terminate()
     server.wait(10)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from gradio_client import Client
-from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, serving
 
 from interviewer.config import Settings
 from interviewer.web import server
@@ -22,16 +20,8 @@ pytestmark = pytest.mark.live
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("live"), port=free_port())
-    app_server = server(settings)
-    thread = threading.Thread(target=app_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not app_server.started:
-        assert time.monotonic() < deadline, "server did not start within 30 s"
-        time.sleep(0.05)
-    yield f"http://{settings.host}:{settings.port}"
-    app_server.should_exit = True
-    thread.join(10)
+    with serving(server(settings)):
+        yield f"http://{settings.host}:{settings.port}"
 
 
 def _text(message: dict[str, object]) -> str:

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, wait_until_up
 
 from interviewer.api import create_api
 from interviewer.domain import STAGES
@@ -97,15 +96,7 @@ def test_serve_local_model_starts_and_stops_its_llama_server(local_url: str, tmp
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert app.poll() is None and time.monotonic() < deadline, "the app did not come up"
-            time.sleep(0.3)
+        wait_until_up(f"http://127.0.0.1:{port}/api/health", app, timeout_s=120)
         assert _llama_servers() == before + 1
         started = httpx.post(f"http://127.0.0.1:{port}/api/sessions", json={"question_id": "ads_ctr"}, timeout=10)
         reply = httpx.post(
