@@ -67,7 +67,7 @@ def make_service(bank: QuestionBank, database: Path) -> InterviewService:
         bank=bank,
         store=SQLiteSessionStore(database),
         interviewer=OfflineInterviewer(bank.flow, bank.probes),
-        judge=OfflineJudge(bank.flow),
+        judge=OfflineJudge(bank.flow, bank.flags),
         max_message_chars=8000,
         clock=lambda: float(next(ticks)),
         new_id=lambda: next(ids),

@@ -13,7 +13,7 @@ def test_feedback_quotes_the_candidate_and_lists_every_stage(bank: QuestionBank)
         Turn("candidate", "We randomly split the data."),
     )
     question = bank.get("fraud_card_payments")
-    report = OfflineJudge(bank.flow).score(Transcript("t", turns, "fraud_card_payments"), question)
+    report = OfflineJudge(bank.flow, bank.flags).score(Transcript("t", turns, "fraud_card_payments"), question)
     markdown = render_markdown(bank.flow, report, "Fraud")
     assert "> I'd frame this as a binary classification" in markdown
     for stage in STAGES:

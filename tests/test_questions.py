@@ -46,7 +46,7 @@ def test_flow_covers_the_seven_stages_in_order(bank: QuestionBank) -> None:
 def _copy_knowledge(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     (target / "questions").mkdir(parents=True)
-    for name in ("flow.yaml", "probes.yaml"):
+    for name in ("flow.yaml", "probes.yaml", "red_flags.yaml"):
         (target / name).write_text((KNOWLEDGE / name).read_text())
     return target
 

@@ -105,6 +105,20 @@ class ProbeBook:
 
 
 @dataclass(frozen=True)
+class FlagRule:
+    """A generic ML red flag: raised by `when` unless `unless` is said anywhere (or, if `absent`, by its absence)."""
+
+    id: str
+    title: str
+    explanation: str
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    absent: bool = False
+    stage: Stage | None = None
+
+
+@dataclass(frozen=True)
 class Curveball:
     id: str
     prompt: str

@@ -1,11 +1,13 @@
 """The offline judge: scores a transcript stage by stage on the anchored 1-4 scale, finds red flags.
 
-1 = nothing relevant said, 2 = named without reasons, 3 = at least half the expected points with reasons,
-4 = most points, reasons and numbers. `None` when the interview never reached the stage.
+1 = nothing relevant said, 2 = named without reasons (or under half the expected points), 3 = at least half the
+points with reasons, 4 = at least 80% of the points, two reasoned statements and a number. `None` when the interview
+never reached the stage. The anchors are written out in knowledge/rubric.md.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -14,6 +16,7 @@ from interviewer.domain import (
     STAGES,
     Citation,
     ExpectedPoint,
+    FlagRule,
     Flow,
     Level,
     Question,
@@ -44,6 +47,18 @@ REASON_CUES = (
     "otherwise", "which means", "downside", "cost", "risk", "at the expense",
 )
 MAX_EVIDENCE = 3
+HALF = 0.5
+MOST = 0.8
+MIN_REASONED_WORDS = 8
+LIST_ITEMS = 4
+LIST_ITEM_WORDS = 2.5
+SUBSTANTIAL_SENTENCES = 8
+_JUDGE_DIRECTED = re.compile(
+    r"\b(?:grader|grading|judge|evaluator|rubric|score me|rate me|full marks|perfect score|out of 4|"
+    r"give me (?:a |an )?(?:\d|full|top|perfect|maximum|high)|\d\s*/\s*4|"
+    r"ignore (?:all |your |the |any )?(?:previous|prior|above|earlier) instructions)",
+    re.IGNORECASE,
+)
 
 
 class Judge(Protocol):
@@ -58,18 +73,38 @@ class Evidence:
 
     @classmethod
     def of(cls, transcript: Transcript) -> Evidence:
-        said = [s for turn in transcript.candidate_turns() for s in sentences(turn) if not is_question(s)]
+        """Candidate statements; their own questions and anything addressed to the judge are not evidence."""
+        said = [
+            s
+            for turn in transcript.candidate_turns()
+            for s in sentences(turn)
+            if not is_question(s) and not _JUDGE_DIRECTED.search(s)
+        ]
         return cls(tuple((s, terms(s)) for s in said))
 
     def matching(self, cues: Sequence[str]) -> list[str]:
         return [s for s, t in self.said if matches_any(t, cues)]
 
 
+def is_term_list(sentence: str) -> bool:
+    """'Precision, recall, AUC, LightGBM, Kafka': many short comma-separated items and no clause."""
+    items = [item.split() for item in re.split(r"[,;/]| and ", sentence) if item.strip()]
+    return len(items) >= LIST_ITEMS and sum(len(i) for i in items) / len(items) <= LIST_ITEM_WORDS
+
+
 def is_reasoned(sentence: str) -> bool:
+    """A reason or a number, in a real sentence rather than a list of buzzwords."""
+    if len(sentence.split()) < MIN_REASONED_WORDS or is_term_list(sentence):
+        return False
     return has_number(sentence) or matches_any(terms(sentence), REASON_CUES) or " vs " in sentence.lower()
 
 
-def stage_score(points: Sequence[ExpectedPoint], evidence: Evidence, reached: bool, hinted: bool) -> StageScore:
+def stage_score(
+    points: Sequence[ExpectedPoint],
+    evidence: Evidence,
+    reached: bool,
+    hinted: bool,
+) -> StageScore:
     hits = {p.id: evidence.matching(p.cues) for p in points}
     matched = [p for p in points if hits[p.id]]
     quotes = list(dict.fromkeys(s for p in matched for s in hits[p.id]))
@@ -80,9 +115,9 @@ def stage_score(points: Sequence[ExpectedPoint], evidence: Evidence, reached: bo
     reasoned = [s for s in quotes if is_reasoned(s)]
     if not matched:
         score = 1
-    elif share < 0.5 or not reasoned:
+    elif share < HALF or not reasoned:
         score = 2
-    elif share >= 0.66 and len(reasoned) >= 2 and any(has_number(s) for s in quotes):
+    elif share >= MOST and len(reasoned) >= 2 and any(has_number(s) for s in quotes):
         score = 4
     else:
         score = 3
@@ -108,8 +143,9 @@ def verdict_for(overall: float, level: Level) -> Verdict:
 
 
 class OfflineJudge:
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, flags: Sequence[FlagRule] = ()) -> None:
         self._flow = flow
+        self._flags = tuple(flags)
 
     def score(self, transcript: Transcript, question: Question | None) -> Report:
         evidence = Evidence.of(transcript)
@@ -121,13 +157,19 @@ class OfflineJudge:
             overall=overall,
             verdict=verdict_for(overall, transcript.level),
             level=transcript.level,
-            red_flags=find_red_flags(evidence, question, stages),
+            red_flags=find_red_flags(evidence, question, stages, self._flags),
             citations=tuple(
                 Citation(f"knowledge/{self._flow.guide(s).note}", self._flow.guide(s).note_heading, s) for s in STAGES
             ),
         )
 
-    def _stage(self, stage: Stage, transcript: Transcript, question: Question | None, evidence: Evidence) -> StageScore:
+    def _stage(
+        self,
+        stage: Stage,
+        transcript: Transcript,
+        question: Question | None,
+        evidence: Evidence,
+    ) -> StageScore:
         guide = self._flow.guide(stage)
         points = question.points_for(stage) if question else guide.generic_points
         hinted = any(t.kind is TurnKind.HINT and t.stage is stage for t in transcript.turns)
@@ -142,39 +184,33 @@ class OfflineJudge:
         return any(matches_any(terms(s), cues) for s in asked)
 
 
-_COMPLEX_MODEL = (
-    "deep learning", "neural network", "neural net", "transformer", "bert", "two tower", "lstm", "gnn", "cnn",
-)
-_BASELINE = ("baseline", "heuristic", "rule", "logistic regression", "simple model", "popularity", "start simple")
-_RANKING_OR_PR = ("precision", "recall", "auc", "f1", "ndcg", "log loss", "mrr", "average precision")
-_TIME_SPLIT = ("time based", "temporal", "chronological", "split by time", "out of time", "time split")
-_MONITORING = ("monitor", "drift", "retrain", "alert", "dashboard")
-
-
 def find_red_flags(
-    evidence: Evidence, question: Question | None, stages: Mapping[Stage, StageScore]
+    evidence: Evidence,
+    question: Question | None,
+    stages: Mapping[Stage, StageScore],
+    rules: Sequence[FlagRule],
 ) -> tuple[RedFlag, ...]:
+    """The generic ML red flags, then the question's own; each with the sentence that raised it."""
     flags: list[RedFlag] = []
-
-    def flag_if(found: list[str], absent: Sequence[str], flag_id: str, why: str) -> None:
-        if found and not evidence.matching(absent):
-            flags.append(RedFlag(flag_id, quote(found[0]), why))
-
-    flag_if(evidence.matching(("accuracy",)), _RANKING_OR_PR, "accuracy_on_imbalanced",
-            "Accuracy was the metric offered and nothing sensitive to rare positives was named. When one class is "
-            "rare, a model that always predicts the common class scores high accuracy and is useless; use "
-            "precision and recall at an operating point, or the area under the precision-recall curve.")
-    flag_if(evidence.matching(_COMPLEX_MODEL), _BASELINE, "no_baseline",
-            "A complex model was proposed without a simple baseline to beat. Without a rule, popularity list or "
-            "linear model to compare against there is no way to tell whether the complexity pays for itself.")
-    flag_if(evidence.matching(("random split", "randomly split", "shuffle")), _TIME_SPLIT, "random_split_on_time",
-            "A random split was proposed for data that arrives over time. Validation then mixes future and past "
-            "and overstates how the model will do on tomorrow's traffic; split by time instead.")
-    substantial = len(evidence.said) >= 8 and stages[Stage.SCALING_MONITORING].score is not None
-    if substantial and not evidence.matching(_MONITORING):
-        flags.append(RedFlag("no_monitoring", "(no mention of monitoring, drift or retraining)",
-                             "The design never says how anyone would notice the model degrading after launch or "
-                             "when it would be retrained. Production models drift as data and behaviour change."))
-    for rule in question.red_flags if question else ():
-        flag_if(evidence.matching(rule.cues), (), rule.id, rule.explanation)
+    domain = question.domain if question else None
+    substantial = len(evidence.said) >= SUBSTANTIAL_SENTENCES
+    for rule in rules:
+        if rule.domains and domain not in rule.domains:
+            continue
+        if evidence.matching(rule.unless):
+            continue
+        if rule.absent:
+            reached = rule.stage is not None and stages[rule.stage].score is not None
+            if substantial and reached:
+                missing = ", ".join(rule.unless[:3])
+                flags.append(RedFlag(rule.id, f"(nothing on {missing} in {len(evidence.said)} statements)",
+                                     rule.explanation))
+            continue
+        found = evidence.matching(rule.when)
+        if found:
+            flags.append(RedFlag(rule.id, quote(found[0]), rule.explanation))
+    for own in question.red_flags if question else ():
+        found = evidence.matching(own.cues)
+        if found:
+            flags.append(RedFlag(own.id, quote(found[0]), own.explanation))
     return tuple(flags)

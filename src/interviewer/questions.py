@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from interviewer.domain import (
     STAGES,
@@ -16,6 +16,7 @@ from interviewer.domain import (
     Curveball,
     ExpectedPoint,
     Fact,
+    FlagRule,
     Flow,
     Level,
     ProbeBook,
@@ -109,6 +110,27 @@ class ProbeBookSchema(_Strict):
     vague_followup: str = Field(min_length=1)
 
 
+class FlagSchema(_Strict):
+    id: str
+    title: str
+    explanation: str
+    when: list[str] = []
+    unless: list[str] = []
+    domains: list[str] = []
+    absent: bool = False
+    stage: Stage | None = None
+
+    @model_validator(mode="after")
+    def _triggerable(self) -> FlagSchema:
+        if not self.when and not (self.absent and self.stage and self.unless):
+            raise ValueError(f"flag {self.id!r} needs `when` cues, or `absent: true` with `stage` and `unless`")
+        return self
+
+
+class FlagBookSchema(_Strict):
+    flags: list[FlagSchema] = Field(min_length=1)
+
+
 class FlowSchema(_Strict):
     stages: dict[Stage, GuideSchema]
 
@@ -126,6 +148,7 @@ class QuestionBank:
     questions: tuple[Question, ...]
     flow: Flow
     probes: ProbeBook = field(default_factory=ProbeBook)
+    flags: tuple[FlagRule, ...] = ()
 
     def get(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -178,6 +201,19 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
     )
 
 
+def to_flag(schema: FlagSchema) -> FlagRule:
+    return FlagRule(
+        id=schema.id,
+        title=schema.title,
+        explanation=schema.explanation.strip(),
+        when=tuple(schema.when),
+        unless=tuple(schema.unless),
+        domains=tuple(schema.domains),
+        absent=schema.absent,
+        stage=schema.stage,
+    )
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -198,6 +234,7 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
     """Read `flow.yaml` and `questions/*.yaml`; raise BankError naming the file and field on any problem."""
     flow = to_flow(_validate(FlowSchema, knowledge_dir / "flow.yaml"))
     probes = to_probes(_validate(ProbeBookSchema, knowledge_dir / "probes.yaml"))
+    flags = tuple(to_flag(f) for f in _validate(FlagBookSchema, knowledge_dir / "red_flags.yaml").flags)
     files = sorted((knowledge_dir / "questions").glob("*.yaml"))
     if not files:
         raise BankError(f"no question files in {knowledge_dir / 'questions'}")
@@ -207,4 +244,4 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
         if q.id in seen:
             raise BankError(f"duplicate question id {q.id!r}")
         seen.add(q.id)
-    return QuestionBank(questions=questions, flow=flow, probes=probes)
+    return QuestionBank(questions=questions, flow=flow, probes=probes, flags=flags)
