@@ -145,3 +145,12 @@ def test_search_filters_by_stage_and_rejects_bad_input(isolated_env: Path) -> No
     assert runner.invoke(app, ["search", "   "]).exit_code == 2
     assert runner.invoke(app, ["search", "x", "--stage", "nope"]).exit_code == 2
     assert runner.invoke(app, ["search", "x", "--k", "0"]).exit_code == 2
+
+
+def test_score_markdown_embeds_the_radar_chart(isolated_env: Path, tmp_path: Path) -> None:
+    turns = [{"role": "candidate", "content": answer} for answer in STRONG_FRAUD]
+    path = _write(tmp_path, {"id": "x", "question_id": "fraud_card_payments", "turns": turns})
+    result = runner.invoke(app, ["score", str(path), "--markdown"])
+    assert result.exit_code == 0
+    assert result.output.startswith("![Radar chart of the stage scores](data:image/svg+xml;base64,")
+    assert "## Feedback: Fraud detection for card payments" in result.output

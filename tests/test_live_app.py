@@ -40,7 +40,7 @@ def test_page_and_api_share_one_server(base_url: str) -> None:
 
 def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> None:
     client = Client(base_url + "/", verbose=False, download_files=str(tmp_path))
-    session_id, chat, tracker, _ = client.predict("fraud_card_payments", "E5", api_name="/start")
+    session_id, chat, tracker, *_ = client.predict("fraud_card_payments", "E5", api_name="/start")
     assert session_id and "Fraud detection for card payments" in _text(chat[0])
     assert "▶" in tracker
 
@@ -61,8 +61,11 @@ def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> No
     scaling_row = next(line for line in tracker.splitlines() if "Scaling, monitoring and updates" in line)
     assert "100%" in scaling_row
 
-    chat, _, feedback = client.predict(api_name="/end")
+    chat, _, feedback, chart, download = client.predict(api_name="/end")
     assert "**Verdict:" in feedback and "> I'd frame this" in feedback
+    assert chart.startswith("<svg") and "Problem formulation" in chart
+    path = download["value"] if isinstance(download, dict) else download
+    assert feedback.strip() in Path(path).read_text()
 
     stored = httpx.get(f"{base_url}/api/sessions/{session_id}").json()
     assert stored["ended"] is True

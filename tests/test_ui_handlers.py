@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 import pytest
 from tests.conftest import STRONG_FRAUD
@@ -13,8 +15,8 @@ from interviewer.views import SURPRISE_ME
 
 def test_start_with_surprise_me_and_send(service: InterviewService) -> None:
     handlers = PageHandlers(service)
-    session_id, saved, chat, tracker, feedback = handlers.start(SURPRISE_ME, "E6")
-    assert session_id == saved and feedback == ""
+    session_id, saved, chat, tracker, feedback, chart, download = handlers.start(SURPRISE_ME, "E6")
+    assert session_id == saved and feedback == "" and chart == "" and download["visible"] is False
     assert service.session(session_id).level == "E6"
     *_, (chat, tracker, cleared) = handlers.send(session_id, STRONG_FRAUD[0])
     assert cleared == "" and chat[-2] == {"role": "user", "content": STRONG_FRAUD[0]}
@@ -37,17 +39,22 @@ def test_resume_brings_back_every_turn_and_the_report(service: InterviewService)
     handlers = PageHandlers(service)
     session_id = handlers.start("fraud_card_payments", "E5")[0]
     list(handlers.send(session_id, STRONG_FRAUD[0]))
-    restored_id, chat, tracker, feedback = handlers.resume(session_id)
+    restored_id, chat, tracker, feedback, _, _ = handlers.resume(session_id)
     assert restored_id == session_id and len(chat) == 3 and feedback == ""
     assert "| ▶ |" in tracker and "100%" in tracker
     handlers.end(session_id)
-    assert "**Verdict:" in handlers.resume(session_id)[3]
+    _, _, _, feedback, chart, download = handlers.resume(session_id)
+    assert "**Verdict:" in feedback and chart.startswith("<svg") and download["visible"] is True
+    report = Path(download["value"]).read_text()
+    assert report.startswith("![Radar chart of the stage scores](data:image/svg+xml;base64,")
+    assert feedback in report
 
 
 @pytest.mark.parametrize("saved", [None, "", "unknown-id"])
 def test_resume_with_nothing_saved_starts_clean(service: InterviewService, saved: str | None) -> None:
-    restored_id, chat, tracker, feedback = PageHandlers(service).resume(saved)
-    assert (restored_id, chat, feedback) == ("", [], "") and "▶" not in tracker
+    restored_id, chat, tracker, feedback, chart, download = PageHandlers(service).resume(saved)
+    assert (restored_id, chat, feedback, chart) == ("", [], "", "") and "▶" not in tracker
+    assert download["visible"] is False
 
 
 def test_the_page_builds_with_named_endpoints(service: InterviewService) -> None:

@@ -14,6 +14,7 @@ from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
 from interviewer.evaluation import agreement, retrieval_metrics, run_judge
+from interviewer.feedback import downloadable_report
 from interviewer.questions import BankError
 from interviewer.retrieval.hybrid import Mode
 from interviewer.service import InterviewService, ServiceError, transcript_dict
@@ -109,8 +110,11 @@ def chat(
 def score(
     file: Annotated[Path, typer.Argument(help="A transcript JSON file in the eval format.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the feedback as Markdown with the radar chart embedded.")
+    ] = False,
 ) -> None:
-    """Score a recorded transcript and print the report."""
+    """Score a recorded transcript and print the report (plain feedback by default)."""
     service = _service(Settings())
     try:
         transcript = load_transcript(file).to_domain()
@@ -120,8 +124,11 @@ def score(
     report = service.score(transcript)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
-        return
-    typer.echo(report.feedback_markdown)
+    elif as_markdown:
+        scores = {stage: result.score for stage, result in report.stages.items()}
+        typer.echo(downloadable_report(service.bank.flow, scores, report.feedback_markdown))
+    else:
+        typer.echo(report.feedback_markdown)
 
 
 @app.command()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
+from interviewer.charts import radar_svg, svg_data_uri
 from interviewer.domain import STAGES, Citation, Flow, Question, Report, Retriever, Stage, StageScore, Verdict
 
 VERDICT_LABELS = {
@@ -48,7 +50,9 @@ def _stage_section(flow: Flow, stage: Stage, result: StageScore, read_more: str)
     elif result.score is not None:
         lines += ["Nothing you said addressed this stage.", ""]
     if result.missing:
-        lines += ["A stronger answer would add:", ""] + [f"- {item}" for item in result.missing] + [""]
+        lines += ["What a strong answer adds:", ""] + [f"- {item}" for item in result.missing] + [""]
+    elif result.score is not None and result.score < 4:
+        lines += ["What a strong answer adds: the reasons, numbers and trade-offs behind each point.", ""]
     lines += [read_more, ""]
     return lines
 
@@ -60,13 +64,26 @@ def practice_next(flow: Flow, report: Report) -> list[str]:
     return [f"**{flow.guide(s).title}**: {flow.guide(s).hints[0]}" for s in weak]
 
 
-def render_markdown(flow: Flow, report: Report, title: str) -> str:
+def summary(flow: Flow, report: Report) -> str:
+    """Two lines: the verdict in context, then where the candidate was strongest and weakest."""
     reached = [s for s in STAGES if report.stages[s].score is not None]
+    ranked = sorted(STAGES, key=lambda s: -(report.stages[s].score or 0))
+    best = [s for s in ranked if (report.stages[s].score or 0) >= 3][:2]
+    worst = sorted(STAGES, key=lambda s: report.stages[s].score or 0)[:2]
+    first = (
+        f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}); "
+        f"you reached {len(reached)} of {len(STAGES)} stages, with {len(report.red_flags)} red flag(s)."
+    )
+    strongest = ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in best) or "none yet"
+    weakest = ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in worst)
+    return f"{first}\nStrongest: {strongest}. Work on: {weakest}."
+
+
+def render_markdown(flow: Flow, report: Report, title: str) -> str:
     lines = [
         f"## Feedback: {title}",
         "",
-        f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}).",
-        f"You reached {len(reached)} of {len(STAGES)} stages of the design flow.",
+        summary(flow, report),
         "",
         "| Stage | Score |",
         "|---|---|",
@@ -87,3 +104,13 @@ def render_markdown(flow: Flow, report: Report, title: str) -> str:
 
 def with_feedback(flow: Flow, report: Report, title: str) -> Report:
     return replace(report, feedback_markdown=render_markdown(flow, report, title))
+
+
+def stage_chart(flow: Flow, scores: Mapping[Stage, int | None]) -> str:
+    return radar_svg(scores, {stage: flow.guide(stage).title for stage in STAGES})
+
+
+def downloadable_report(flow: Flow, scores: Mapping[Stage, int | None], feedback_markdown: str) -> str:
+    """The feedback as a standalone Markdown file, with the radar chart embedded as an image."""
+    chart = svg_data_uri(stage_chart(flow, scores))
+    return f"![Radar chart of the stage scores]({chart})\n\n{feedback_markdown}"
