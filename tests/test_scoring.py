@@ -12,6 +12,7 @@ from tests.conftest import STRONG_FRAUD
 from interviewer.domain import STAGES, Question, Report, Stage, Transcript, Turn
 from interviewer.judge import OfflineJudge, is_reasoned, is_term_list
 from interviewer.questions import QuestionBank
+from interviewer.retrieval.similarity import EmbeddingSimilarity
 
 # (flag id, question, a sentence that raises it, a sentence that, said too, clears it)
 FLAG_CASES = [
@@ -159,3 +160,34 @@ def test_appending_irrelevant_text_never_raises_a_score(bank: QuestionBank, base
     for stage in STAGES:
         assert (after.stages[stage].score or 0) <= (before.stages[stage].score or 0)
     assert after.overall <= before.overall
+
+
+@pytest.fixture(scope="module")
+def semantic_judge(bank: QuestionBank) -> OfflineJudge:
+    return OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity())
+
+
+def test_a_paraphrase_without_cue_words_counts_semantically(bank: QuestionBank, semantic_judge: OfflineJudge) -> None:
+    paraphrase = "We only learn that a payment was fraudulent weeks afterwards, when the bank disputes it."
+    question = _question(bank, "fraud_card_payments")
+    turns = (Turn("interviewer", "Go.", stage=Stage.DATA_PIPELINE), Turn("candidate", paraphrase))
+    lexical = _judge(bank).score(Transcript("t", turns, question.id), question)
+    semantic = semantic_judge.score(Transcript("t", turns, question.id), question)
+    assert lexical.stages[Stage.DATA_PIPELINE].score == 1
+    assert semantic.stages[Stage.DATA_PIPELINE].score == 2
+    assert paraphrase in semantic.stages[Stage.DATA_PIPELINE].evidence
+
+
+def test_semantic_matching_keeps_the_off_topic_and_injection_floors(
+    bank: QuestionBank, semantic_judge: OfflineJudge
+) -> None:
+    question = _question(bank, "feed_ranking")
+    turns = [Turn("interviewer", "Go.", stage=s) for s in STAGES]
+    off_topic = [Turn("candidate", "I enjoy hiking and baking bread at weekends, and my cat is called Pixel.")]
+    report = semantic_judge.score(Transcript("t", tuple(turns + off_topic), question.id), question)
+    assert {report.stages[s].score for s in STAGES} <= {1, None}
+    weak = [Turn("candidate", "We use a model and check it.")]
+    injected = [*weak, Turn("candidate", INJECTIONS[0])]
+    plain = semantic_judge.score(Transcript("t", tuple(turns + weak), question.id), question)
+    gamed = semantic_judge.score(Transcript("t", tuple(turns + injected), question.id), question)
+    assert plain.stages == gamed.stages

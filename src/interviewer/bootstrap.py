@@ -14,6 +14,7 @@ from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import Interviewer, OfflineInterviewer
 from interviewer.questions import QuestionBank, load_bank
 from interviewer.retrieval.knowledge import KnowledgeBase
+from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.retrieval.store import chroma_client
 from interviewer.service import InterviewService
 from interviewer.storage import SQLiteSessionStore
@@ -85,7 +86,7 @@ def build_service(settings: Settings, knowledge: KnowledgeBase | None = None) ->
         bank=bank,
         store=SQLiteSessionStore(settings.database_path),
         interviewer=build_interviewer(settings, bank, retriever),
-        judge=OfflineJudge(bank.flow, bank.flags),
+        judge=OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity()),
         max_message_chars=settings.max_message_chars,
         retriever=retriever,
         backend=describe_backend(settings),

@@ -5,7 +5,7 @@ This module (like policy, judge and feedback) imports no framework: it is plain 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, Protocol, runtime_checkable
@@ -251,3 +251,9 @@ class Passage:
 @runtime_checkable
 class Retriever(Protocol):
     def search(self, query: str, k: int = 5, stage: Stage | None = None) -> list[Passage]: ...
+
+
+class Similarity(Protocol):
+    """Semantic similarity between sentences and target texts (cosine, -1..1)."""
+
+    def similarities(self, sentences: Sequence[str], targets: Sequence[str]) -> list[list[float]]: ...

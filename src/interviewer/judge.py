@@ -22,6 +22,7 @@ from interviewer.domain import (
     Question,
     RedFlag,
     Report,
+    Similarity,
     Stage,
     StageScore,
     Transcript,
@@ -47,6 +48,8 @@ REASON_CUES = (
     "otherwise", "which means", "downside", "cost", "risk", "at the expense",
 )
 MAX_EVIDENCE = 3
+SEMANTIC_THRESHOLD = 0.5
+SEMANTIC_MARGIN = 0.05
 HALF = 0.5
 MOST = 0.8
 MIN_REASONED_WORDS = 8
@@ -99,13 +102,35 @@ def is_reasoned(sentence: str) -> bool:
     return has_number(sentence) or matches_any(terms(sentence), REASON_CUES) or " vs " in sentence.lower()
 
 
+def semantic_hits(
+    evidence: Evidence, points: Sequence[ExpectedPoint], similarity: Similarity
+) -> dict[str, list[str]]:
+    """Sentences that mean a point without using its words: the best point by a clear margin, above a threshold."""
+    said = [s for s, _ in evidence.said]
+    if not said or not points:
+        return {}
+    targets = [p.summary for p in points] + [p.probe for p in points]
+    matrix = similarity.similarities(said, targets)
+    found: dict[str, list[str]] = {}
+    for sentence, row in zip(said, matrix, strict=True):
+        per_point = sorted(
+            ((max(row[i], row[i + len(points)]), p.id) for i, p in enumerate(points)), reverse=True
+        )
+        best, runner_up = per_point[0], per_point[1] if len(per_point) > 1 else (0.0, "")
+        if best[0] >= SEMANTIC_THRESHOLD and best[0] - runner_up[0] >= SEMANTIC_MARGIN:
+            found.setdefault(best[1], []).append(sentence)
+    return found
+
+
 def stage_score(
     points: Sequence[ExpectedPoint],
     evidence: Evidence,
     reached: bool,
     hinted: bool,
+    semantic: Mapping[str, list[str]] | None = None,
 ) -> StageScore:
-    hits = {p.id: evidence.matching(p.cues) for p in points}
+    extra = semantic or {}
+    hits = {p.id: list(dict.fromkeys(evidence.matching(p.cues) + extra.get(p.id, []))) for p in points}
     matched = [p for p in points if hits[p.id]]
     quotes = list(dict.fromkeys(s for p in matched for s in hits[p.id]))
     missing = tuple(p.summary for p in points if not hits[p.id])
@@ -143,13 +168,18 @@ def verdict_for(overall: float, level: Level) -> Verdict:
 
 
 class OfflineJudge:
-    def __init__(self, flow: Flow, flags: Sequence[FlagRule] = ()) -> None:
+    """Lexical cues, plus semantic matches when a `Similarity` (the retrieval embeddings) is given."""
+
+    def __init__(self, flow: Flow, flags: Sequence[FlagRule] = (), similarity: Similarity | None = None) -> None:
         self._flow = flow
         self._flags = tuple(flags)
+        self._similarity = similarity
 
     def score(self, transcript: Transcript, question: Question | None) -> Report:
         evidence = Evidence.of(transcript)
-        stages = {stage: self._stage(stage, transcript, question, evidence) for stage in STAGES}
+        points = list(question.expected) if question else self._generic_points()
+        semantic = semantic_hits(evidence, points, self._similarity) if self._similarity else {}
+        stages = {stage: self._stage(stage, transcript, question, evidence, semantic) for stage in STAGES}
         overall = overall_score(stages)
         return Report(
             question_id=question.id if question else transcript.question_id,
@@ -163,17 +193,21 @@ class OfflineJudge:
             ),
         )
 
+    def _generic_points(self) -> list[ExpectedPoint]:
+        return [p for guide in self._flow.guides.values() for p in guide.generic_points]
+
     def _stage(
         self,
         stage: Stage,
         transcript: Transcript,
         question: Question | None,
         evidence: Evidence,
+        semantic: Mapping[str, list[str]],
     ) -> StageScore:
         guide = self._flow.guide(stage)
         points = question.points_for(stage) if question else guide.generic_points
         hinted = any(t.kind is TurnKind.HINT and t.stage is stage for t in transcript.turns)
-        return stage_score(points, evidence, self._reached(stage, transcript), hinted)
+        return stage_score(points, evidence, self._reached(stage, transcript), hinted, semantic)
 
     def _reached(self, stage: Stage, transcript: Transcript) -> bool:
         """Tagged turns say which stages the interview visited; untagged ones count the interviewer's questions."""
