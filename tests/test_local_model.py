@@ -18,10 +18,13 @@ from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, wait_until_up
 
 from interviewer.api import create_api
 from interviewer.domain import STAGES
+from interviewer.judge import OfflineJudge
 from interviewer.llm.base import ChatMessage
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
+from interviewer.llm.judge import LLMJudge
 from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer
 from interviewer.llm.openai_compat import OpenAICompatChat
+from interviewer.llm.prompt import system_prompt
 from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import OfflineInterviewer
 from interviewer.questions import QuestionBank
@@ -63,8 +66,10 @@ def test_a_whole_interview_runs_through_the_local_model(
 ) -> None:
     chat = Recording(OpenAICompatChat(local_url, MODEL_ALIAS, timeout_s=60, temperature=0.0))
     offline = OfflineInterviewer(bank.flow, bank.probes)
-    llm = LLMInterviewer(offline, bank.flow, chat, TokenCounter(tmp_path / "tk"), settings=LLMSettings(3000, 120))
-    served = replace(service, interviewer=llm, backend=f"{MODEL_ALIAS} (local)")
+    counter = TokenCounter(tmp_path / "tk")
+    llm = LLMInterviewer(offline, bank.flow, chat, counter, settings=LLMSettings(3000, 120))
+    judge = LLMJudge(OfflineJudge(bank.flow, bank.flags), chat, counter, rubric=system_prompt("judge"))
+    served = replace(service, interviewer=llm, judge=judge, backend=f"{MODEL_ALIAS} (local)")
     client = TestClient(create_api(served))
     session_id = client.post("/api/sessions", json={"question_id": "fraud_card_payments"}).json()["session_id"]
     script = ["What is the scale?", *STRONG_FRAUD_DIALOGUE[:6]]
@@ -80,6 +85,9 @@ def test_a_whole_interview_runs_through_the_local_model(
     assert len(turns) == 1 + 2 * len(script)
     report = client.post(f"/api/sessions/{session_id}/end").json()
     assert set(report["stages"]) == {s.value for s in STAGES}
+    assert len(chat.replies) == len(script) + 1, "the model judged the interview too"
+    said = " ".join(STRONG_FRAUD_DIALOGUE)
+    assert all(q.rstrip("…") in said or q.endswith("…") for v in report["stages"].values() for q in v["evidence"])
 
 
 def _llama_servers() -> int:

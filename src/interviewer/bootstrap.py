@@ -7,12 +7,15 @@ from urllib.parse import urlparse
 
 from interviewer.config import Settings
 from interviewer.domain import Passage, Retriever, Stage
-from interviewer.judge import OfflineJudge
+from interviewer.judge import Judge, OfflineJudge
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
+from interviewer.llm.judge import LLMJudge
 from interviewer.llm.openai_compat import OpenAICompatChat
+from interviewer.llm.prompt import system_prompt
 from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import Interviewer, OfflineInterviewer
 from interviewer.questions import QuestionBank, load_bank
+from interviewer.retrieval.chunks import front_matter
 from interviewer.retrieval.knowledge import KnowledgeBase
 from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.retrieval.store import chroma_client
@@ -51,23 +54,39 @@ class ConfigurationError(ValueError):
     """Settings that cannot work together; the message says which variable to set."""
 
 
+def model_client(settings: Settings, temperature: float) -> OpenAICompatChat:
+    if not (settings.llm_base_url and settings.llm_model):
+        raise ConfigurationError("set INTERVIEWER_LLM_BASE_URL and INTERVIEWER_LLM_MODEL, or INTERVIEWER_LLM=local")
+    return OpenAICompatChat(
+        settings.llm_base_url,
+        settings.llm_model,
+        settings.api_key(),
+        timeout_s=settings.llm_timeout_s,
+        temperature=temperature,
+    )
+
+
 def build_interviewer(settings: Settings, bank: QuestionBank, retriever: Retriever) -> Interviewer:
     """The offline policy, or the LLM interviewer on top of it when a model server is configured."""
     offline = OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever)
     if settings.model_mode() == "offline":
         return offline
-    if not (settings.llm_base_url and settings.llm_model):
-        raise ConfigurationError("set INTERVIEWER_LLM_BASE_URL and INTERVIEWER_LLM_MODEL, or INTERVIEWER_LLM=local")
-    chat = OpenAICompatChat(
-        settings.llm_base_url,
-        settings.llm_model,
-        settings.api_key(),
-        timeout_s=settings.llm_timeout_s,
-        temperature=settings.llm_temperature,
-    )
+    chat = model_client(settings, temperature=settings.llm_temperature)
     counter = TokenCounter(settings.data_dir / "tiktoken")
     limits = LLMSettings(settings.prompt_token_budget, settings.llm_max_tokens)
     return LLMInterviewer(offline, bank.flow, chat, counter, settings=limits, retriever=retriever)
+
+
+def build_judge(settings: Settings, bank: QuestionBank) -> Judge:
+    """The offline judge, or the LLM judge checked against it when a model server is configured."""
+    offline = OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity())
+    if settings.model_mode() == "offline" or not (settings.llm_base_url and settings.llm_model):
+        return offline
+    chat = model_client(settings, temperature=0.0)
+    _, rubric = front_matter((settings.knowledge_dir / "rubric.md").read_text(encoding="utf-8"))
+    instructions = f"{system_prompt('judge')}\n\n{rubric}"
+    counter = TokenCounter(settings.data_dir / "tiktoken")
+    return LLMJudge(offline, chat, counter, rubric=instructions, budget=settings.prompt_token_budget)
 
 
 def describe_backend(settings: Settings) -> str:
@@ -86,7 +105,7 @@ def build_service(settings: Settings, knowledge: KnowledgeBase | None = None) ->
         bank=bank,
         store=SQLiteSessionStore(settings.database_path),
         interviewer=build_interviewer(settings, bank, retriever),
-        judge=OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity()),
+        judge=build_judge(settings, bank),
         max_message_chars=settings.max_message_chars,
         retriever=retriever,
         backend=describe_backend(settings),

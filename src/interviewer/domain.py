@@ -217,6 +217,7 @@ class Report:
     red_flags: tuple[RedFlag, ...] = ()
     citations: tuple[Citation, ...] = ()
     feedback_markdown: str = ""
+    notices: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -233,6 +234,7 @@ class Report:
             ],
             "feedback_markdown": self.feedback_markdown,
             "citations": [{"source": c.source, "heading": c.heading, "stage": c.stage.value} for c in self.citations],
+            "notices": list(self.notices),
         }
 
 

@@ -83,6 +83,7 @@ def render_markdown(flow: Flow, report: Report, title: str) -> str:
     lines = [
         f"## Feedback: {title}",
         "",
+        *[f"> Note: {notice}\n" for notice in report.notices],
         summary(flow, report),
         "",
         "| Stage | Score |",

@@ -26,8 +26,8 @@ class Counter(Protocol):
     def truncate(self, text: str, limit: int) -> str: ...
 
 
-def system_prompt() -> str:
-    return files("interviewer").joinpath("prompts/interviewer.md").read_text(encoding="utf-8")
+def system_prompt(name: str = "interviewer") -> str:
+    return files("interviewer").joinpath(f"prompts/{name}.md").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

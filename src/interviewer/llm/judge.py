@@ -1,0 +1,89 @@
+"""The LLM judge: a model scores against the same anchored rubric, as validated JSON, checked against the offline judge.
+
+Quotes must be verbatim candidate text (others are dropped); a stage score without a valid quote keeps the offline
+score; every LLM stage score is kept within one point of the offline score, so the offline floors (off-topic,
+buzzwords, hints) still hold. Malformed output or a model error falls back to the offline report with a notice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Transcript
+from interviewer.judge import Evidence, OfflineJudge, overall_score, verdict_for
+from interviewer.llm.base import ChatMessage, ChatModel, ModelError
+from interviewer.llm.prompt import Counter
+from interviewer.text import quote
+
+MAX_CLAMP = 1
+MAX_JUDGE_TOKENS = 600
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+class StageJudgement(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    score: int | None = Field(default=None, ge=1, le=4)
+    quotes: list[str] = []
+    reason: str = ""
+
+
+class JudgeOutput(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    stages: dict[Stage, StageJudgement]
+
+
+class JudgeFailed(Exception):
+    pass
+
+
+def parse_judgement(text: str) -> JudgeOutput:
+    match = _JSON_OBJECT.search(text)
+    if not match:
+        raise JudgeFailed("no JSON object in the reply")
+    try:
+        return JudgeOutput.model_validate(json.loads(match.group(0)))
+    except (json.JSONDecodeError, ValidationError) as exc:
+        raise JudgeFailed(f"the reply did not match the schema ({type(exc).__name__})") from exc
+
+
+def combine(offline: StageScore, judged: StageJudgement | None, candidate_text: str) -> StageScore:
+    """The LLM's score where its quotes are real and it stays within one point of the offline judge."""
+    if judged is None or offline.score is None:
+        return offline
+    verbatim = [q.strip() for q in judged.quotes if q.strip() and q.strip() in candidate_text]
+    if judged.score is None or (judged.score > 1 and not verbatim):
+        return offline
+    score = max(offline.score - MAX_CLAMP, min(offline.score + MAX_CLAMP, judged.score))
+    evidence = tuple(dict.fromkeys([*(quote(q) for q in verbatim), *offline.evidence]))[:3]
+    return StageScore(score, evidence, offline.missing)
+
+
+class LLMJudge:
+    def __init__(
+        self, offline: OfflineJudge, chat: ChatModel, counter: Counter, *, rubric: str, budget: int = 3000
+    ) -> None:
+        self._offline, self._chat, self._counter = offline, chat, counter
+        self._rubric, self._budget = rubric, budget
+
+    def score(self, transcript: Transcript, question: Question | None) -> Report:
+        base = self._offline.score(transcript, question)
+        said = [s for s, _ in Evidence.of(transcript).said]
+        try:
+            reply = self._chat.stream(self._messages(transcript, question, said), MAX_JUDGE_TOKENS)
+            judged = parse_judgement("".join(reply))
+        except (ModelError, JudgeFailed) as exc:
+            return replace(base, notices=(*base.notices, f"The model judge failed ({exc}); offline scores shown."))
+        candidate_text = " ".join(said)
+        stages = {s: combine(base.stages[s], judged.stages.get(s), candidate_text) for s in STAGES}
+        overall = overall_score(stages)
+        return replace(base, stages=stages, overall=overall, verdict=verdict_for(overall, transcript.level))
+
+    def _messages(self, transcript: Transcript, question: Question | None, said: list[str]) -> list[ChatMessage]:
+        title = question.title if question else (transcript.question_text or "an ML system")
+        answer = self._counter.truncate(" ".join(said), max(200, self._budget - self._counter.count(self._rubric)))
+        user = f"Question: {title}\n\nThe candidate's statements, in order:\n\"\"\"{answer}\"\"\"\n\nScore each stage."
+        return [ChatMessage("system", self._rubric), ChatMessage("user", user)]
