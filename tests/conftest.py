@@ -14,7 +14,9 @@ import pytest
 import uvicorn
 
 from interviewer.config import default_knowledge_dir
+from interviewer.domain import Question
 from interviewer.judge import OfflineJudge
+from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import OfflineInterviewer
 from interviewer.questions import QuestionBank, load_bank
 from interviewer.service import InterviewService
@@ -73,6 +75,20 @@ def make_service(bank: QuestionBank, database: Path) -> InterviewService:
         new_id=lambda: next(ids),
         choose=lambda questions: questions[0],
     )
+
+
+@pytest.fixture(scope="session")
+def counter(tmp_path_factory: pytest.TempPathFactory) -> TokenCounter:
+    """Token counting with the offline tiktoken cache, shared by the LLM tests."""
+    return TokenCounter(tmp_path_factory.mktemp("tiktoken"))
+
+
+@pytest.fixture
+def question(bank: QuestionBank) -> Question:
+    """The fraud question, the one most tests talk through."""
+    found = bank.get("fraud_card_payments")
+    assert found is not None
+    return found
 
 
 @pytest.fixture

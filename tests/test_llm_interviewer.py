@@ -20,18 +20,6 @@ SCALE = "What is the scale?"
 SCALE_FACT = "About 5,000 transactions per second at peak, roughly 150 million a day."
 
 
-@pytest.fixture(scope="module")
-def counter(tmp_path_factory: pytest.TempPathFactory) -> TokenCounter:
-    return TokenCounter(tmp_path_factory.mktemp("tiktoken"))
-
-
-@pytest.fixture
-def question(bank: QuestionBank) -> Question:
-    found = bank.get("fraud_card_payments")
-    assert found is not None
-    return found
-
-
 Build = Callable[..., tuple[LLMInterviewer, ScriptedChat]]
 
 

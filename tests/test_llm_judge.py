@@ -16,18 +16,6 @@ from interviewer.llm.tokens import TokenCounter
 from interviewer.questions import QuestionBank
 
 
-@pytest.fixture(scope="module")
-def counter(tmp_path_factory: pytest.TempPathFactory) -> TokenCounter:
-    return TokenCounter(tmp_path_factory.mktemp("tk"))
-
-
-@pytest.fixture
-def question(bank: QuestionBank) -> Question:
-    found = bank.get("fraud_card_payments")
-    assert found is not None
-    return found
-
-
 def _transcript(answers: list[str]) -> Transcript:
     turns = [Turn("interviewer", "Go.", stage=s) for s in STAGES] + [Turn("candidate", a) for a in answers]
     return Transcript("t", tuple(turns), "fraud_card_payments")
