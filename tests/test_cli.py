@@ -91,11 +91,16 @@ def test_score_rejects_malformed_files_with_a_clear_message(isolated_env: Path, 
     assert runner.invoke(app, ["score", str(binary)]).exit_code == 2
 
 
-def test_eval_reports_agreement_on_the_labelled_transcripts(isolated_env: Path) -> None:
+def test_eval_reports_agreement_with_baselines_side_by_side(isolated_env: Path) -> None:
     result = runner.invoke(app, ["eval", "--transcripts", "evals/transcripts", "--json"])
     metrics = json.loads(result.output)
-    assert metrics["n"] >= 3
-    assert 0.0 <= metrics["stage_exact"] <= metrics["stage_adjacent"] <= 1.0
+    keys = {"n", "stages", "qwk_mean", "spearman_overall", "mae", "verdict_accuracy"}
+    assert metrics["n"] >= 3 and keys <= set(metrics)
+    assert set(metrics["baselines"]) == {"random", "length"}
+    assert keys <= set(metrics["baselines"]["random"]) and keys <= set(metrics["baselines"]["length"])
+    for stage in metrics["stages"].values():
+        assert {"qwk", "exact", "adjacent"} == set(stage) and stage["exact"] <= stage["adjacent"]
+    assert json.loads(Path("evals/reports/judge.json").read_text())["n"] == metrics["n"]
 
 
 def test_eval_skips_bad_files_with_a_reason_and_rejects_a_missing_dir(isolated_env: Path, tmp_path: Path) -> None:

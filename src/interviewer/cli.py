@@ -13,7 +13,8 @@ import typer
 from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
-from interviewer.evaluation import agreement, retrieval_metrics, run_judge
+from interviewer.evals.runner import evaluate_judge, markdown_table, write_report
+from interviewer.evaluation import retrieval_metrics
 from interviewer.feedback import downloadable_report
 from interviewer.questions import BankError
 from interviewer.retrieval.hybrid import Mode
@@ -181,6 +182,7 @@ def search(
 
 DEFAULT_TRANSCRIPTS = Path("evals/transcripts")
 DEFAULT_QUERIES = Path("evals/retrieval.jsonl")
+REPORTS = Path("evals/reports")
 
 
 class EvalTask(StrEnum):
@@ -225,18 +227,13 @@ def _eval_judge(transcripts: Path, as_json: bool) -> None:
     cases, skipped = load_labelled(transcripts)
     for reason in skipped:
         typer.echo(f"skipped {reason}", err=True)
-    results = run_judge(cases, _service(Settings()).score)
-    metrics = agreement(results)
+    metrics = evaluate_judge(cases, _service(Settings()).score)
+    table = markdown_table(metrics) if cases else "no labelled transcripts"
+    write_report(REPORTS, "judge", metrics, f"{len(cases)} transcripts from `{transcripts}`\n\n{table}")
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return
-    typer.echo(f"{'transcript':<28} {'label':<15} {'judge':<15} stages equal")
-    for r in results:
-        pairs = r.stage_pairs()
-        same = sum(a == b for a, b in pairs)
-        verdicts = f"{r.case.verdict.value:<15} {r.report.verdict.value:<15}"
-        typer.echo(f"{r.case.transcript.id:<28} {verdicts} {same}/{len(pairs)}")
-    typer.echo(", ".join(f"{k}: {v}" for k, v in metrics.items()))
+    typer.echo(f"{len(cases)} labelled transcripts from {transcripts}\n{table}")
 
 
 @app.command("export")

@@ -1,11 +1,11 @@
-"""Judge agreement with human labels over recorded transcripts (the seed of the eval suite)."""
+"""Eval data types: labelled transcripts and retrieval queries, and the retrieval metrics."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from interviewer.domain import STAGES, Passage, Report, Stage, Transcript, Verdict
+from interviewer.domain import Passage, Stage, Transcript, Verdict
 
 
 @dataclass(frozen=True)
@@ -13,32 +13,6 @@ class LabelledCase:
     transcript: Transcript
     stages: Mapping[Stage, int | None]
     verdict: Verdict
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    case: LabelledCase
-    report: Report
-
-    def stage_pairs(self) -> list[tuple[int, int]]:
-        """(label, prediction) per labelled stage; not reached counts as 0."""
-        return [(self.case.stages[s] or 0, self.report.stages[s].score or 0) for s in STAGES if s in self.case.stages]
-
-
-def run_judge(cases: Sequence[LabelledCase], score: Callable[[Transcript], Report]) -> list[CaseResult]:
-    return [CaseResult(case, score(case.transcript)) for case in cases]
-
-
-def agreement(results: Sequence[CaseResult]) -> dict[str, float | int]:
-    pairs = [pair for r in results for pair in r.stage_pairs()]
-    if not pairs:
-        return {"n": 0, "stage_exact": 0.0, "stage_adjacent": 0.0, "verdict_accuracy": 0.0}
-    return {
-        "n": len(results),
-        "stage_exact": round(sum(a == b for a, b in pairs) / len(pairs), 3),
-        "stage_adjacent": round(sum(abs(a - b) <= 1 for a, b in pairs) / len(pairs), 3),
-        "verdict_accuracy": round(sum(r.report.verdict is r.case.verdict for r in results) / len(results), 3),
-    }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The eval suite: judge agreement with human labels, baselines, interviewer checks, simulated candidates."""
