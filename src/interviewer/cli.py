@@ -13,6 +13,7 @@ import typer
 from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
+from interviewer.evals.gates import judge_failures, load_gates
 from interviewer.evals.runner import evaluate_judge, markdown_table, write_report
 from interviewer.evaluation import retrieval_metrics
 from interviewer.feedback import downloadable_report
@@ -183,6 +184,7 @@ def search(
 DEFAULT_TRANSCRIPTS = Path("evals/transcripts")
 DEFAULT_QUERIES = Path("evals/retrieval.jsonl")
 REPORTS = Path("evals/reports")
+GATES = Path("evals/gates.toml")
 
 
 class EvalTask(StrEnum):
@@ -196,12 +198,23 @@ def evaluate(
     transcripts: Annotated[Path, typer.Option(help="Directory of labelled transcripts.")] = DEFAULT_TRANSCRIPTS,
     queries: Annotated[Path, typer.Option(help="Retrieval queries (JSON lines).")] = DEFAULT_QUERIES,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    gate: Annotated[
+        str | None, typer.Option(help="Fail (exit 1) below this gate, e.g. judge.test from evals/gates.toml.")
+    ] = None,
 ) -> None:
     """Judge agreement with human labels, or retrieval quality (recall@5, MRR) per retrieval mode."""
     if task is EvalTask.RETRIEVAL:
         _eval_retrieval(queries, as_json)
-    else:
-        _eval_judge(transcripts, as_json)
+        return
+    metrics = _eval_judge(transcripts, as_json)
+    if gate:
+        section, _, split = gate.partition(".")
+        failures = judge_failures(metrics, load_gates(GATES)[section][split])
+        for failure in failures:
+            typer.echo(f"gate {gate}: {failure}", err=True)
+        if failures:
+            raise typer.Exit(1)
+        typer.echo(f"gate {gate}: passed")
 
 
 def _eval_retrieval(path: Path, as_json: bool) -> None:
@@ -220,7 +233,7 @@ def _eval_retrieval(path: Path, as_json: bool) -> None:
         typer.echo(f"{mode:<8} {metrics['recall_at_5']:<9} {metrics['mrr']}")
 
 
-def _eval_judge(transcripts: Path, as_json: bool) -> None:
+def _eval_judge(transcripts: Path, as_json: bool) -> dict[str, object]:
     if not transcripts.is_dir():
         typer.echo(f"error: {transcripts} is not a directory", err=True)
         raise typer.Exit(2)
@@ -232,8 +245,9 @@ def _eval_judge(transcripts: Path, as_json: bool) -> None:
     write_report(REPORTS, "judge", metrics, f"{len(cases)} transcripts from `{transcripts}`\n\n{table}")
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
-        return
-    typer.echo(f"{len(cases)} labelled transcripts from {transcripts}\n{table}")
+    else:
+        typer.echo(f"{len(cases)} labelled transcripts from {transcripts}\n{table}")
+    return metrics
 
 
 @app.command("export")
