@@ -10,6 +10,7 @@ from interviewer.bootstrap import build_service
 from interviewer.config import Settings
 from interviewer.evals.gates import judge_failures, load_gates
 from interviewer.evals.runner import evaluate_judge
+from interviewer.evals.simulate import SimulatedRun, order_rate, simulate
 from interviewer.transcripts import load_labelled
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
@@ -35,3 +36,17 @@ def test_the_labelled_set_covers_the_archetypes_and_questions() -> None:
     sources = " ".join(path.read_text() for path in (EVALS / "transcripts").rglob("*.json"))
     for archetype in ("strong", "average", "weak", "bluffing", "off-topic", "silent", "partial", "injection"):
         assert f"({archetype})" in sources, archetype
+
+
+def test_simulated_candidates_come_out_in_order_on_every_question(tmp_path: Path) -> None:
+    gate = load_gates(EVALS / "gates.toml")["simulate"]
+    service = build_service(Settings(data_dir=tmp_path))
+    runs = simulate(service, service.questions()[: int(gate["questions"])])
+    assert len(runs) >= 5
+    assert order_rate(runs) >= gate["order_min"], [r for r in runs if not r.ordered]
+
+
+def test_a_broken_order_is_detected() -> None:
+    swapped = SimulatedRun("q", {"strong": 2.0, "average": 3.0, "weak": 1.5, "bluffer": 1.2, "silent": 1.0})
+    tied = SimulatedRun("q", {"strong": 4.0, "average": 3.0, "weak": 2.0, "bluffer": 1.0, "silent": 1.0})
+    assert not swapped.ordered and not tied.ordered and order_rate([swapped, tied]) == 0.0

@@ -15,6 +15,7 @@ from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
 from interviewer.evals.gates import judge_failures, load_gates
 from interviewer.evals.runner import evaluate_judge, markdown_table, write_report
+from interviewer.evals.simulate import PERSONAS, order_rate, simulate
 from interviewer.evaluation import retrieval_metrics
 from interviewer.feedback import downloadable_report
 from interviewer.questions import BankError
@@ -190,6 +191,7 @@ GATES = Path("evals/gates.toml")
 class EvalTask(StrEnum):
     JUDGE = "judge"
     RETRIEVAL = "retrieval"
+    SIMULATE = "simulate"
 
 
 @app.command("eval")
@@ -205,6 +207,9 @@ def evaluate(
     """Judge agreement with human labels, or retrieval quality (recall@5, MRR) per retrieval mode."""
     if task is EvalTask.RETRIEVAL:
         _eval_retrieval(queries, as_json)
+        return
+    if task is EvalTask.SIMULATE:
+        _eval_simulate(as_json)
         return
     metrics = _eval_judge(transcripts, as_json)
     if gate:
@@ -231,6 +236,24 @@ def _eval_retrieval(path: Path, as_json: bool) -> None:
     typer.echo(f"{len(rows)} queries\n{'mode':<8} recall@5  MRR")
     for mode, metrics in table.items():
         typer.echo(f"{mode:<8} {metrics['recall_at_5']:<9} {metrics['mrr']}")
+
+
+def _eval_simulate(as_json: bool) -> None:
+    """Simulated candidates through whole interviews; exit 1 when their order breaks on any question."""
+    gate = load_gates(GATES)["simulate"]
+    service = _service(Settings())
+    runs = simulate(service, service.questions()[: int(gate["questions"])])
+    rate = order_rate(runs)
+    rows = {run.question_id: {**run.overall, "ordered": run.ordered} for run in runs}
+    header = "| question | " + " | ".join(PERSONAS) + " | in order |\n|---|" + "---|" * (len(PERSONAS) + 1)
+    lines = [
+        f"| {q} | " + " | ".join(f"{r[p]:.2f}" for p in PERSONAS) + f" | {r['ordered']} |" for q, r in rows.items()
+    ]
+    table = "\n".join([header, *lines, "", f"order held on {rate:.0%} of questions"])
+    write_report(REPORTS, "simulate", {"order_rate": rate, "questions": rows}, table)
+    typer.echo(json.dumps({"order_rate": rate, "questions": rows}, indent=2) if as_json else table)
+    if rate < float(gate["order_min"]):
+        raise typer.Exit(1)
 
 
 def _eval_judge(transcripts: Path, as_json: bool) -> dict[str, object]:
