@@ -13,6 +13,7 @@ import typer
 from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
+from interviewer.evals.behaviour import check_interviewer
 from interviewer.evals.gates import judge_failures, load_gates
 from interviewer.evals.runner import evaluate_judge, markdown_table, write_report
 from interviewer.evals.simulate import PERSONAS, order_rate, simulate
@@ -192,6 +193,7 @@ class EvalTask(StrEnum):
     JUDGE = "judge"
     RETRIEVAL = "retrieval"
     SIMULATE = "simulate"
+    INTERVIEWER = "interviewer"
 
 
 @app.command("eval")
@@ -210,6 +212,9 @@ def evaluate(
         return
     if task is EvalTask.SIMULATE:
         _eval_simulate(as_json)
+        return
+    if task is EvalTask.INTERVIEWER:
+        _eval_interviewer(transcripts, as_json)
         return
     metrics = _eval_judge(transcripts, as_json)
     if gate:
@@ -236,6 +241,19 @@ def _eval_retrieval(path: Path, as_json: bool) -> None:
     typer.echo(f"{len(rows)} queries\n{'mode':<8} recall@5  MRR")
     for mode, metrics in table.items():
         typer.echo(f"{mode:<8} {metrics['recall_at_5']:<9} {metrics['mrr']}")
+
+
+def _eval_interviewer(transcripts: Path, as_json: bool) -> None:
+    """Replay every transcript's candidate turns through the interviewer; a pass rate per behaviour check."""
+    cases, skipped = load_labelled(transcripts)
+    for reason in skipped:
+        typer.echo(f"skipped {reason}", err=True)
+    rates = check_interviewer(_service(Settings()), [c.transcript for c in cases])
+    table = "\n".join(["| check | pass rate |", "|---|---|"] + [
+        f"| {name} | {'n/a' if rate is None else f'{rate:.0%}'} |" for name, rate in rates.items()
+    ])
+    write_report(REPORTS, "interviewer", {"n": len(cases), "checks": rates}, table)
+    typer.echo(json.dumps({"n": len(cases), "checks": rates}, indent=2) if as_json else table)
 
 
 def _eval_simulate(as_json: bool) -> None:

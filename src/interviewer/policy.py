@@ -139,6 +139,14 @@ def split_message(message: str) -> tuple[list[str], str]:
     return questions, statement
 
 
+def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
+    """Ids of the design choices the statement makes (a mention that rejects the choice does not count)."""
+    parts = sentences(statement)
+    statement_terms = terms(statement)
+    mentioned = [c for c in probes.choices if matches_any(statement_terms, c.cues)]
+    return [c.id for c in mentioned if any(affirms(s, cue) for s in parts for cue in c.cues)]
+
+
 def is_vague(statement: str) -> bool:
     words = statement.split()
     reasoned = has_number(statement) or matches_any(terms(statement), _REASONS)
@@ -229,11 +237,7 @@ class OfflineInterviewer:
         return replace(step, text=" ".join([*answers, step.text]))
 
     def stated_choices(self, statement: str) -> list[str]:
-        """Ids of the design choices the statement makes (a mention that rejects the choice does not count)."""
-        parts = sentences(statement)
-        statement_terms = terms(statement)
-        mentioned = [c for c in self._probes.choices if matches_any(statement_terms, c.cues)]
-        return [c.id for c in mentioned if any(affirms(s, cue) for s in parts for cue in c.cues)]
+        return stated_choices(self._probes, statement)
 
     def _absorb(self, question: Question, state: InterviewState, statement: str, at: float) -> InterviewState:
         stated = self.stated_choices(statement)
