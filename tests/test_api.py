@@ -55,9 +55,17 @@ def test_start_without_a_body_picks_a_question(client: TestClient) -> None:
     assert created.status_code == 201 and created.json()["question"]["id"]
 
 
+def test_the_interview_length_is_kept_with_the_session(client: TestClient) -> None:
+    created = client.post("/api/sessions", json={"question_id": "ads_ctr", "minutes": 30}).json()
+    assert client.get(f"/api/sessions/{created['session_id']}").json()["minutes"] == 30
+
+
 @pytest.mark.parametrize(
     ("body", "needle"),
-    [({"level": "E9"}, "level"), ({"question_id": ""}, "question_id"), ({"bogus": 1}, "bogus")],
+    [
+        ({"level": "E9"}, "level"), ({"question_id": ""}, "question_id"), ({"bogus": 1}, "bogus"),
+        ({"minutes": 2}, "minutes"), ({"minutes": 1000}, "minutes"), ({"minutes": "long"}, "minutes"),
+    ],
 )
 def test_bad_start_bodies_are_422(client: TestClient, body: dict[str, object], needle: str) -> None:
     response = client.post("/api/sessions", json=body)

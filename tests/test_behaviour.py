@@ -25,21 +25,23 @@ class LeakyInterviewer:
     def opening(self, question: Question) -> Move:
         return self._offline.opening(question)
 
-    def progress(self, question: Question, turns: Sequence[Turn]) -> Progress:
-        return self._offline.progress(question, turns)
+    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
+        return self._offline.progress(question, turns, minutes)
 
-    def hint(self, question: Question, turns: Sequence[Turn]) -> Move:
-        return self._offline.hint(question, turns)
+    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
+        return self._offline.hint(question, turns, minutes)
 
-    def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move:
+    def respond(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+    ) -> Move:
         plan = self._offline.opening(question)
         leak = question.expected[0].summary
         return replace(plan, text=f"You should use gradient boosted trees. The rubric wants: {leak}.")
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        yield self.respond(question, turns, message, now)
+        yield self.respond(question, turns, message, now, minutes)
 
 
 def _transcripts() -> list:
@@ -48,7 +50,7 @@ def _transcripts() -> list:
 
 
 def test_the_offline_interviewer_passes_every_behaviour_check(service: InterviewService) -> None:
-    rates = check_interviewer(service, _transcripts())
+    rates = check_interviewer(service, _transcripts()).rates()
     gate = load_gates(EVALS / "gates.toml")["interviewer"]["min_rate"]
     assert set(rates) == set(CHECKS)
     assert all(rate is not None and rate >= gate for rate in rates.values()), rates
@@ -56,5 +58,5 @@ def test_the_offline_interviewer_passes_every_behaviour_check(service: Interview
 
 def test_a_bad_interviewer_fails_every_check(service: InterviewService, bank: QuestionBank) -> None:
     bad = replace(service, interviewer=LeakyInterviewer(OfflineInterviewer(bank.flow, bank.probes)))
-    rates = check_interviewer(bad, _transcripts()[:12])
+    rates = check_interviewer(bad, _transcripts()[:12]).rates()
     assert all(rate is not None and rate < 0.5 for rate in rates.values()), rates

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,11 +41,12 @@ def test_page_and_api_share_one_server(base_url: str) -> None:
 
 def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> None:
     client = Client(base_url + "/", verbose=False, download_files=str(tmp_path))
-    session_id, chat, tracker, *_ = client.predict("fraud_card_payments", "E5", api_name="/start")
-    assert session_id and "Fraud detection for card payments" in _text(chat[0])
-    assert "▶" in tracker
+    session_id, history, chat, tracker, *_ = client.predict("fraud_card_payments", "E5", 30, [], api_name="/start")
+    assert session_id and history == [session_id] and "Fraud detection for card payments" in _text(chat[0])
+    assert 'aria-current="step" data-stage="problem_formulation"' in tracker
+    assert httpx.get(f"{base_url}/api/sessions/{session_id}").json()["turns"][0]["role"] == "interviewer"
 
-    chat, tracker, cleared = client.predict("What's the latency budget?", api_name="/send")
+    chat, tracker, _, cleared = client.predict("What's the latency budget?", api_name="/send")
     assert "100 ms" in _text(chat[-1]) and cleared == ""
 
     with pytest.raises(Exception, match="message is empty"):
@@ -54,18 +56,22 @@ def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> No
     turns_before_hint = len(httpx.get(f"{base_url}/api/sessions/{session_id}").json()["turns"])
     assert turns_before_hint == 3
 
-    chat, _ = client.predict(api_name="/hint")
+    chat, _, _ = client.predict(api_name="/hint")
     assert _text(chat[-1]).startswith("💡 Hint:")
     for answer in STRONG_FRAUD_DIALOGUE:
-        chat, tracker, _ = client.predict(answer, api_name="/send")
-    scaling_row = next(line for line in tracker.splitlines() if "Scaling, monitoring and updates" in line)
-    assert "100%" in scaling_row
+        chat, tracker, _, _ = client.predict(answer, api_name="/send")
+    scaling_row = tracker.split('data-stage="scaling_monitoring"')[1]
+    assert 'aria-valuenow="100"' in scaling_row.split("</li>")[0]
 
-    chat, _, feedback, chart, download = client.predict(api_name="/end")
+    chat, _, clock, feedback, chart, download, transcript = client.predict(api_name="/end")
+    assert "Interview ended" in clock
     assert "**Verdict:" in feedback and "> I'd frame this" in feedback
     assert chart.startswith("<svg") and "Problem formulation" in chart
     path = download["value"] if isinstance(download, dict) else download
     assert feedback.strip() in Path(path).read_text()
+    saved = transcript["value"] if isinstance(transcript, dict) else transcript
+    exported = json.loads(Path(saved).read_text())["turns"]
+    assert [t["content"] for t in exported if t["role"] == "candidate"][-1] == STRONG_FRAUD_DIALOGUE[-1]
 
     stored = httpx.get(f"{base_url}/api/sessions/{session_id}").json()
     assert stored["ended"] is True

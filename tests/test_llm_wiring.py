@@ -62,10 +62,10 @@ def test_the_page_streams_checked_model_text(service: InterviewService, bank: Qu
     offline = OfflineInterviewer(bank.flow, bank.probes)
     llm = LLMInterviewer(offline, bank.flow, chat, TokenCounter(tmp_path / "tk"), settings=LLMSettings(3000, 80))
     handlers = PageHandlers(replace(service, interviewer=llm))
-    session_id = handlers.start("fraud_card_payments", "E5")[0]
+    session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
     frames = list(handlers.send(session_id, "What is the scale?"))
     partials = [frame[0][-1]["content"] for frame in frames[:-1]]
     assert partials == ["Thanks. ", f"Thanks. {facts}"]
-    final_chat, _, cleared = frames[-1]
+    final_chat, _, _, cleared = frames[-1]
     assert final_chat[-1]["content"] == partials[-1].strip() and cleared == ""
     chat.assert_consumed()

@@ -206,3 +206,28 @@ def test_state_is_rebuilt_exactly_from_the_turns(bank: QuestionBank) -> None:
     turns = _talk(policy, question, STRONG_FRAUD[:3])
     assert policy.state(question, turns) == policy.state(question, list(turns))
     assert policy.progress(question, turns).stage is turns[-1].stage
+
+
+def test_a_sessions_own_length_overrides_the_default_budget(bank: QuestionBank) -> None:
+    policy, question = _policy(bank, minutes=45), _question(bank)
+    reasoned = "We should think about who uses it, because the payment flow matters a lot to 12 countries."
+    gap = 2 * MINUTE  # past a 10-minute interview's first-stage share (72 s), within a 45-minute one's (324 s)
+    turns = _talk(policy, question, [reasoned, reasoned], gap=gap)
+    assert turns[-1].stage is Stage.PROBLEM_FORMULATION
+    opening = policy.opening(question)
+    short = [Turn("interviewer", opening.text, stage=opening.stage)]
+    for at in (1_000 + gap, 1_000 + 2 * gap):
+        move = policy.respond(question, short, reasoned, at, minutes=10)
+        short += [Turn("candidate", reasoned, at=at), Turn("interviewer", move.text, move.kind, move.stage, at)]
+    assert short[-1].stage is Stage.METRICS
+    progress = policy.progress(question, short, minutes=10)
+    assert (progress.budget_s, progress.started_at) == (600, 1_000 + gap)
+    assert progress.stage_started_at is not None and progress.stage_started_at > progress.started_at
+
+
+def test_a_clarifying_question_starts_the_clock(bank: QuestionBank) -> None:
+    policy, question = _policy(bank), _question(bank)
+    turns = _talk(policy, question, ["What is the latency budget?"])
+    progress = policy.progress(question, turns)
+    assert progress.started_at == 1_000 + MINUTE and progress.stage is Stage.PROBLEM_FORMULATION
+    assert policy.progress(question, turns[:1]).started_at is None

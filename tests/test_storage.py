@@ -64,3 +64,19 @@ def test_concurrent_appends_neither_collide_nor_lose_turns(tmp_path: Path) -> No
 def test_unknown_session_is_none(tmp_path: Path) -> None:
     store = SQLiteSessionStore(tmp_path / "db.sqlite3")
     assert store.load("nope") is None and store.report("nope") is None
+
+
+def test_the_interview_length_is_stored_and_old_databases_gain_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:  # a database from before the length existed
+        db.execute(
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, question_id TEXT NOT NULL, level TEXT NOT NULL, "
+            "created_at REAL NOT NULL, ended INTEGER NOT NULL DEFAULT 0, report TEXT)"
+        )
+        db.execute("INSERT INTO sessions VALUES ('old', 'ads_ctr', 'E5', 1.0, 0, NULL)")
+    store = SQLiteSessionStore(path)
+    old = store.load("old")
+    assert old is not None and old.minutes is None
+    store.create(Session("new", "ads_ctr", "E5", 2.0, minutes=20.0))
+    new = SQLiteSessionStore(path).load("new")
+    assert new is not None and new.minutes == 20.0

@@ -1,63 +1,115 @@
-"""The page's event handlers, called directly (the live test drives the same ones over HTTP)."""
+"""The page's event handlers, called directly (the browser and live tests drive the same ones over HTTP)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import pytest
 from tests.conftest import STRONG_FRAUD
 
 from interviewer.service import InterviewService
-from interviewer.ui import PageHandlers, build_page
+from interviewer.ui import PageHandlers, build_page, page_assets
 from interviewer.views import SURPRISE_ME
+
+
+def _screen(outputs: tuple[Any, ...]) -> dict[str, Any]:
+    names = ("chat", "tracker", "clock", "panel", "feedback", "chart", "report", "transcript")
+    return dict(zip(names, outputs, strict=True))
 
 
 def test_start_with_surprise_me_and_send(service: InterviewService) -> None:
     handlers = PageHandlers(service)
-    session_id, saved, chat, tracker, feedback, chart, download = handlers.start(SURPRISE_ME, "E6")
-    assert session_id == saved and feedback == "" and chart == "" and download["visible"] is False
-    assert service.session(session_id).level == "E6"
-    *_, (chat, tracker, cleared) = handlers.send(session_id, STRONG_FRAUD[0])
-    assert cleared == "" and chat[-2] == {"role": "user", "content": STRONG_FRAUD[0]}
-    assert "| ▶ |" in tracker
+    session_id, saved, history, *screen = handlers.start(SURPRISE_ME, "E6", 30, ["older-id"])
+    shown = _screen(tuple(screen))
+    assert session_id == saved and history == [session_id, "older-id"]
+    assert shown["feedback"] == "" and shown["panel"]["visible"] is False and shown["report"]["visible"] is False
+    stored = service.session(session_id)
+    assert (stored.level, stored.minutes) == ("E6", 30.0)
+    assert 'data-left="1800"' in shown["clock"] and 'data-state="waiting"' in shown["clock"]
+    *_, (chat, tracker, clock, cleared) = handlers.send(session_id, STRONG_FRAUD[0])
+    assert cleared == "" and chat[-2]["role"] == "user" and chat[-2]["content"] == STRONG_FRAUD[0]
+    assert 'aria-current="step"' in tracker and 'data-state="running"' in clock
 
 
 def test_errors_keep_the_typed_text_and_store_nothing(service: InterviewService) -> None:
     handlers = PageHandlers(service)
-    session_id = handlers.start("ads_ctr", "E5")[0]
+    session_id = handlers.start("ads_ctr", "E5", 45, [])[0]
     with pytest.raises(gr.Error, match="too long"):
         list(handlers.send(session_id, "x" * 1_048_576))
     with pytest.raises(gr.Error, match="Start an interview first"):
         list(handlers.send("", "hello"))
     with pytest.raises(gr.Error, match="no session"):
         handlers.hint("forged-id")
+    with pytest.raises(gr.Error, match="Start an interview first"):
+        handlers.ask_to_end("")
+    with pytest.raises(gr.Error, match="interview length"):
+        handlers.start("ads_ctr", "E5", 1, [])
     assert len(service.session(session_id).turns) == 1
 
 
-def test_resume_brings_back_every_turn_and_the_report(service: InterviewService) -> None:
+def test_resume_brings_back_every_turn_then_the_report_and_downloads(service: InterviewService) -> None:
     handlers = PageHandlers(service)
-    session_id = handlers.start("fraud_card_payments", "E5")[0]
-    list(handlers.send(session_id, STRONG_FRAUD[0]))
-    restored_id, chat, tracker, feedback, _, _ = handlers.resume(session_id)
-    assert restored_id == session_id and len(chat) == 3 and feedback == ""
-    assert "| ▶ |" in tracker and "100%" in tracker
-    handlers.end(session_id)
-    _, _, _, feedback, chart, download = handlers.resume(session_id)
-    assert "**Verdict:" in feedback and chart.startswith("<svg") and download["visible"] is True
-    report = Path(download["value"]).read_text()
+    session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
+    list(handlers.send(session_id, "<script>alert(1)</script> " + STRONG_FRAUD[0]))
+    restored_id, *screen = handlers.resume(session_id)
+    shown = _screen(tuple(screen))
+    assert restored_id == session_id and len(shown["chat"]) == 3 and shown["feedback"] == ""
+    assert shown["chat"][1]["content"].startswith("&lt;script&gt;")
+    assert 'aria-valuenow="100"' in shown["tracker"]
+    *_, confirm = handlers.end(session_id)
+    assert confirm["visible"] is False
+    shown = _screen(handlers.resume(session_id)[1:])
+    assert "**Verdict:" in shown["feedback"] and shown["chart"].startswith("<svg") and shown["panel"]["visible"]
+    assert "Interview ended" in shown["clock"]
+    report = Path(shown["report"]["value"]).read_text()
     assert report.startswith("![Radar chart of the stage scores](data:image/svg+xml;base64,")
-    assert feedback in report
+    assert shown["feedback"] in report
+    transcript = json.loads(Path(shown["transcript"]["value"]).read_text())
+    assert transcript["question_id"] == "fraud_card_payments" and len(transcript["turns"]) == 3
 
 
 @pytest.mark.parametrize("saved", [None, "", "unknown-id"])
 def test_resume_with_nothing_saved_starts_clean(service: InterviewService, saved: str | None) -> None:
-    restored_id, chat, tracker, feedback, chart, download = PageHandlers(service).resume(saved)
-    assert (restored_id, chat, feedback, chart) == ("", [], "", "") and "▶" not in tracker
-    assert download["visible"] is False
+    restored_id, *screen = PageHandlers(service).resume(saved)
+    shown = _screen(tuple(screen))
+    assert (restored_id, shown["chat"], shown["feedback"], shown["chart"]) == ("", [], "", "")
+    assert "aria-current" not in shown["tracker"] and shown["report"]["visible"] is False
 
 
-def test_the_page_builds_with_named_endpoints(service: InterviewService) -> None:
+def test_history_lists_this_browsers_sessions_and_compares_attempts(service: InterviewService) -> None:
+    handlers = PageHandlers(service)
+    ids: list[str] = []
+    for answers in (STRONG_FRAUD[:1], STRONG_FRAUD):
+        session_id, _, ids, *_ = handlers.start("fraud_card_payments", "E5", 45, ids)
+        for answer in answers:
+            list(handlers.send(session_id, answer))
+        handlers.end(session_id)
+    unfinished = handlers.start("ads_ctr", "E4", 20, ids)[0]
+    table, pick, first, second = handlers.history([*ids, unfinished, "deleted-id"])
+    rows = table["value"]
+    assert [row[1] for row in rows].count("Fraud detection for card payments") == 2 and len(rows) == 3
+    assert len(pick["choices"]) == 3 and len(first["choices"]) == len(second["choices"]) == 2
+    comparison = handlers.compare(ids[1], ids[0])  # older first, whichever order they are picked in
+    assert "| Stage | First | Second | Change |" in comparison and "+" in comparison
+    opened_id, saved, *screen, _ = handlers.open(unfinished)
+    assert opened_id == saved == unfinished and _screen(tuple(screen))["panel"]["visible"] is False
+    with pytest.raises(gr.Error, match="Pick a session"):
+        handlers.open(None)
+    assert "Pick two ended" in handlers.compare(ids[0], None)
+
+
+def test_domain_filter_updates_the_question_picker(service: InterviewService) -> None:
+    update = PageHandlers(service).filter_questions("fraud")
+    assert update["value"] == SURPRISE_ME
+    assert {value for _, value in update["choices"][1:]} == {q.id for q in service.questions() if q.domain == "fraud"}
+
+
+def test_the_page_builds_with_named_endpoints_and_assets(service: InterviewService) -> None:
     page = build_page(service)
     names = {dep.get("api_name") for dep in page.config["dependencies"]}
-    assert {"start", "send", "hint", "end"} <= names
+    assert {"start", "send", "hint", "end", "compare"} <= names
+    css, head = page_assets()
+    assert ".tracker" in css and head.startswith("<script>") and "data-left" in head

@@ -9,7 +9,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.domain import Level, Stage
-from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, Reply, ServiceError, transcript_dict
+from interviewer.service import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Conflict,
+    InterviewService,
+    InvalidInput,
+    NotFound,
+    Reply,
+    ServiceError,
+    transcript_dict,
+)
 
 ERROR_STATUS: dict[type[ServiceError], int] = {
     NotFound: status.HTTP_404_NOT_FOUND,
@@ -30,6 +40,7 @@ class StartIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question_id: str | None = Field(default=None, min_length=1, max_length=200)
     level: Level = "E5"
+    minutes: float | None = Field(default=None, ge=MIN_MINUTES, le=MAX_MINUTES, description="Interview length.")
 
 
 class StartQuestion(BaseModel):
@@ -67,6 +78,7 @@ class SessionOut(BaseModel):
     question_id: str
     level: Level
     ended: bool
+    minutes: float | None = Field(description="The interview's length; null means the server's default.")
     turns: list[TurnOut]
 
 
@@ -93,7 +105,7 @@ def api_router(service: InterviewService) -> APIRouter:
     @router.post("/sessions", status_code=status.HTTP_201_CREATED)
     def start(body: Annotated[StartIn | None, Body()] = None) -> StartOut:
         request = body or StartIn()
-        started = service.start(request.question_id, request.level)
+        started = service.start(request.question_id, request.level, request.minutes)
         q = started.question
         return StartOut(
             session_id=started.session.id,
@@ -128,6 +140,7 @@ def session_router(service: InterviewService) -> APIRouter:
             question_id=found.question_id,
             level=found.level,
             ended=found.ended,
+            minutes=found.minutes,
             turns=[TurnOut(role=t.role, content=t.content) for t in found.turns],
         )
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from interviewer.config import Settings
 from interviewer.domain import Passage, Retriever, Stage
 from interviewer.judge import Judge, OfflineJudge
+from interviewer.llm.base import ChatModel
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.judge import LLMJudge
 from interviewer.llm.openai_compat import OpenAICompatChat
@@ -54,35 +56,45 @@ class ConfigurationError(ValueError):
     """Settings that cannot work together; the message says which variable to set."""
 
 
-def model_client(settings: Settings, temperature: float) -> OpenAICompatChat:
+ChatWrapper = Callable[[ChatModel], ChatModel]
+
+
+def _unwrapped(chat: ChatModel) -> ChatModel:
+    return chat
+
+
+def model_client(settings: Settings, temperature: float, wrap: ChatWrapper = _unwrapped) -> ChatModel:
+    """The configured model server; `wrap` lets the eval meter or guard it."""
     if not (settings.llm_base_url and settings.llm_model):
         raise ConfigurationError("set INTERVIEWER_LLM_BASE_URL and INTERVIEWER_LLM_MODEL, or INTERVIEWER_LLM=local")
-    return OpenAICompatChat(
+    return wrap(OpenAICompatChat(
         settings.llm_base_url,
         settings.llm_model,
         settings.api_key(),
         timeout_s=settings.llm_timeout_s,
         temperature=temperature,
-    )
+    ))
 
 
-def build_interviewer(settings: Settings, bank: QuestionBank, retriever: Retriever) -> Interviewer:
+def build_interviewer(
+    settings: Settings, bank: QuestionBank, retriever: Retriever, wrap: ChatWrapper = _unwrapped
+) -> Interviewer:
     """The offline policy, or the LLM interviewer on top of it when a model server is configured."""
     offline = OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever)
     if settings.model_mode() == "offline":
         return offline
-    chat = model_client(settings, temperature=settings.llm_temperature)
+    chat = model_client(settings, temperature=settings.llm_temperature, wrap=wrap)
     counter = TokenCounter(settings.data_dir / "tiktoken")
     limits = LLMSettings(settings.prompt_token_budget, settings.llm_max_tokens)
     return LLMInterviewer(offline, bank.flow, chat, counter, settings=limits, retriever=retriever)
 
 
-def build_judge(settings: Settings, bank: QuestionBank) -> Judge:
+def build_judge(settings: Settings, bank: QuestionBank, wrap: ChatWrapper = _unwrapped) -> Judge:
     """The offline judge, or the LLM judge checked against it when a model server is configured."""
     offline = OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity())
     if settings.model_mode() == "offline" or not (settings.llm_base_url and settings.llm_model):
         return offline
-    chat = model_client(settings, temperature=0.0)
+    chat = model_client(settings, temperature=0.0, wrap=wrap)
     _, rubric = front_matter((settings.knowledge_dir / "rubric.md").read_text(encoding="utf-8"))
     instructions = f"{system_prompt('judge')}\n\n{rubric}"
     counter = TokenCounter(settings.data_dir / "tiktoken")
@@ -97,15 +109,19 @@ def describe_backend(settings: Settings) -> str:
     return f"{settings.llm_model} at {host} (offline fallback)"
 
 
-def build_service(settings: Settings, knowledge: KnowledgeBase | None = None) -> InterviewService:
-    """With `knowledge`, retrieval is ready now (the web app); without, it opens on first use (the CLI)."""
+def build_service(
+    settings: Settings, knowledge: KnowledgeBase | None = None, wrap: ChatWrapper = _unwrapped
+) -> InterviewService:
+    """With `knowledge`, retrieval is ready now (the web app); without, it opens on first use (the CLI).
+
+    `wrap` is applied to every model client (the eval meters and guards them with it)."""
     bank = load_bank(settings.knowledge_dir)
     retriever: Retriever = knowledge.retriever() if knowledge else LazyRetriever(settings)
     return InterviewService(
         bank=bank,
         store=SQLiteSessionStore(settings.database_path),
-        interviewer=build_interviewer(settings, bank, retriever),
-        judge=build_judge(settings, bank),
+        interviewer=build_interviewer(settings, bank, retriever, wrap),
+        judge=build_judge(settings, bank, wrap),
         max_message_chars=settings.max_message_chars,
         retriever=retriever,
         backend=describe_backend(settings),

@@ -9,8 +9,8 @@ from html import escape
 
 from interviewer.domain import Stage
 
-SIZE = 420
-CENTRE = SIZE / 2
+WIDTH, HEIGHT = 560, 400
+CENTRE_X, CENTRE_Y = WIDTH / 2, HEIGHT / 2
 RADIUS = 130
 MAX_SCORE = 4
 
@@ -18,7 +18,14 @@ MAX_SCORE = 4
 def _point(index: int, count: int, value: float) -> tuple[float, float]:
     angle = -math.pi / 2 + 2 * math.pi * index / count
     distance = RADIUS * value / MAX_SCORE
-    return CENTRE + distance * math.cos(angle), CENTRE + distance * math.sin(angle)
+    return CENTRE_X + distance * math.cos(angle), CENTRE_Y + distance * math.sin(angle)
+
+
+def _anchor(x: float) -> str:
+    """Labels left of the centre end at their point, labels right of it start there: none runs off the edge."""
+    if abs(x - CENTRE_X) < RADIUS * 0.2:
+        return "middle"
+    return "start" if x > CENTRE_X else "end"
 
 
 def _polygon(points: Sequence[tuple[float, float]]) -> str:
@@ -30,20 +37,21 @@ def radar_svg(scores: Mapping[Stage, int | None], titles: Mapping[Stage, str]) -
     stages = list(titles)
     count = len(stages)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
         'role="img" aria-label="Radar chart of stage scores" font-family="sans-serif" font-size="11">',
-        f'<rect width="{SIZE}" height="{SIZE}" fill="white"/>',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
     ]
     for ring in range(1, MAX_SCORE + 1):
         ring_points = [_point(i, count, ring) for i in range(count)]
         parts.append(f'<polygon points="{_polygon(ring_points)}" fill="none" stroke="#d0d4da" stroke-width="1"/>')
     for i, stage in enumerate(stages):
         x, y = _point(i, count, MAX_SCORE)
-        lx, ly = _point(i, count, MAX_SCORE + 1.15)
-        parts.append(f'<line x1="{CENTRE}" y1="{CENTRE}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d0d4da"/>')
+        lx, ly = _point(i, count, MAX_SCORE + 0.45)
+        parts.append(f'<line x1="{CENTRE_X}" y1="{CENTRE_Y}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d0d4da"/>')
         score = scores.get(stage)
         label = f"{titles[stage]} ({'not reached' if score is None else f'{score}/4'})"
-        parts.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" fill="#333">{escape(label)}</text>')
+        anchor = _anchor(lx)
+        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="#333">{escape(label)}</text>')
     values = [_point(i, count, float(scores.get(s) or 0)) for i, s in enumerate(stages)]
     parts.append(f'<polygon points="{_polygon(values)}" fill="#3b82f6" fill-opacity="0.3" stroke="#1d4ed8" '
                  'stroke-width="2"/>')

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,16 +12,11 @@ import typer
 from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
-from interviewer.evals.behaviour import check_interviewer
-from interviewer.evals.gates import judge_failures, load_gates
-from interviewer.evals.runner import evaluate_judge, markdown_table, write_report
-from interviewer.evals.simulate import PERSONAS, order_rate, simulate
-from interviewer.evaluation import retrieval_metrics
+from interviewer.evals.command import evaluate
 from interviewer.feedback import downloadable_report
 from interviewer.questions import BankError
-from interviewer.retrieval.hybrid import Mode
 from interviewer.service import InterviewService, ServiceError, transcript_dict
-from interviewer.transcripts import TranscriptError, load_labelled, load_retrieval_queries, load_transcript
+from interviewer.transcripts import TranscriptError, load_transcript
 
 app = typer.Typer(help="Mock ML system design interviews, offline by default.", no_args_is_help=True)
 
@@ -183,112 +177,7 @@ def search(
         typer.echo(f"{row['score']:.4f}  {row['source']} § {row['heading']}")
 
 
-DEFAULT_TRANSCRIPTS = Path("evals/transcripts")
-DEFAULT_QUERIES = Path("evals/retrieval.jsonl")
-REPORTS = Path("evals/reports")
-GATES = Path("evals/gates.toml")
-
-
-class EvalTask(StrEnum):
-    JUDGE = "judge"
-    RETRIEVAL = "retrieval"
-    SIMULATE = "simulate"
-    INTERVIEWER = "interviewer"
-
-
-@app.command("eval")
-def evaluate(
-    task: Annotated[EvalTask, typer.Option(help="What to evaluate.")] = EvalTask.JUDGE,
-    transcripts: Annotated[Path, typer.Option(help="Directory of labelled transcripts.")] = DEFAULT_TRANSCRIPTS,
-    queries: Annotated[Path, typer.Option(help="Retrieval queries (JSON lines).")] = DEFAULT_QUERIES,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
-    gate: Annotated[
-        str | None, typer.Option(help="Fail (exit 1) below this gate, e.g. judge.test from evals/gates.toml.")
-    ] = None,
-) -> None:
-    """Judge agreement with human labels, or retrieval quality (recall@5, MRR) per retrieval mode."""
-    if task is EvalTask.RETRIEVAL:
-        _eval_retrieval(queries, as_json)
-        return
-    if task is EvalTask.SIMULATE:
-        _eval_simulate(as_json)
-        return
-    if task is EvalTask.INTERVIEWER:
-        _eval_interviewer(transcripts, as_json)
-        return
-    metrics = _eval_judge(transcripts, as_json)
-    if gate:
-        section, _, split = gate.partition(".")
-        failures = judge_failures(metrics, load_gates(GATES)[section][split])
-        for failure in failures:
-            typer.echo(f"gate {gate}: {failure}", err=True)
-        if failures:
-            raise typer.Exit(1)
-        typer.echo(f"gate {gate}: passed")
-
-
-def _eval_retrieval(path: Path, as_json: bool) -> None:
-    try:
-        rows = load_retrieval_queries(path)
-    except (OSError, TranscriptError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    knowledge = build_knowledge(Settings())
-    table = {mode.value: retrieval_metrics(rows, knowledge.retriever(mode).search) for mode in Mode}
-    if as_json:
-        typer.echo(json.dumps({"n": len(rows), "modes": table}, indent=2))
-        return
-    typer.echo(f"{len(rows)} queries\n{'mode':<8} recall@5  MRR")
-    for mode, metrics in table.items():
-        typer.echo(f"{mode:<8} {metrics['recall_at_5']:<9} {metrics['mrr']}")
-
-
-def _eval_interviewer(transcripts: Path, as_json: bool) -> None:
-    """Replay every transcript's candidate turns through the interviewer; a pass rate per behaviour check."""
-    cases, skipped = load_labelled(transcripts)
-    for reason in skipped:
-        typer.echo(f"skipped {reason}", err=True)
-    rates = check_interviewer(_service(Settings()), [c.transcript for c in cases])
-    table = "\n".join(["| check | pass rate |", "|---|---|"] + [
-        f"| {name} | {'n/a' if rate is None else f'{rate:.0%}'} |" for name, rate in rates.items()
-    ])
-    write_report(REPORTS, "interviewer", {"n": len(cases), "checks": rates}, table)
-    typer.echo(json.dumps({"n": len(cases), "checks": rates}, indent=2) if as_json else table)
-
-
-def _eval_simulate(as_json: bool) -> None:
-    """Simulated candidates through whole interviews; exit 1 when their order breaks on any question."""
-    gate = load_gates(GATES)["simulate"]
-    service = _service(Settings())
-    runs = simulate(service, service.questions()[: int(gate["questions"])])
-    rate = order_rate(runs)
-    rows = {run.question_id: {**run.overall, "ordered": run.ordered} for run in runs}
-    header = "| question | " + " | ".join(PERSONAS) + " | in order |\n|---|" + "---|" * (len(PERSONAS) + 1)
-    lines = [
-        f"| {q} | " + " | ".join(f"{r[p]:.2f}" for p in PERSONAS) + f" | {r['ordered']} |" for q, r in rows.items()
-    ]
-    table = "\n".join([header, *lines, "", f"order held on {rate:.0%} of questions"])
-    write_report(REPORTS, "simulate", {"order_rate": rate, "questions": rows}, table)
-    typer.echo(json.dumps({"order_rate": rate, "questions": rows}, indent=2) if as_json else table)
-    if rate < float(gate["order_min"]):
-        raise typer.Exit(1)
-
-
-def _eval_judge(transcripts: Path, as_json: bool) -> dict[str, object]:
-    if not transcripts.is_dir():
-        typer.echo(f"error: {transcripts} is not a directory", err=True)
-        raise typer.Exit(2)
-    cases, skipped = load_labelled(transcripts)
-    for reason in skipped:
-        typer.echo(f"skipped {reason}", err=True)
-    metrics = evaluate_judge(cases, _service(Settings()).score)
-    table = markdown_table(metrics) if cases else "no labelled transcripts"
-    write_report(REPORTS, "judge", metrics, f"{len(cases)} transcripts from `{transcripts}`\n\n{table}")
-    if as_json:
-        typer.echo(json.dumps(metrics, indent=2))
-    else:
-        typer.echo(f"{len(cases)} labelled transcripts from {transcripts}\n{table}")
-    return metrics
+app.command("eval")(evaluate)
 
 
 @app.command("export")

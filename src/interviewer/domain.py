@@ -170,6 +170,7 @@ class Session:
     created_at: float
     turns: tuple[Turn, ...] = ()
     ended: bool = False
+    minutes: float | None = None  # this interview's length; None means the configured default
 
 
 @dataclass(frozen=True)

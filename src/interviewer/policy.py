@@ -69,6 +69,7 @@ class InterviewState:
     curveballs_used: int = 0
     started_at: float | None = None
     stage_started_at: float | None = None
+    budget_s: float = DEFAULT_MINUTES * 60
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class Progress:
     stage: Stage
     coverage: Mapping[Stage, float]
     finished: bool = False
+    started_at: float | None = None
+    stage_started_at: float | None = None
+    budget_s: float = DEFAULT_MINUTES * 60
 
 
 @dataclass(frozen=True)
@@ -93,17 +97,19 @@ class Move:
 class Interviewer(Protocol):
     def opening(self, question: Question) -> Move: ...
 
-    def progress(self, question: Question, turns: Sequence[Turn]) -> Progress: ...
+    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress: ...
 
-    def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move: ...
+    def respond(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+    ) -> Move: ...
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        """Events while the reply is composed; the last item is always the Move."""
+        """Events while the reply is composed; the last item is always the Move. `minutes`: this session's length."""
         ...
 
-    def hint(self, question: Question, turns: Sequence[Turn]) -> Move: ...
+    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move: ...
 
 
 def covered_points(question: Question, text: str) -> frozenset[str]:
@@ -162,6 +168,15 @@ class Step:
     topic: str = ""
 
 
+def _clock_started(state: InterviewState, at: float) -> InterviewState:
+    """The interview's and the stage's clocks start with the candidate's first message."""
+    return replace(
+        state,
+        started_at=at if state.started_at is None else state.started_at,
+        stage_started_at=at if state.stage_started_at is None else state.stage_started_at,
+    )
+
+
 class OfflineInterviewer:
     def __init__(
         self,
@@ -183,37 +198,40 @@ class OfflineInterviewer:
         )
         return Move(text, Stage.PROBLEM_FORMULATION, TurnKind.MESSAGE, coverage(question, frozenset()))
 
-    def state(self, question: Question, turns: Sequence[Turn]) -> InterviewState:
+    def state(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> InterviewState:
         """Rebuild the interview state from the stored turns: candidate messages drive every change."""
-        state = InterviewState()
+        state = InterviewState(budget_s=minutes * 60 if minutes else self._seconds)
         for turn in turns:
             if turn.role == "candidate" and turn.kind is TurnKind.MESSAGE:
                 state = self.advance(question, state, turn.content, turn.at).state
         return state
 
-    def progress(self, question: Question, turns: Sequence[Turn]) -> Progress:
-        state = self.state(question, turns)
-        return Progress(state.stage, coverage(question, state.covered), state.finished)
+    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
+        state = self.state(question, turns, minutes)
+        cov = coverage(question, state.covered)
+        return Progress(state.stage, cov, state.finished, state.started_at, state.stage_started_at, state.budget_s)
 
-    def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move:
-        return self.plan(question, turns, message, now)[1]
+    def respond(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+    ) -> Move:
+        return self.plan(question, turns, message, now, minutes)[1]
 
     def plan(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> tuple[InterviewState, Move]:
         """The next move and the state after it, from one replay of the turns."""
-        step = self.advance(question, self.state(question, turns), message, now)
+        step = self.advance(question, self.state(question, turns, minutes), message, now)
         chunks = self._ground(step.topic, step.state.stage)
         cov = coverage(question, step.state.covered)
         return step.state, Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks)
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        yield self.respond(question, turns, message, now)
+        yield self.respond(question, turns, message, now, minutes)
 
-    def hint(self, question: Question, turns: Sequence[Turn]) -> Move:
-        state = self.state(question, turns)
+    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
+        state = self.state(question, turns, minutes)
         taken = sum(1 for t in turns if t.kind is TurnKind.HINT and t.stage is state.stage)
         hints = self._flow.guide(state.stage).hints
         hint = hints[taken % len(hints)]
@@ -230,8 +248,8 @@ class OfflineInterviewer:
         """One candidate message in: the new state and the interviewer's reply out."""
         asked, statement = split_message(message)
         answers = self._answers(question, asked)
-        if not statement:
-            return Step(state, " ".join(answers) or ASSUMPTION_REPLY)
+        if not statement:  # only questions: answered, and the clock starts, but nothing is covered
+            return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
         state = self._absorb(question, state, statement, at)
         step = self._react(question, state, statement, at)
         return replace(step, text=" ".join([*answers, step.text]))
@@ -241,22 +259,21 @@ class OfflineInterviewer:
 
     def _absorb(self, question: Question, state: InterviewState, statement: str, at: float) -> InterviewState:
         stated = self.stated_choices(statement)
-        return replace(
+        absorbed = replace(
             state,
             covered=state.covered | covered_points(question, statement),
             stage_turns=state.stage_turns + 1,
             answered=state.answered + 1,
             choices_stated=state.choices_stated + tuple(c for c in stated if c not in state.choices_stated),
-            started_at=at if state.started_at is None else state.started_at,
-            stage_started_at=at if state.stage_started_at is None else state.stage_started_at,
         )
+        return _clock_started(absorbed, at)
 
     def _react(self, question: Question, state: InterviewState, statement: str, at: float) -> Step:
         if state.finished:
             return Step(state, FINISHED_REPLY)
-        if self._time_spent(state, at, whole=True) >= self._seconds:
+        if self._time_spent(state, at, whole=True) >= state.budget_s:
             return Step(replace(state, finished=True), TIME_UP_REPLY)
-        if self._time_spent(state, at) < self._seconds * STAGE_TIME_SHARE[state.stage]:
+        if self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]:
             for probe in (self._ambiguity, self._choice, self._vague):
                 step = probe(state, statement)
                 if step is not None:
@@ -302,7 +319,7 @@ class OfflineInterviewer:
     def _stage_flow(self, question: Question, state: InterviewState, at: float) -> Step:
         """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""
         stage_cov = coverage(question, state.covered)
-        in_time = self._time_spent(state, at) < self._seconds * STAGE_TIME_SHARE[state.stage]
+        in_time = self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]
         if in_time and stage_cov[state.stage] < 1.0 and state.stage_turns < MAX_TURNS_PER_STAGE:
             probe = self._next_probe(question, state)
             if probe is not None:

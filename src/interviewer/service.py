@@ -29,6 +29,8 @@ from interviewer.policy import Interviewer, Move, Progress
 from interviewer.questions import QuestionBank
 from interviewer.storage import SessionStore
 
+MIN_MINUTES, MAX_MINUTES = 5.0, 240.0
+
 
 class ServiceError(Exception):
     """Base for errors a front door turns into a clear message."""
@@ -99,13 +101,15 @@ class InterviewService:
             raise NotFound(f"unknown question id {question_id!r}; list them with GET /api/questions")
         return found
 
-    def start(self, question_id: str | None = None, level: Level = "E5") -> Started:
+    def start(self, question_id: str | None = None, level: Level = "E5", minutes: float | None = None) -> Started:
         if level not in LEVELS:
             raise InvalidInput(f"level must be one of {', '.join(LEVELS)}")
+        if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
+            raise InvalidInput(f"interview length must be {MIN_MINUTES:g} to {MAX_MINUTES:g} minutes")
         question = self.question(question_id) if question_id else self.choose(self.bank.questions)
         move = self.interviewer.opening(question)
         opening = Turn("interviewer", move.text, stage=move.stage, at=self.clock())
-        session = Session(self.new_id(), question.id, level, self.clock(), (opening,))
+        session = Session(self.new_id(), question.id, level, self.clock(), (opening,), minutes=minutes)
         self.store.create(session)
         return Started(session, question, move.text)
 
@@ -145,7 +149,7 @@ class InterviewService:
         before = _current_stage(session.turns)
         notices: list[str] = []
         move: Move | None = None
-        for item in self.interviewer.stream(question, session.turns, text, now):
+        for item in self.interviewer.stream(question, session.turns, text, now, session.minutes):
             if isinstance(item, TokenEvent):
                 yield Event("token", item.text)
             elif isinstance(item, NoticeEvent):
@@ -169,7 +173,7 @@ class InterviewService:
 
     def hint(self, session_id: str) -> Reply:
         session, question = self._open_session(session_id)
-        move = self.interviewer.hint(question, session.turns)
+        move = self.interviewer.hint(question, session.turns, session.minutes)
         hint = Turn("interviewer", move.text, move.kind, move.stage, self.clock(), move.chunk_ids)
         self.store.append(session.id, [hint])
         return _reply(move)
@@ -189,7 +193,7 @@ class InterviewService:
         return with_feedback(self.bank.flow, report, title)
 
     def progress(self, session: Session) -> Progress:
-        return self.interviewer.progress(self.question(session.question_id), session.turns)
+        return self.interviewer.progress(self.question(session.question_id), session.turns, session.minutes)
 
     def stored_report(self, session_id: str) -> dict[str, Any] | None:
         self.session(session_id)

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     level TEXT NOT NULL,
     created_at REAL NOT NULL,
     ended INTEGER NOT NULL DEFAULT 0,
-    report TEXT
+    report TEXT,
+    minutes REAL
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -36,7 +37,10 @@ CREATE TABLE IF NOT EXISTS turns (
     PRIMARY KEY (session_id, seq)
 );
 """
-MIGRATIONS = {"chunk_ids": "ALTER TABLE turns ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''"}
+MIGRATIONS = {
+    ("turns", "chunk_ids"): "ALTER TABLE turns ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''",
+    ("sessions", "minutes"): "ALTER TABLE sessions ADD COLUMN minutes REAL",
+}
 
 
 class SessionStore(Protocol):
@@ -60,8 +64,8 @@ class SQLiteSessionStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
-            columns = {row["name"] for row in db.execute("PRAGMA table_info(turns)")}
-            for column, statement in MIGRATIONS.items():
+            for (table, column), statement in MIGRATIONS.items():
+                columns = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
                 if column not in columns:
                     db.execute(statement)
 
@@ -79,8 +83,11 @@ class SQLiteSessionStore:
     def create(self, session: Session) -> None:
         with self._connect() as db:
             db.execute(
-                "INSERT INTO sessions (id, question_id, level, created_at, ended) VALUES (?, ?, ?, ?, ?)",
-                (session.id, session.question_id, session.level, session.created_at, int(session.ended)),
+                "INSERT INTO sessions (id, question_id, level, created_at, ended, minutes) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    session.id, session.question_id, session.level, session.created_at, int(session.ended),
+                    session.minutes,
+                ),
             )
             _insert_turns(db, session.id, session.turns)
 
@@ -133,6 +140,7 @@ def _session(row: sqlite3.Row, turns: Sequence[sqlite3.Row]) -> Session:
         level=cast(Level, row["level"]),
         created_at=row["created_at"],
         ended=bool(row["ended"]),
+        minutes=row["minutes"],
         turns=tuple(
             Turn(
                 role=t["role"],

@@ -1,103 +1,207 @@
-"""The browser page: Gradio Blocks over the service. Event handlers are thin; rendering lives in views."""
+"""The browser page: Gradio Blocks over the service. Event handlers are thin; rendering lives in views.
+
+Tabs: the interview room (start, chat, stage tracker, countdowns, hint, end with confirmation, feedback with chart and
+downloads) and history (this browser's past sessions: open, resume, compare two attempts).
+"""
 
 from __future__ import annotations
 
+import json
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from interviewer.domain import LEVELS, STAGES, Session
+from interviewer.domain import LEVELS, STAGES, Question, Session
 from interviewer.feedback import downloadable_report, stage_chart
-from interviewer.service import InterviewService, ServiceError
-from interviewer.views import SURPRISE_ME, chat_messages, question_choices, stage_tracker
+from interviewer.service import InterviewService, ServiceError, transcript_dict
+from interviewer.views import (
+    LENGTHS,
+    SURPRISE_ME,
+    HistoryEntry,
+    chat_messages,
+    clock_for,
+    clock_html,
+    compare_markdown,
+    domain_choices,
+    history_choices,
+    history_headers,
+    history_rows,
+    question_choices,
+    safe_text,
+    stage_tracker,
+)
 
 BROWSER_KEY = "interviewer-session-id"
+HISTORY_KEY = "interviewer-history"
+HISTORY_LIMIT = 50
 Outputs = tuple[Any, ...]
 
 
-class PageHandlers:
-    """What each control does. Errors become a visible message, and the typed text stays in the box."""
+def page_assets() -> tuple[str, str]:
+    """(CSS, head HTML) for the page: the styles and the countdown script, files in the package."""
+    assets = files("interviewer").joinpath("assets")
+    script = assets.joinpath("countdown.js").read_text(encoding="utf-8")
+    return assets.joinpath("page.css").read_text(encoding="utf-8"), f"<script>{script}</script>"
 
-    def __init__(self, service: InterviewService, exports: Path | None = None) -> None:
+
+class PageHandlers:
+    """What each control does. Errors become a visible message, and the typed text stays in the box.
+
+    A "screen" is what the interview tab shows for a session, always in this order: chat, tracker, clock, the feedback
+    panel's visibility, feedback Markdown, radar chart, report download, transcript download.
+    """
+
+    def __init__(
+        self, service: InterviewService, exports: Path | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         self._service = service
         self._exports = exports or Path(tempfile.mkdtemp(prefix="interviewer-exports-"))
+        self._clock = clock
 
-    def _results(self, session_id: str, report: dict[str, Any] | None) -> tuple[str, str, Any]:
-        """(feedback Markdown, radar chart SVG, download button update) for an ended session, else empties."""
-        if report is None:
-            return "", "", gr.update(value=None, visible=False)
+    # -- rendering -------------------------------------------------------------------------------------------------
+
+    def screen(self, session: Session | None) -> Outputs:
+        flow = self._service.bank.flow
+        if session is None:
+            return [], stage_tracker(flow, {}, None), clock_html(None), *self._results(None)
+        progress = self._service.progress(session)
+        tracker = stage_tracker(flow, progress.coverage, progress.stage)
+        clock = clock_html(clock_for(progress, self._clock(), ended=session.ended))
+        report = self._report(session)
+        return chat_messages(session.turns), tracker, clock, *self._results(session if report else None, report)
+
+    def _results(self, session: Session | None, report: dict[str, Any] | None = None) -> Outputs:
+        hidden = gr.update(value=None, visible=False)
+        if session is None or report is None:
+            return gr.update(visible=False), "", "", hidden, hidden
         flow = self._service.bank.flow
         scores = {stage: report["stages"][stage.value]["score"] for stage in STAGES}
         markdown = str(report["feedback_markdown"])
-        path = self._exports / f"interview-report-{session_id[:12]}.md"
-        path.write_text(downloadable_report(flow, scores, markdown), encoding="utf-8")
-        return markdown, stage_chart(flow, scores), gr.update(value=str(path), visible=True)
+        stem = f"interview-{session.question_id}-{session.id[:8]}"
+        report_path = self._exports / f"{stem}-report.md"
+        report_path.write_text(downloadable_report(flow, scores, markdown), encoding="utf-8")
+        transcript_path = self._exports / f"{stem}-transcript.json"
+        transcript_path.write_text(json.dumps(transcript_dict(session), indent=2), encoding="utf-8")
+        return (
+            gr.update(visible=True),
+            markdown,
+            stage_chart(flow, scores),
+            gr.update(value=str(report_path), visible=True),
+            gr.update(value=str(transcript_path), visible=True),
+        )
 
-    def _view(self, session: Session) -> tuple[list[dict[str, str]], str]:
-        progress = self._service.progress(session)
-        tracker = stage_tracker(self._service.bank.flow, progress.coverage, progress.stage)
-        return chat_messages(session.turns), tracker
+    # -- the interview ---------------------------------------------------------------------------------------------
 
-    def start(self, question_id: str | None, level: str) -> Outputs:
+    def filter_questions(self, domain: str | None) -> Any:
+        return gr.update(choices=question_choices(self._service.questions(), domain or ""), value=SURPRISE_ME)
+
+    def start(self, question_id: str | None, level: str, minutes: float | None, history: list[str] | None) -> Outputs:
+        """(session id, saved id, history ids, *screen)."""
         chosen = None if not question_id or question_id == SURPRISE_ME else question_id
         try:
-            started = self._service.start(chosen, level if level in LEVELS else "E5")
+            started = self._service.start(chosen, level if level in LEVELS else "E5", float(minutes or 45))
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
-        chat, tracker = self._view(started.session)
-        return started.session.id, started.session.id, chat, tracker, *self._results(started.session.id, None)
+        session_id = started.session.id
+        remembered = [session_id, *[i for i in (history or []) if i != session_id]][:HISTORY_LIMIT]
+        return session_id, session_id, remembered, *self.screen(started.session)
 
     def send(self, session_id: str, text: str) -> Iterator[Outputs]:
-        """Stream the interviewer's checked text as it arrives; the typed text stays until the turn is stored."""
+        """(chat, tracker, clock, textbox): checked text streams in; the typed text stays until the turn is stored."""
         self._require(session_id)
         try:
             chat = chat_messages(self._service.session(session_id).turns)
-            chat += [{"role": "user", "content": text.strip()}, {"role": "assistant", "content": "…"}]
+            chat += [{"role": "user", "content": safe_text(text.strip())}, {"role": "assistant", "content": "…"}]
             partial = ""
             for event in self._service.reply_events(session_id, text):
                 if event.type == "token":
                     partial += event.text
-                    chat[-1] = {"role": "assistant", "content": partial}
-                    yield list(chat), gr.skip(), gr.skip()
+                    chat[-1] = {"role": "assistant", "content": safe_text(partial)}
+                    yield list(chat), gr.skip(), gr.skip(), gr.skip()
                 elif event.type == "notice":
                     gr.Warning(event.text)
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
-        chat, tracker = self._view(self._service.session(session_id))
-        yield chat, tracker, ""
+        chat, tracker, clock, *_ = self.screen(self._service.session(session_id))
+        yield chat, tracker, clock, ""
 
     def hint(self, session_id: str) -> Outputs:
+        """(chat, tracker, clock)."""
         self._require(session_id)
         try:
             self._service.hint(session_id)
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
-        return self._view(self._service.session(session_id))
+        return self.screen(self._service.session(session_id))[:3]
+
+    def ask_to_end(self, session_id: str) -> Any:
+        self._require(session_id)
+        return gr.update(visible=True)
 
     def end(self, session_id: str) -> Outputs:
+        """(*screen, confirmation row hidden)."""
         self._require(session_id)
         try:
-            report = self._service.end(session_id)
+            self._service.end(session_id)
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
-        chat, tracker = self._view(self._service.session(session_id))
-        return chat, tracker, *self._results(session_id, report.to_dict())
+        return *self.screen(self._service.session(session_id)), gr.update(visible=False)
 
     def resume(self, saved_id: str | None) -> Outputs:
-        """On page load: bring back the interview this browser was in, with every turn."""
-        empty: Outputs = ("", [], stage_tracker(self._service.bank.flow, {}, None), *self._results("", None))
-        if not saved_id:
-            return empty
+        """On page load: (session id, *screen) of the interview this browser was in, with every turn."""
+        session = self._find(saved_id)
+        return (session.id if session else ""), *self.screen(session)
+
+    # -- history ---------------------------------------------------------------------------------------------------
+
+    def _find(self, session_id: str | None) -> Session | None:
+        if not session_id:
+            return None
         try:
-            session = self._service.session(saved_id)
+            return self._service.session(session_id)
         except ServiceError:
-            return empty
-        chat, tracker = self._view(session)
-        report = self._service.stored_report(saved_id) if session.ended else None
-        return saved_id, chat, tracker, *self._results(saved_id, report)
+            return None
+
+    def entries(self, ids: Sequence[str] | None) -> list[HistoryEntry]:
+        found = [s for s in (self._find(i) for i in (ids or [])) if s is not None]
+        titles = {q.id: q.title for q in self._service.questions()}
+        return [
+            HistoryEntry(s, titles.get(s.question_id, s.question_id), self._report(s))
+            for s in sorted(found, key=lambda s: -s.created_at)
+        ]
+
+    def _report(self, session: Session) -> dict[str, Any] | None:
+        return self._service.stored_report(session.id) if session.ended else None
+
+    def history(self, ids: list[str] | None) -> Outputs:
+        """(table, open picker, compare first, compare second)."""
+        entries = self.entries(ids)
+        table = gr.update(value=history_rows(entries), headers=history_headers(self._service.bank.flow))
+        choices = history_choices(entries)
+        ended = history_choices([e for e in entries if e.report is not None])
+        return table, gr.update(choices=choices, value=None), gr.update(choices=ended, value=None), gr.update(
+            choices=ended, value=None
+        )
+
+    def open(self, session_id: str | None) -> Outputs:
+        """(session id, saved id, *screen, selected tab): read an ended interview or carry on an unfinished one."""
+        session = self._find(session_id)
+        if session is None:
+            raise gr.Error("Pick a session from the list first.")
+        return session.id, session.id, *self.screen(session), gr.Tabs(selected="interview")
+
+    def compare(self, first_id: str | None, second_id: str | None) -> str:
+        first, second = self._find(first_id), self._find(second_id)
+        if first is None or second is None:
+            return "Pick two ended attempts to compare."
+        older, newer = sorted(self.entries([first.id, second.id]), key=lambda e: e.session.created_at)
+        return compare_markdown(self._service.bank.flow, older, newer)
 
     @staticmethod
     def _require(session_id: str) -> None:
@@ -105,44 +209,161 @@ class PageHandlers:
             raise gr.Error("Start an interview first: pick a question and press Start.")
 
 
+@dataclass
+class InterviewTab:
+    domain: gr.Dropdown
+    question: gr.Dropdown
+    level: gr.Radio
+    minutes: gr.Dropdown
+    start: gr.Button
+    chat: gr.Chatbot
+    message: gr.Textbox
+    send: gr.Button
+    hint: gr.Button
+    end: gr.Button
+    confirm: gr.Row
+    confirm_end: gr.Button
+    keep_going: gr.Button
+    clock: gr.HTML
+    tracker: gr.HTML
+    results: gr.Column
+    feedback: gr.Markdown
+    chart: gr.HTML
+    report_file: gr.DownloadButton
+    transcript_file: gr.DownloadButton
+
+    def screen(self) -> list[Any]:
+        """The components a screen (see PageHandlers) fills, in order."""
+        return [
+            self.chat, self.tracker, self.clock, self.results, self.feedback, self.chart, self.report_file,
+            self.transcript_file,
+        ]
+
+
+@dataclass
+class HistoryTab:
+    tab: gr.Tab
+    table: gr.Dataframe
+    pick: gr.Dropdown
+    open_session: gr.Button
+    first: gr.Dropdown
+    second: gr.Dropdown
+    compare: gr.Button
+    comparison: gr.Markdown
+
+
+def _setup_row(questions: Sequence[Question]) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio, gr.Dropdown, gr.Button]:
+    with gr.Row():
+        domain = gr.Dropdown(domain_choices(questions), value="", label="Domain", scale=1, min_width=160)
+        question = gr.Dropdown(question_choices(questions), value=SURPRISE_ME, label="Question", scale=3, min_width=240)
+        level = gr.Radio(list(LEVELS), value="E5", label="Level", scale=1, min_width=220)
+        lengths = [(f"{m} minutes", m) for m in LENGTHS]
+        minutes = gr.Dropdown(lengths, value=45, label="Length", scale=1, min_width=120)
+        start = gr.Button("Start interview", variant="primary", scale=1, min_width=140)
+    return domain, question, level, minutes, start
+
+
+def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
+    setup = _setup_row(service.questions())
+    with gr.Row():
+        with gr.Column(scale=3, min_width=320):
+            chat = gr.Chatbot(label="Interview", height=520, elem_id="chat")
+            message = gr.Textbox(
+                label="Your answer",
+                placeholder="Ask a clarifying question or explain your design. Enter sends; Shift+Enter adds a line.",
+                lines=1,
+                max_lines=8,
+                elem_id="answer",
+            )
+            with gr.Row():
+                send = gr.Button("Send", variant="primary", elem_id="send")
+                hint = gr.Button("Hint", elem_id="hint")
+                end = gr.Button("End interview", variant="stop", elem_id="end")
+            with gr.Row(visible=False, elem_id="confirm-end") as confirm:
+                gr.Markdown("End the interview now and get your feedback? You cannot add answers after.")
+                confirm_end = gr.Button("Yes, end and score it", variant="stop", elem_id="confirm-yes")
+                keep_going = gr.Button("Keep going", elem_id="confirm-no")
+        with gr.Column(scale=1, min_width=260):
+            clock = gr.HTML(idle[2], label="Time left", elem_id="clock")
+            tracker = gr.HTML(idle[1], label="Design flow", elem_id="tracker")
+    with gr.Column(visible=False, elem_id="results") as results:
+        gr.Markdown("## Your feedback")
+        with gr.Row():
+            chart = gr.HTML(label="Stage scores", elem_id="chart")
+            with gr.Column():
+                report_file = gr.DownloadButton("Download report (Markdown)", visible=False, elem_id="report-file")
+                transcript_file = gr.DownloadButton(
+                    "Download transcript (JSON)", visible=False, elem_id="transcript-file"
+                )
+        feedback = gr.Markdown(label="Feedback", elem_id="feedback")
+    return InterviewTab(
+        *setup, chat, message, send, hint, end, confirm, confirm_end, keep_going, clock, tracker, results, feedback,
+        chart, report_file, transcript_file,
+    )
+
+
+def _history_tab(service: InterviewService) -> HistoryTab:
+    with gr.Tab("History", id="history") as tab:
+        gr.Markdown("Interviews started in this browser, newest first.")
+        headers = history_headers(service.bank.flow)
+        table = gr.Dataframe(headers=headers, interactive=False, wrap=True, label="Past sessions", elem_id="history")
+        with gr.Row():
+            pick = gr.Dropdown([], label="Session to open", scale=3)
+            open_session = gr.Button("Open (read or resume)", scale=1, elem_id="open-session")
+        with gr.Row():
+            first = gr.Dropdown([], label="Compare: first attempt", scale=2)
+            second = gr.Dropdown([], label="Compare: second attempt", scale=2)
+            compare = gr.Button("Compare", scale=1, elem_id="compare")
+        comparison = gr.Markdown(elem_id="comparison")
+    return HistoryTab(tab, table, pick, open_session, first, second, compare, comparison)
+
+
 def build_page(service: InterviewService) -> gr.Blocks:
     handlers = PageHandlers(service)
     with gr.Blocks(title="ML system design interviewer") as page:
         session_id = gr.State("")
         saved_id = gr.BrowserState("", storage_key=BROWSER_KEY)
-        gr.Markdown(
-            "# ML system design mock interview\nPick a question, talk it through, get scored feedback. "
-            f"Interviewer: **{service.backend}**."
-        )
-        with gr.Row():
-            question = gr.Dropdown(
-                choices=question_choices(service.questions()), value=SURPRISE_ME, label="Question", scale=3
-            )
-            level = gr.Radio(list(LEVELS), value="E5", label="Level", scale=1)
-            start = gr.Button("Start interview", variant="primary", scale=1)
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Interview", height=520)
-                message = gr.Textbox(
-                    label="Your answer", placeholder="Ask a clarifying question or explain your design…", lines=2
-                )
-                with gr.Row():
-                    send = gr.Button("Send", variant="primary")
-                    hint = gr.Button("Hint")
-                    end = gr.Button("End interview", variant="stop")
-            with gr.Column(scale=1, min_width=260):
-                tracker = gr.Markdown(stage_tracker(service.bank.flow, {}, None), label="Design flow")
-        with gr.Row():
-            chart = gr.HTML(label="Stage scores")
-            download = gr.DownloadButton("Download report (Markdown)", visible=False)
-        feedback = gr.Markdown(label="Feedback")
-        results = [feedback, chart, download]
-
-        started = [session_id, saved_id, chat, tracker, *results]
-        start.click(handlers.start, [question, level], started, api_name="start")
-        send.click(handlers.send, [session_id, message], [chat, tracker, message], api_name="send")
-        message.submit(handlers.send, [session_id, message], [chat, tracker, message], api_visibility="private")
-        hint.click(handlers.hint, [session_id], [chat, tracker], api_name="hint")
-        end.click(handlers.end, [session_id], [chat, tracker, *results], api_name="end")
-        page.load(handlers.resume, [saved_id], [session_id, chat, tracker, *results], api_visibility="private")
+        history_ids = gr.BrowserState([], storage_key=HISTORY_KEY)
+        gr.Markdown("# ML system design mock interview\nPick a question, talk it through, get scored feedback.")
+        gr.Markdown(f"Interviewer: **{safe_text(service.backend)}**", elem_id="backend")
+        with gr.Tabs() as tabs:
+            with gr.Tab("Interview", id="interview"):
+                room = _interview_tab(service, handlers.screen(None))
+            past = _history_tab(service)
+        _wire_interview(handlers, room, (session_id, saved_id, history_ids))
+        page.load(handlers.resume, [saved_id], [session_id, *room.screen()], api_visibility="private")
+        _wire_history(handlers, past, room, (session_id, saved_id, history_ids, tabs))
     return page  # type: ignore[no-any-return]
+
+
+def _wire_interview(handlers: PageHandlers, room: InterviewTab, states: tuple[Any, Any, Any]) -> None:
+    session_id, saved_id, history_ids = states
+    screen = room.screen()
+    room.domain.change(handlers.filter_questions, [room.domain], [room.question], api_visibility="private")
+    room.start.click(
+        handlers.start,
+        [room.question, room.level, room.minutes, history_ids],
+        [session_id, saved_id, history_ids, *screen],
+        api_name="start",
+    )
+    sending = [room.chat, room.tracker, room.clock, room.message]
+    room.send.click(handlers.send, [session_id, room.message], sending, api_name="send")
+    room.message.submit(handlers.send, [session_id, room.message], sending, api_visibility="private")
+    room.hint.click(handlers.hint, [session_id], [room.chat, room.tracker, room.clock], api_name="hint")
+    room.end.click(handlers.ask_to_end, [session_id], [room.confirm], api_visibility="private")
+    room.keep_going.click(_hide, None, [room.confirm], api_visibility="private")
+    room.confirm_end.click(handlers.end, [session_id], [*screen, room.confirm], api_name="end")
+
+
+def _wire_history(handlers: PageHandlers, past: HistoryTab, room: InterviewTab, states: tuple[Any, ...]) -> None:
+    session_id, saved_id, history_ids, tabs = states
+    listing = [past.table, past.pick, past.first, past.second]
+    past.tab.select(handlers.history, [history_ids], listing, api_visibility="private")
+    past.open_session.click(
+        handlers.open, [past.pick], [session_id, saved_id, *room.screen(), tabs], api_visibility="private"
+    )
+    past.compare.click(handlers.compare, [past.first, past.second], [past.comparison], api_name="compare")
+
+
+def _hide() -> Any:
+    return gr.update(visible=False)

@@ -11,13 +11,16 @@ from interviewer.bootstrap import build_knowledge, build_service, quiet_third_pa
 from interviewer.config import Settings
 from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer
 from interviewer.service import InterviewService
-from interviewer.ui import build_page
+from interviewer.ui import build_page, page_assets
 
 
 def create_app(service: InterviewService) -> FastAPI:
     """API routes are registered first, so the page mounted at / never shadows /api."""
     app = create_api(service)
-    mounted: FastAPI = gr.mount_gradio_app(app, build_page(service), path="/", footer_links=["api"])
+    css, head = page_assets()
+    mounted: FastAPI = gr.mount_gradio_app(
+        app, build_page(service), path="/", footer_links=["api"], css=css, head=head
+    )
     return mounted
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from interviewer.domain import STAGES, ProbeBook, Question, Stage, Transcript
 from interviewer.llm.guard import check_sentence
 from interviewer.policy import ASSUMPTION_REPLY, find_facts, split_message, stated_choices
-from interviewer.service import InterviewService
+from interviewer.service import InterviewService, Reply
 
 CLOSING = "Nothing more to add from me."
 MAX_CLOSING = 40
@@ -25,10 +25,16 @@ CHECKS = ("facts_consistent", "choice_probed", "no_rubric_leak", "no_answering",
 class Tally:
     passed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
     total: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
+    replies: int = 0
+    fallbacks: int = 0
 
     def record(self, check: str, ok: bool) -> None:
         self.total[check] += 1
         self.passed[check] += int(ok)
+
+    def count(self, reply: Reply) -> None:
+        self.replies += 1
+        self.fallbacks += reply.notice is not None
 
     def rates(self) -> dict[str, float | None]:
         return {c: round(self.passed[c] / self.total[c], 3) if self.total[c] else None for c in CHECKS}
@@ -69,6 +75,7 @@ def replay(service: InterviewService, transcript: Transcript, tally: Tally) -> N
         if not message.strip():
             continue
         reply = service.reply(session_id, message)
+        tally.count(reply)
         visited.add(reply.stage)
         finished = reply.finished
         _check_reply(tally, question, service.bank.probes, (message, reply.message), seen)
@@ -76,6 +83,7 @@ def replay(service: InterviewService, transcript: Transcript, tally: Tally) -> N
         if finished:
             break
         reply = service.reply(session_id, CLOSING)
+        tally.count(reply)
         visited.add(reply.stage)
         finished = reply.finished
     progress = service.progress(service.session(session_id))
@@ -83,8 +91,9 @@ def replay(service: InterviewService, transcript: Transcript, tally: Tally) -> N
     tally.record("all_stages_visited", progress.finished and skipped_only_if_covered)
 
 
-def check_interviewer(service: InterviewService, transcripts: Sequence[Transcript]) -> dict[str, float | None]:
+def check_interviewer(service: InterviewService, transcripts: Sequence[Transcript]) -> Tally:
+    """Pass counts per check; `fallbacks` counts replies where the model failed and the offline move was used."""
     tally = Tally()
     for transcript in transcripts:
         replay(service, transcript, tally)
-    return tally.rates()
+    return tally

@@ -16,13 +16,18 @@ BASELINES: Mapping[str, Scorer] = {"random": random_scores, "length": length_sco
 
 
 def evaluate_judge(cases: Sequence[LabelledCase], score: Callable[[Transcript], Report]) -> dict[str, object]:
-    """The judge's agreement with the labels, and the same metrics for each baseline."""
-    rows = []
+    """The judge's agreement with the labels, and the same metrics for each baseline.
+
+    `judge_fallbacks`: transcripts whose report carries a notice, i.e. the model judge failed and offline scores stand.
+    """
+    rows, fallbacks = [], 0
     for case in cases:
         report = score(case.transcript)
         predicted = {stage: result.score for stage, result in report.stages.items()}
         rows.append(Judged(case.stages, case.verdict, predicted, report.verdict, report.overall))
+        fallbacks += bool(report.notices)
     metrics = agreement(rows)
+    metrics["judge_fallbacks"] = fallbacks
     metrics["baselines"] = {
         name: agreement([judged(c.stages, c.verdict, baseline(c.transcript), c.transcript.level) for c in cases])
         for name, baseline in BASELINES.items()

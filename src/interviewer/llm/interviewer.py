@@ -47,14 +47,16 @@ class LLMInterviewer:
     def opening(self, question: Question) -> Move:
         return self._offline.opening(question)
 
-    def progress(self, question: Question, turns: Sequence[Turn]) -> Progress:
-        return self._offline.progress(question, turns)
+    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
+        return self._offline.progress(question, turns, minutes)
 
-    def hint(self, question: Question, turns: Sequence[Turn]) -> Move:
-        return self._offline.hint(question, turns)
+    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
+        return self._offline.hint(question, turns, minutes)
 
-    def respond(self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0) -> Move:
-        *_, last = self.stream(question, turns, message, now)
+    def respond(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+    ) -> Move:
+        *_, last = self.stream(question, turns, message, now, minutes)
         assert isinstance(last, Move)
         return last
 
@@ -76,9 +78,9 @@ class LLMInterviewer:
         return build_messages(context, self._counter, self._settings.prompt_token_budget)
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        state, plan = self._offline.plan(question, turns, message, now)
+        state, plan = self._offline.plan(question, turns, message, now, minutes)
         allowed, secrets = _allowed_numbers(question, turns, message, plan), _secrets(question, turns, plan)
         shown: list[str] = []
         try:

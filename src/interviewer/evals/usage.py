@@ -1,0 +1,139 @@
+"""Tokens and latency per turn, whatever the backend: wrappers around the model, the interviewer and the judge.
+
+A turn is one interviewer reply (or hint) or one transcript scored. Model calls are counted separately: a turn makes
+none offline and one or more with a model. Tokens are counted with the same tiktoken encoding as the prompt budget.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from interviewer.domain import Question, Report, Transcript, Turn
+from interviewer.events import NoticeEvent, TokenEvent
+from interviewer.judge import Judge
+from interviewer.llm.base import ChatMessage, ChatModel
+from interviewer.policy import Interviewer, Move, Progress
+from interviewer.service import InterviewService
+
+
+@dataclass(frozen=True)
+class ModelCall:
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: float
+    first_token_ms: float | None
+
+
+@dataclass
+class Meter:
+    count_tokens: Callable[[str], int]
+    replies_ms: list[float] = field(default_factory=list)
+    scores_ms: list[float] = field(default_factory=list)
+    calls: list[ModelCall] = field(default_factory=list)
+
+    def summary(self, backend: str) -> dict[str, object]:
+        turns = max(len(self.replies_ms) + len(self.scores_ms), 1)
+        first = [c.first_token_ms for c in self.calls if c.first_token_ms is not None]
+        return {
+            "backend": backend,
+            "replies": len(self.replies_ms),
+            "scored": len(self.scores_ms),
+            "model_calls": len(self.calls),
+            "prompt_tokens_per_turn": round(sum(c.prompt_tokens for c in self.calls) / turns, 1),
+            "completion_tokens_per_turn": round(sum(c.completion_tokens for c in self.calls) / turns, 1),
+            "reply_latency_ms": percentiles(self.replies_ms),
+            "score_latency_ms": percentiles(self.scores_ms),
+            "model_latency_ms": percentiles([c.latency_ms for c in self.calls]),
+            "first_token_ms": percentiles(first),
+        }
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    p50, p95 = np.percentile(values, [50, 95])
+    return {"p50": round(float(p50), 2), "p95": round(float(p95), 2), "max": round(max(values), 2)}
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+class MeteredChat:
+    def __init__(self, inner: ChatModel, meter: Meter) -> None:
+        self.name = inner.name
+        self._inner = inner
+        self._meter = meter
+
+    def stream(self, messages: Sequence[ChatMessage], max_tokens: int) -> Iterator[str]:
+        start, first, pieces = time.perf_counter(), None, []
+        try:
+            for piece in self._inner.stream(messages, max_tokens):
+                first = first if first is not None else _ms_since(start)
+                pieces.append(piece)
+                yield piece
+        finally:
+            prompt = sum(self._meter.count_tokens(m.content) for m in messages)
+            completion = self._meter.count_tokens("".join(pieces))
+            self._meter.calls.append(ModelCall(prompt, completion, _ms_since(start), first))
+
+
+class MeteredInterviewer:
+    def __init__(self, inner: Interviewer, meter: Meter) -> None:
+        self._inner = inner
+        self._meter = meter
+
+    def opening(self, question: Question) -> Move:
+        return self._inner.opening(question)
+
+    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
+        return self._inner.progress(question, turns, minutes)
+
+    def respond(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+    ) -> Move:
+        start = time.perf_counter()
+        try:
+            return self._inner.respond(question, turns, message, now, minutes)
+        finally:
+            self._meter.replies_ms.append(_ms_since(start))
+
+    def stream(
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+    ) -> Iterator[TokenEvent | NoticeEvent | Move]:
+        start = time.perf_counter()
+        try:
+            yield from self._inner.stream(question, turns, message, now, minutes)
+        finally:
+            self._meter.replies_ms.append(_ms_since(start))
+
+    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
+        start = time.perf_counter()
+        try:
+            return self._inner.hint(question, turns, minutes)
+        finally:
+            self._meter.replies_ms.append(_ms_since(start))
+
+
+class MeteredJudge:
+    def __init__(self, inner: Judge, meter: Meter) -> None:
+        self._inner = inner
+        self._meter = meter
+
+    def score(self, transcript: Transcript, question: Question | None) -> Report:
+        start = time.perf_counter()
+        try:
+            return self._inner.score(transcript, question)
+        finally:
+            self._meter.scores_ms.append(_ms_since(start))
+
+
+def metered(service: InterviewService, meter: Meter) -> InterviewService:
+    """The same service with its interviewer and judge timed per turn (its models are wrapped at build time)."""
+    return replace(
+        service, interviewer=MeteredInterviewer(service.interviewer, meter), judge=MeteredJudge(service.judge, meter)
+    )

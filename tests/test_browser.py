@@ -1,0 +1,207 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright against the real app on a free port.
+
+Screenshots of every step go to test-artifacts/browser/. Without Chromium or Playwright these tests skip with the
+reason, except under CI=true, where a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, serving
+
+from interviewer.config import Settings
+from interviewer.web import server
+
+pytestmark = pytest.mark.live
+
+CHROMIUM = Path(os.environ.get("INTERVIEWER_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "browser"
+TIMEOUT_MS = 20_000
+
+
+def _require_browser() -> Any:
+    """The Playwright module, or a skip (a failure under CI=true) that says exactly what is missing."""
+    reason = None
+    if importlib.util.find_spec("playwright") is None:
+        reason = "the playwright package is not installed (make install)"
+    elif not CHROMIUM.is_file():
+        reason = f"no Chromium at {CHROMIUM} (make test installs it with apt when run as root)"
+    if reason is None:
+        return importlib.import_module("playwright.sync_api")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("browser"), port=free_port())
+    with serving(server(settings)):
+        yield f"http://{settings.host}:{settings.port}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = _require_browser()
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    opened = context.new_page()
+    opened.set_default_timeout(TIMEOUT_MS)
+    opened.goto(base_url + "/")
+    opened.locator("#answer textarea").wait_for()
+    yield opened
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _messages(page: Any) -> list[str]:
+    return [str(text) for text in page.locator("#chat .message").all_inner_texts()]
+
+
+def _choose(page: Any, label: str, option: str) -> None:
+    page.get_by_label(label).click()
+    page.get_by_role("option", name=option).click()
+
+
+def _send(page: Any, text: str) -> None:
+    """Type an answer and press Enter; wait until the interviewer's reply is in and the box is cleared."""
+    before = len(_messages(page))
+    box = page.locator("#answer textarea")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        "([n]) => document.querySelectorAll('#chat .message').length >= n + 2 && "
+        "document.querySelector('#answer textarea').value === ''",
+        arg=[before],
+    )
+
+
+def _start(page: Any, domain: str = "Fraud", question: str = "Fraud detection for card payments") -> None:
+    _choose(page, "Domain", domain)
+    _choose(page, "Question", f"{question} (fraud)")
+    _choose(page, "Length", "30 minutes")
+    page.get_by_role("button", name="Start interview").click()
+    page.wait_for_function("document.querySelectorAll('#chat .message').length >= 1")
+
+
+def _current_stage(page: Any) -> str:
+    return str(page.locator("#tracker li.current").get_attribute("data-stage"))
+
+
+def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
+    assert "offline" in page.locator("#backend").inner_text()
+    _shot(page, "01-start-screen")
+    _start(page)
+    assert "Fraud detection for card payments" in _messages(page)[0]
+    assert _current_stage(page) == "problem_formulation"
+    assert "starts with your first answer" in page.locator("#clock").inner_text()
+    _shot(page, "02-started")
+
+    _send(page, "What's the latency budget?")
+    assert "100 ms" in _messages(page)[-1]
+    clock = page.locator("#clock .interview .left")
+    assert clock.get_attribute("data-state") == "running" and re.fullmatch(r"\d+:\d\d", clock.inner_text())
+    first_reading = clock.inner_text()
+    page.wait_for_function(f"document.querySelector('#clock .interview .left').textContent !== '{first_reading}'")
+    _shot(page, "03-clarifying-answered")
+
+    for answer in STRONG_FRAUD_DIALOGUE[:6]:
+        _send(page, answer)
+    assert _current_stage(page) not in ("problem_formulation", "metrics")
+    covered = page.locator("#tracker li[data-stage=problem_formulation] .pct").inner_text()
+    assert covered == "100%"
+    _shot(page, "04-tracker-moved")
+
+    page.get_by_role("button", name="Hint").click()
+    page.wait_for_function("[...document.querySelectorAll('#chat .message')].some(m => m.innerText.includes('💡'))")
+    _shot(page, "05-hint")
+
+    count = len(_messages(page))
+    page.reload()
+    page.wait_for_function(f"document.querySelectorAll('#chat .message').length === {count}")
+    assert _current_stage(page) not in ("problem_formulation", "metrics")
+    _shot(page, "06-after-refresh")
+
+    page.get_by_role("button", name="End interview").click()
+    page.get_by_role("button", name="Keep going").click()
+    page.locator("#confirm-end").wait_for(state="hidden")
+    page.get_by_role("button", name="End interview").click()
+    page.get_by_role("button", name="Yes, end and score it").click()
+    page.locator("#feedback").get_by_text("Verdict:").wait_for()
+    assert page.locator("#chart svg").count() == 1
+    assert "Interview ended" in page.locator("#clock").inner_text()
+    _shot(page, "07-feedback")
+
+    with page.expect_download() as transcript_download:
+        page.locator("#transcript-file").click()
+    transcript = json.loads(Path(transcript_download.value.path()).read_text())
+    assert transcript["question_id"] == "fraud_card_payments"
+    said = [t["content"] for t in transcript["turns"] if t["role"] == "candidate"]
+    assert said[0] == "What's the latency budget?" and said[-1] == STRONG_FRAUD_DIALOGUE[5]
+    with page.expect_download() as report_download:
+        page.locator("#report-file").click()
+    assert "**Verdict:" in Path(report_download.value.path()).read_text()
+
+    page.get_by_role("tab", name="History").click()
+    page.wait_for_function(
+        "document.querySelector('#history').innerText.includes('Fraud detection for card payments')"
+    )
+    assert "ended" in page.locator("#history").inner_text()
+    _shot(page, "08-history")
+
+
+def test_html_and_scripts_in_a_message_show_as_text(page: Any) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    _start(page)
+    attacks = ["<img src=x onerror=alert(1)>", "<script>window.__owned = 1; alert(2)</script>"]
+    for attack in attacks:
+        _send(page, attack)
+    page.wait_for_timeout(500)
+    _shot(page, "09-xss-as-text")
+    text = "\n".join(_messages(page))
+    assert attacks[0] in text and "<script>" in text
+    assert dialogs == [] and page.evaluate("window.__owned === undefined")
+    assert page.locator("#chat img[src=x]").count() == 0 and page.locator("#chat script").count() == 0
+
+
+def test_narrow_screen_has_no_sideways_scroll(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(TIMEOUT_MS)
+    phone.goto(base_url + "/")
+    phone.locator("#answer textarea").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    unlabelled = phone.evaluate(
+        "[...document.querySelectorAll('button')].filter(b => b.offsetParent && !b.innerText.trim() && "
+        "!b.getAttribute('aria-label') && !b.getAttribute('title')).length"
+    )
+    assert unlabelled == 0
+    _shot(phone, "10-mobile")
+    context.close()
