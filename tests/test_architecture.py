@@ -9,7 +9,7 @@ import interviewer
 
 CORE = ("domain", "text", "policy", "judge", "feedback", "views", "service")
 FRAMEWORKS = {"openai", "langchain", "langchain_core", "langchain_openai", "chromadb", "gradio", "fastapi", "sqlite3",
-              "uvicorn", "typer", "httpx"}
+              "uvicorn", "typer", "httpx", "psycopg", "vcr", "playwright"}
 
 
 def _imports(path: Path) -> set[str]:

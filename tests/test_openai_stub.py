@@ -63,13 +63,15 @@ def test_non_streaming_clients_are_served_too(stub: tuple[str, Recorder]) -> Non
     assert client.invoke("NEXT MOVE (x): Ask about metrics.").content == "Right. Ask about metrics."
 
 
-@pytest.mark.parametrize("mode", ["ok", "invent", "slow", "500", "429", "malformed", "cut"])
+@pytest.mark.parametrize("mode", ["ok", "invent", "slow", "500", "429", "malformed", "cut", "refused"])
 def test_an_interview_keeps_going_through_every_fault(
     stub: tuple[str, Recorder], service: InterviewService, bank: QuestionBank, tmp_path: Path, mode: str
 ) -> None:
     offline = OfflineInterviewer(bank.flow, bank.probes)
     counter = TokenCounter(tmp_path / "tk")
-    llm = LLMInterviewer(offline, bank.flow, _chat(stub, mode), counter, settings=LLMSettings(3000, 120))
+    refused = OpenAICompatChat(f"http://127.0.0.1:{free_port()}/v1", "ok", timeout_s=1.0)
+    chat = refused if mode == "refused" else _chat(stub, mode)
+    llm = LLMInterviewer(offline, bank.flow, chat, counter, settings=LLMSettings(3000, 120))
     served = replace(service, interviewer=llm)
     session_id = served.start("fraud_card_payments").session.id
     events = list(served.reply_events(session_id, "What is the scale?"))

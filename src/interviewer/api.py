@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Request, status
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -88,12 +90,35 @@ def _reply_out(reply: Reply) -> ReplyOut:
     )
 
 
-def api_router(service: InterviewService) -> APIRouter:
+def bearer_check(token: str) -> Callable[[Request], None]:
+    """Lets a request through only with `Authorization: Bearer <token>` (compared in constant time)."""
+
+    def check(request: Request) -> None:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "missing or wrong token: send Authorization: Bearer <INTERVIEWER_AUTH_TOKEN>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return check
+
+
+def health_router() -> APIRouter:
     router = APIRouter(prefix="/api")
 
     @router.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    return router
+
+
+def api_router(service: InterviewService, auth_token: str | None = None) -> APIRouter:
+    """Every route but /api/health; behind the bearer token when one is configured."""
+    guard = [Depends(bearer_check(auth_token))] if auth_token else []
+    router = APIRouter(prefix="/api", dependencies=guard)
 
     @router.get("/questions")
     def questions() -> list[QuestionOut]:
@@ -163,7 +188,7 @@ async def _service_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=code, content={"detail": str(exc)})
 
 
-def create_api(service: InterviewService) -> FastAPI:
+def create_api(service: InterviewService, auth_token: str | None = None) -> FastAPI:
     app = FastAPI(
         title="interviewer",
         summary="Mock ML system design interviews",
@@ -171,6 +196,7 @@ def create_api(service: InterviewService) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
-    app.include_router(api_router(service))
+    app.include_router(health_router())
+    app.include_router(api_router(service, auth_token))
     app.add_exception_handler(ServiceError, _service_error)
     return app

@@ -22,7 +22,7 @@ from interviewer.retrieval.knowledge import KnowledgeBase
 from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.retrieval.store import chroma_client
 from interviewer.service import InterviewService
-from interviewer.storage import SQLiteSessionStore
+from interviewer.storage import SessionStore, SQLiteSessionStore
 
 
 def quiet_third_parties() -> None:
@@ -109,6 +109,15 @@ def describe_backend(settings: Settings) -> str:
     return f"{settings.llm_model} at {host} (offline fallback)"
 
 
+def session_store(settings: Settings) -> SessionStore:
+    """SQLite in the data directory, or PostgreSQL when INTERVIEWER_DATABASE_URL is set (replicas share it)."""
+    if settings.database_url:
+        from interviewer.storage_pg import PostgresSessionStore  # noqa: PLC0415 - psycopg loads only when used
+
+        return PostgresSessionStore(settings.database_url)
+    return SQLiteSessionStore(settings.database_path)
+
+
 def build_service(
     settings: Settings, knowledge: KnowledgeBase | None = None, wrap: ChatWrapper = _unwrapped
 ) -> InterviewService:
@@ -119,7 +128,7 @@ def build_service(
     retriever: Retriever = knowledge.retriever() if knowledge else LazyRetriever(settings)
     return InterviewService(
         bank=bank,
-        store=SQLiteSessionStore(settings.database_path),
+        store=session_store(settings),
         interviewer=build_interviewer(settings, bank, retriever, wrap),
         judge=build_judge(settings, bank, wrap),
         max_message_chars=settings.max_message_chars,

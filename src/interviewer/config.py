@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=160, ge=16, le=4096)
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
     prompt_token_budget: int = Field(default=3000, ge=500)
+    auth_token: str | None = Field(default=None, repr=False, min_length=16)
+    database_url: str | None = Field(default=None, repr=False)  # postgresql://…; unset means SQLite in data_dir
 
     def model_mode(self) -> Literal["offline", "openai", "local"]:
         """`INTERVIEWER_LLM` if set; otherwise a configured base URL means an OpenAI-compatible server."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,7 @@ class InterviewService:
     choose: Callable[[Sequence[Question]], Question] = _random_choice
     retriever: Retriever | None = None
     backend: str = "offline"
+    scoring_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
 
     def questions(self) -> tuple[Question, ...]:
         return self.bank.questions
@@ -126,7 +128,8 @@ class InterviewService:
         return session, self.question(session.question_id)
 
     def clean_message(self, content: str) -> str:
-        text = content.strip()
+        """Trimmed text any store can hold: lone surrogates and NUL characters become U+FFFD."""
+        text = content.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd").strip()
         if not text:
             raise InvalidInput("message is empty: type an answer or a clarifying question")
         if len(text) > self.max_message_chars:
@@ -181,7 +184,8 @@ class InterviewService:
     def end(self, session_id: str) -> Report:
         session, question = self._open_session(session_id)
         transcript = Transcript(session.id, session.turns, question.id, level=session.level)
-        report = self.assess(transcript, question, question.title)
+        with self.scoring_slots:  # scoring is the heaviest call: a few at a time, so live turns stay fast
+            report = self.assess(transcript, question, question.title)
         self.store.finish(session.id, report.to_dict())
         return report
 

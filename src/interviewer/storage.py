@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -97,7 +97,7 @@ class SQLiteSessionStore:
             if row is None:
                 return None
             turns = db.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,)).fetchall()
-        return _session(row, turns)
+        return session_from_rows(row, turns)
 
     def append(self, session_id: str, turns: Sequence[Turn]) -> None:
         with self._connect() as db:
@@ -115,7 +115,7 @@ class SQLiteSessionStore:
     def list_sessions(self, limit: int = 50) -> list[Session]:
         with self._connect() as db:
             rows = db.execute("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,)).fetchall()
-        return [_session(row, []) for row in rows]
+        return [session_from_rows(row, []) for row in rows]
 
 
 def _insert_turns(db: sqlite3.Connection, session_id: str, turns: Sequence[Turn]) -> None:
@@ -123,17 +123,21 @@ def _insert_turns(db: sqlite3.Connection, session_id: str, turns: Sequence[Turn]
     db.executemany(
         "INSERT INTO turns (session_id, seq, role, content, kind, stage, at, chunk_ids) "
         "SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ?, ?, ? FROM turns WHERE session_id = ?",
-        [
-            (
-                session_id, t.role, t.content, t.kind.value, t.stage.value if t.stage else None, t.at,
-                ",".join(t.chunk_ids), session_id,
-            )
-            for t in turns
-        ],
+        [(session_id, *turn_values(t), session_id) for t in turns],
     )
 
 
-def _session(row: sqlite3.Row, turns: Sequence[sqlite3.Row]) -> Session:
+def turn_values(turn: Turn) -> tuple[str, str, str, str | None, float, str]:
+    """(role, content, kind, stage, at, chunk_ids): a turn as stored, in column order."""
+    stage = turn.stage.value if turn.stage else None
+    return turn.role, turn.content, turn.kind.value, stage, turn.at, ",".join(turn.chunk_ids)
+
+
+Row = Mapping[str, Any]
+
+
+def session_from_rows(row: Row, turns: Sequence[Row]) -> Session:
+    """A session from its row and its turn rows (any store whose rows read by column name)."""
     return Session(
         id=row["id"],
         question_id=row["question_id"],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
+
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
@@ -13,20 +16,44 @@ from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer
 from interviewer.service import InterviewService
 from interviewer.ui import build_page, page_assets
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
-def create_app(service: InterviewService) -> FastAPI:
-    """API routes are registered first, so the page mounted at / never shadows /api."""
-    app = create_api(service)
+
+def create_app(service: InterviewService, auth_token: str | None = None) -> FastAPI:
+    """API routes are registered first, so the page mounted at / never shadows /api.
+
+    With `auth_token`, REST needs `Authorization: Bearer <token>` and the page asks for it on a login screen.
+    """
+    app = create_api(service, auth_token)
     css, head = page_assets()
     mounted: FastAPI = gr.mount_gradio_app(
-        app, build_page(service), path="/", footer_links=["api"], css=css, head=head
+        app,
+        build_page(service),
+        path="/",
+        footer_links=["api"],
+        css=css,
+        head=head,
+        auth=page_login(auth_token) if auth_token else None,
+        auth_message=LOGIN_MESSAGE if auth_token else None,
     )
     return mounted
 
 
+LOGIN_MESSAGE = "Protected: any user name, and the access token (INTERVIEWER_AUTH_TOKEN) as the password."
+
+
+def page_login(token: str) -> Callable[[str, str], bool]:
+    def check(_user: str, password: str) -> bool:
+        return secrets.compare_digest(password.encode(), token.encode())
+
+    return check
+
+
 def server(settings: Settings, service: InterviewService | None = None) -> uvicorn.Server:
     quiet_third_parties()
-    app = create_app(service or build_service(settings, build_knowledge(settings)))
+    if settings.host not in LOOPBACK and not settings.auth_token:
+        print(f"interviewer: WARNING: listening on {settings.host} with no INTERVIEWER_AUTH_TOKEN", flush=True)
+    app = create_app(service or build_service(settings, build_knowledge(settings)), settings.auth_token)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
     return uvicorn.Server(config)
 

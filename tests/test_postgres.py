@@ -1,0 +1,180 @@
+"""PostgreSQL storage against a real, throwaway server (Debian's postgresql, started here on 127.0.0.1):
+the same storage contract as SQLite, and two app processes serving one session alternately."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from glob import glob
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port
+from tests.test_crash import app_process
+
+from interviewer.domain import Session, Stage, Turn, TurnKind
+from interviewer.storage import SessionStore, SQLiteSessionStore
+from interviewer.storage_pg import PostgresSessionStore
+
+pytestmark = pytest.mark.live
+
+
+def _initdb() -> Path | None:
+    found = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]) if found else None
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run it as the `postgres` user."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="module")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    initdb = _initdb()
+    if initdb is None:
+        reason = "PostgreSQL is not installed (make test installs it with apt when run as root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(f"POSTGRES TESTS SKIPPED: {reason}")
+    folder = Path(tempfile_dir(tmp_path_factory))
+    data, port = folder / "data", free_port()
+    subprocess.run([*_as_postgres_user([str(initdb), "-D", str(data), "-A", "trust", "-U", "postgres"])],
+                   check=True, capture_output=True)
+    server = subprocess.Popen(
+        _as_postgres_user([str(initdb.with_name("postgres")), "-D", str(data), "-p", str(port), "-k", str(folder),
+                           "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    try:
+        _wait_for(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def tempfile_dir(factory: pytest.TempPathFactory) -> str:
+    """A directory the postgres user can write: a fresh one under /tmp, opened up to it."""
+    folder = factory.mktemp("pg")
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+        for parent in folder.parents:
+            if str(parent).startswith(str(factory.getbasetemp().parent)):
+                os.chmod(parent, 0o755)
+    return str(folder)
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "postgres exited at start"
+        try:
+            with psycopg.connect(url, connect_timeout=1):
+                return
+        except psycopg.OperationalError:
+            time.sleep(0.2)
+    pytest.fail("postgres did not accept connections within 30 s")
+
+
+@pytest.fixture
+def fresh_url(postgres_url: str) -> str:
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("DROP TABLE IF EXISTS turns; DROP TABLE IF EXISTS sessions")
+    return postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], SessionStore]:
+    if request.param == "sqlite":
+        return lambda: SQLiteSessionStore(tmp_path / "db.sqlite3")
+    url = request.getfixturevalue("fresh_url")
+    return lambda: PostgresSessionStore(url)
+
+
+def _session(session_id: str = "s1", minutes: float | None = 30.0) -> Session:
+    opening = Turn("interviewer", "hello", stage=Stage.PROBLEM_FORMULATION, chunk_ids=("n#1", "n#2"))
+    return Session(session_id, "ads_ctr", "E6", 1.0, (opening,), minutes=minutes)
+
+
+def test_round_trip_with_every_field(make_store: Callable[[], SessionStore]) -> None:
+    make_store().create(_session())
+    make_store().append("s1", [Turn("candidate", "hi ✓ \u202e", at=2.5), Turn("interviewer", "tip", TurnKind.HINT)])
+    loaded = make_store().load("s1")
+    assert loaded is not None and loaded.minutes == 30.0 and loaded.level == "E6" and not loaded.ended
+    assert [t.content for t in loaded.turns] == ["hello", "hi ✓ \u202e", "tip"]
+    assert loaded.turns[0].chunk_ids == ("n#1", "n#2") and loaded.turns[2].kind is TurnKind.HINT
+    assert loaded.turns[1].at == 2.5 and loaded.turns[0].stage is Stage.PROBLEM_FORMULATION
+    assert make_store().load("missing") is None
+
+
+def test_finish_and_list(make_store: Callable[[], SessionStore]) -> None:
+    store = make_store()
+    store.create(_session("a"))
+    store.create(Session("b", "ads_ctr", "E5", 5.0, minutes=None))
+    store.finish("a", {"overall": 2.5, "verdict": "hire"})
+    assert store.report("a") == {"overall": 2.5, "verdict": "hire"} and store.report("b") is None
+    listed = store.list_sessions()
+    assert [s.id for s in listed] == ["b", "a"] and listed[1].ended and listed[0].minutes is None
+
+
+def test_a_failed_append_stores_nothing(make_store: Callable[[], SessionStore]) -> None:
+    store = make_store()
+    store.create(_session())
+    bad = Turn("judge", "not a role")  # type: ignore[arg-type]
+    with pytest.raises(Exception):  # noqa: B017 - each store raises its own driver's integrity error
+        store.append("s1", [Turn("candidate", "kept?"), bad])
+    loaded = store.load("s1")
+    assert loaded is not None and len(loaded.turns) == 1
+
+
+def test_concurrent_appends_neither_collide_nor_lose_turns(make_store: Callable[[], SessionStore]) -> None:
+    make_store().create(_session())
+    errors: list[Exception] = []
+
+    def writer(n: int) -> None:
+        store = make_store()
+        for i in range(10):
+            try:
+                store.append("s1", [Turn("candidate", f"w{n}-{i}"), Turn("interviewer", f"r{n}-{i}")])
+            except Exception as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    loaded = make_store().load("s1")
+    assert not errors and loaded is not None and len(loaded.turns) == 81
+    pairs = list(zip(loaded.turns[1::2], loaded.turns[2::2], strict=True))
+    assert all(c.content[1:] == r.content[1:] for c, r in pairs), "each pair stays together"
+
+
+def test_two_app_processes_serve_one_session_alternately(
+    fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ports = [free_port(), free_port()]
+    monkeypatch.setenv("INTERVIEWER_DATABASE_URL", fresh_url)
+    with ExitStack() as stack:
+        for i, port in enumerate(ports):
+            stack.enter_context(app_process(tmp_path / f"replica{i}", port))
+        bases = [f"http://127.0.0.1:{port}/api" for port in ports]
+        created = httpx.post(f"{bases[0]}/sessions", json={"question_id": "fraud_card_payments"}).json()
+        session_id = created["session_id"]
+        answers = STRONG_FRAUD_DIALOGUE[:8]
+        for i, answer in enumerate(answers):
+            reply = httpx.post(f"{bases[i % 2]}/sessions/{session_id}/messages", json={"content": answer})
+            assert reply.status_code == 200, reply.text
+        views = [httpx.get(f"{base}/sessions/{session_id}").json()["turns"] for base in bases]
+    assert views[0] == views[1] and len(views[0]) == 1 + 2 * len(answers)
+    assert [t["content"] for t in views[0] if t["role"] == "candidate"] == list(answers)
+    assert [t["role"] for t in views[0]] == ["interviewer"] + ["candidate", "interviewer"] * len(answers)
