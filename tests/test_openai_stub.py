@@ -42,9 +42,9 @@ def test_streaming_reply_and_max_tokens_reach_the_server(stub: tuple[str, Record
 
 @pytest.mark.parametrize(
     ("mode", "reason"),
-    [("slow", "timed out"), ("500", "HTTP 500"), ("429", "HTTP 429"), ("malformed", "malformed"), ("cut", "")],
+    [("slow", "timed out"), ("500", "HTTP 500"), ("429", "HTTP 429"), ("malformed", "malformed"), ("cut", None)],
 )
-def test_faults_become_model_errors(stub: tuple[str, Recorder], mode: str, reason: str) -> None:
+def test_faults_become_model_errors(stub: tuple[str, Recorder], mode: str, reason: str | None) -> None:
     before = len(stub[1].bodies)
     with pytest.raises(ModelError, match=reason):
         list(_chat(stub, mode).stream([ChatMessage("user", "hi")], 20))
