@@ -11,6 +11,7 @@ from interviewer.views import (
     clock_html,
     compare_markdown,
     domain_choices,
+    history_headers,
     history_rows,
     progress_bar,
     question_choices,
@@ -73,6 +74,12 @@ def _report(overall: float, **scores: int | None) -> dict[str, object]:
 def _entry(at: float, question: str = "fraud_card_payments", report: dict[str, object] | None = None) -> HistoryEntry:
     session = Session(f"s{at:.0f}", question, "E5", at, (Turn("interviewer", "hi"),), ended=report is not None)
     return HistoryEntry(session, "Fraud <detection>", report)
+
+
+def test_history_headers_name_every_stage_briefly() -> None:
+    headers = history_headers()
+    assert headers[:6] == ["When", "Question", "Level", "Status", "Verdict", "Overall"]
+    assert len(headers) == 6 + len(STAGES) and all(len(h) <= 9 for h in headers[6:])
 
 
 def test_history_rows_show_status_verdict_and_stage_scores() -> None:

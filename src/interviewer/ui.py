@@ -182,7 +182,7 @@ class PageHandlers:
     def history(self, ids: list[str] | None) -> Outputs:
         """(table, open picker, compare first, compare second)."""
         entries = self.entries(ids)
-        table = gr.update(value=history_rows(entries), headers=history_headers(self._service.bank.flow))
+        table = gr.update(value=history_rows(entries), headers=history_headers())
         choices = history_choices(entries)
         ended = history_choices([e for e in entries if e.report is not None])
         return table, gr.update(choices=choices, value=None), gr.update(choices=ended, value=None), gr.update(
@@ -305,8 +305,16 @@ def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
 def _history_tab(service: InterviewService) -> HistoryTab:
     with gr.Tab("History", id="history") as tab:
         gr.Markdown("Interviews started in this browser, newest first.")
-        headers = history_headers(service.bank.flow)
-        table = gr.Dataframe(headers=headers, interactive=False, wrap=True, label="Past sessions", elem_id="history")
+        headers = history_headers()
+        widths: list[str | int] = [120, 160, 64, 80, 84, 80, 80, 80, 56, 56, 84, 92, 76]  # fits 1,180 px
+        table = gr.Dataframe(
+            headers=headers,
+            column_widths=widths,
+            interactive=False,
+            wrap=True,
+            label="Past sessions",
+            elem_id="history",
+        )
         with gr.Row():
             pick = gr.Dropdown([], label="Session to open", scale=3)
             open_session = gr.Button("Open (read or resume)", scale=1, elem_id="open-session")

@@ -133,8 +133,20 @@ def history_rows(entries: Sequence[HistoryEntry]) -> list[list[str]]:
     return rows
 
 
-def history_headers(flow: Flow) -> list[str]:
-    return ["When", "Question", "Level", "Status", "Verdict", "Overall", *[flow.guide(s).title for s in STAGES]]
+SHORT_STAGE_NAMES: Mapping[Stage, str] = {
+    Stage.PROBLEM_FORMULATION: "Problem",
+    Stage.METRICS: "Metrics",
+    Stage.MVP_DESIGN: "MVP",
+    Stage.DATA_PIPELINE: "Data",
+    Stage.TRAINING: "Training",
+    Stage.INFERENCE: "Inference",
+    Stage.SCALING_MONITORING: "Scaling",
+}
+
+
+def history_headers() -> list[str]:
+    """Column names; stages by a one-word name so seven score columns fit beside the rest."""
+    return ["When", "Question", "Level", "Status", "Verdict", "Overall", *[SHORT_STAGE_NAMES[s] for s in STAGES]]
 
 
 def history_choices(entries: Sequence[HistoryEntry]) -> list[tuple[str, str]]:
