@@ -13,7 +13,6 @@ from interviewer.views import (
     domain_choices,
     history_headers,
     history_rows,
-    progress_bar,
     question_choices,
     stage_tracker,
 )
@@ -99,8 +98,3 @@ def test_compare_shows_the_change_per_stage(bank: QuestionBank) -> None:
     assert "Fraud &lt;detection&gt;" in table
     assert "same question" in compare_markdown(bank.flow, first, _entry(5, "ads_ctr", _report(1.0)))
     assert "need to be ended" in compare_markdown(bank.flow, first, _entry(5))
-
-
-def test_progress_bar_clamps() -> None:
-    assert progress_bar(0.5) == "█████░░░░░"
-    assert progress_bar(2.0) == "█" * 10 and progress_bar(-1) == "░" * 10

@@ -200,8 +200,11 @@ class InterviewService:
         return self.interviewer.progress(self.question(session.question_id), session.turns, session.minutes)
 
     def stored_report(self, session_id: str) -> dict[str, Any] | None:
-        self.session(session_id)
-        return self.store.report(session_id)
+        return self.report_of(self.session(session_id))
+
+    def report_of(self, session: Session) -> dict[str, Any] | None:
+        """The stored report of a session already loaded; None until it has ended."""
+        return self.store.report(session.id) if session.ended else None
 
     def score(self, transcript: Transcript) -> Report:
         """Score any transcript: against its question when the bank has it, else against the generic flow."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -57,7 +57,76 @@ class SessionStore(Protocol):
     def list_sessions(self, limit: int = 50) -> list[Session]: ...
 
 
-class SQLiteSessionStore:
+class SqlSessionStore:
+    """The session store over any DB-API connection whose rows read by column name; subclasses only connect.
+
+    Statements are written with `?` placeholders; a driver that wants `%s` sets `placeholder`. `lock_session` is the
+    statement (if any) that serialises appends to one session across processes.
+    """
+
+    placeholder = "?"
+    lock_session: str | None = None
+
+    def _connect(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", self.placeholder)
+
+    def create(self, session: Session) -> None:
+        with self._connect() as db:
+            db.execute(
+                self._sql(
+                    "INSERT INTO sessions (id, question_id, level, created_at, ended, minutes) "
+                    "VALUES (?, ?, ?, ?, ?, ?)"
+                ),
+                (session.id, session.question_id, session.level, session.created_at, session.ended, session.minutes),
+            )
+            self._insert_turns(db, session.id, session.turns)
+
+    def load(self, session_id: str) -> Session | None:
+        with self._connect() as db:
+            row = db.execute(self._sql("SELECT * FROM sessions WHERE id = ?"), (session_id,)).fetchone()
+            if row is None:
+                return None
+            turns = db.execute(
+                self._sql("SELECT * FROM turns WHERE session_id = ? ORDER BY seq"), (session_id,)
+            ).fetchall()
+        return session_from_rows(row, turns)
+
+    def append(self, session_id: str, turns: Sequence[Turn]) -> None:
+        with self._connect() as db:
+            if self.lock_session:
+                db.execute(self._sql(self.lock_session), (session_id,))
+            self._insert_turns(db, session_id, turns)
+
+    def finish(self, session_id: str, report: dict[str, Any]) -> None:
+        with self._connect() as db:
+            statement = self._sql("UPDATE sessions SET ended = ?, report = ? WHERE id = ?")
+            db.execute(statement, (True, json.dumps(report), session_id))
+
+    def report(self, session_id: str) -> dict[str, Any] | None:
+        with self._connect() as db:
+            row = db.execute(self._sql("SELECT report FROM sessions WHERE id = ?"), (session_id,)).fetchone()
+        return cast(dict[str, Any], json.loads(row["report"])) if row and row["report"] else None
+
+    def list_sessions(self, limit: int = 50) -> list[Session]:
+        with self._connect() as db:
+            rows = db.execute(self._sql("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?"), (limit,)).fetchall()
+        return [session_from_rows(row, []) for row in rows]
+
+    def _insert_turns(self, db: Any, session_id: str, turns: Sequence[Turn]) -> None:
+        """Each turn takes the next sequence number inside its own INSERT, so concurrent writers cannot collide."""
+        db.cursor().executemany(
+            self._sql(
+                "INSERT INTO turns (session_id, seq, role, content, kind, stage, at, chunk_ids) "
+                "SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ?, ?, ? FROM turns WHERE session_id = ?"
+            ),
+            [(session_id, *turn_values(t), session_id) for t in turns],
+        )
+
+
+class SQLiteSessionStore(SqlSessionStore):
     def __init__(self, path: Path) -> None:
         self._path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,52 +148,6 @@ class SQLiteSessionStore:
                 yield db
         finally:
             db.close()
-
-    def create(self, session: Session) -> None:
-        with self._connect() as db:
-            db.execute(
-                "INSERT INTO sessions (id, question_id, level, created_at, ended, minutes) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    session.id, session.question_id, session.level, session.created_at, int(session.ended),
-                    session.minutes,
-                ),
-            )
-            _insert_turns(db, session.id, session.turns)
-
-    def load(self, session_id: str) -> Session | None:
-        with self._connect() as db:
-            row = db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            if row is None:
-                return None
-            turns = db.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,)).fetchall()
-        return session_from_rows(row, turns)
-
-    def append(self, session_id: str, turns: Sequence[Turn]) -> None:
-        with self._connect() as db:
-            _insert_turns(db, session_id, turns)
-
-    def finish(self, session_id: str, report: dict[str, Any]) -> None:
-        with self._connect() as db:
-            db.execute("UPDATE sessions SET ended = 1, report = ? WHERE id = ?", (json.dumps(report), session_id))
-
-    def report(self, session_id: str) -> dict[str, Any] | None:
-        with self._connect() as db:
-            row = db.execute("SELECT report FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return cast(dict[str, Any], json.loads(row["report"])) if row and row["report"] else None
-
-    def list_sessions(self, limit: int = 50) -> list[Session]:
-        with self._connect() as db:
-            rows = db.execute("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,)).fetchall()
-        return [session_from_rows(row, []) for row in rows]
-
-
-def _insert_turns(db: sqlite3.Connection, session_id: str, turns: Sequence[Turn]) -> None:
-    """Each turn takes the next sequence number inside its own INSERT, so concurrent writers cannot collide."""
-    db.executemany(
-        "INSERT INTO turns (session_id, seq, role, content, kind, stage, at, chunk_ids) "
-        "SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ?, ?, ? FROM turns WHERE session_id = ?",
-        [(session_id, *turn_values(t), session_id) for t in turns],
-    )
 
 
 def turn_values(turn: Turn) -> tuple[str, str, str, str | None, float, str]:

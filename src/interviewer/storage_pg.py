@@ -6,16 +6,14 @@ are serialised by locking its row, so two replicas serving the same session neve
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
-from interviewer.domain import Session, Turn
-from interviewer.storage import session_from_rows, turn_values
+from interviewer.storage import SqlSessionStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -42,7 +40,10 @@ CREATE TABLE IF NOT EXISTS turns (
 _SCHEMA_LOCK = 7_406_211  # an advisory lock id: replicas starting together create the tables once
 
 
-class PostgresSessionStore:
+class PostgresSessionStore(SqlSessionStore):
+    placeholder = "%s"
+    lock_session = "SELECT id FROM sessions WHERE id = ? FOR UPDATE"
+
     def __init__(self, url: str) -> None:
         self._url = url
         with self._connect() as db:
@@ -53,48 +54,3 @@ class PostgresSessionStore:
     def _connect(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
         with psycopg.connect(self._url, row_factory=dict_row, connect_timeout=10) as db, db.transaction():
             yield db
-
-    def create(self, session: Session) -> None:
-        with self._connect() as db:
-            db.execute(
-                "INSERT INTO sessions (id, question_id, level, created_at, ended, minutes) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                (session.id, session.question_id, session.level, session.created_at, session.ended, session.minutes),
-            )
-            _insert_turns(db, session.id, session.turns)
-
-    def load(self, session_id: str) -> Session | None:
-        with self._connect() as db:
-            row = db.execute("SELECT * FROM sessions WHERE id = %s", (session_id,)).fetchone()
-            if row is None:
-                return None
-            turns = db.execute("SELECT * FROM turns WHERE session_id = %s ORDER BY seq", (session_id,)).fetchall()
-        return session_from_rows(row, turns)
-
-    def append(self, session_id: str, turns: Sequence[Turn]) -> None:
-        with self._connect() as db:
-            db.execute("SELECT id FROM sessions WHERE id = %s FOR UPDATE", (session_id,))
-            _insert_turns(db, session_id, turns)
-
-    def finish(self, session_id: str, report: dict[str, Any]) -> None:
-        with self._connect() as db:
-            db.execute("UPDATE sessions SET ended = TRUE, report = %s WHERE id = %s", (json.dumps(report), session_id))
-
-    def report(self, session_id: str) -> dict[str, Any] | None:
-        with self._connect() as db:
-            row = db.execute("SELECT report FROM sessions WHERE id = %s", (session_id,)).fetchone()
-        return cast(dict[str, Any], json.loads(row["report"])) if row and row["report"] else None
-
-    def list_sessions(self, limit: int = 50) -> list[Session]:
-        with self._connect() as db:
-            rows = db.execute("SELECT * FROM sessions ORDER BY created_at DESC LIMIT %s", (limit,)).fetchall()
-        return [session_from_rows(row, []) for row in rows]
-
-
-def _insert_turns(db: psycopg.Connection[dict[str, Any]], session_id: str, turns: Sequence[Turn]) -> None:
-    with db.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO turns (session_id, seq, role, content, kind, stage, at, chunk_ids) "
-            "SELECT %s, COALESCE(MAX(seq) + 1, 0), %s, %s, %s, %s, %s, %s FROM turns WHERE session_id = %s",
-            [(session_id, *turn_values(t), session_id) for t in turns],
-        )

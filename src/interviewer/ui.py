@@ -73,7 +73,7 @@ class PageHandlers:
         progress = self._service.progress(session)
         tracker = stage_tracker(flow, progress.coverage, progress.stage)
         clock = clock_html(clock_for(progress, self._clock(), ended=session.ended))
-        report = self._report(session)
+        report = self._service.report_of(session)
         return chat_messages(session.turns), tracker, clock, *self._results(session if report else None, report)
 
     def _results(self, session: Session | None, report: dict[str, Any] | None = None) -> Outputs:
@@ -168,20 +168,17 @@ class PageHandlers:
         except ServiceError:
             return None
 
-    def entries(self, ids: Sequence[str] | None) -> list[HistoryEntry]:
-        found = [s for s in (self._find(i) for i in (ids or [])) if s is not None]
+    def entries(self, sessions: Sequence[Session]) -> list[HistoryEntry]:
+        """Newest first, each with its question's title and its report (if ended)."""
         titles = {q.id: q.title for q in self._service.questions()}
         return [
-            HistoryEntry(s, titles.get(s.question_id, s.question_id), self._report(s))
-            for s in sorted(found, key=lambda s: -s.created_at)
+            HistoryEntry(s, titles.get(s.question_id, s.question_id), self._service.report_of(s))
+            for s in sorted(sessions, key=lambda s: -s.created_at)
         ]
-
-    def _report(self, session: Session) -> dict[str, Any] | None:
-        return self._service.stored_report(session.id) if session.ended else None
 
     def history(self, ids: list[str] | None) -> Outputs:
         """(table, open picker, compare first, compare second)."""
-        entries = self.entries(ids)
+        entries = self.entries([s for s in (self._find(i) for i in (ids or [])) if s is not None])
         table = gr.update(value=history_rows(entries), headers=history_headers())
         choices = history_choices(entries)
         ended = history_choices([e for e in entries if e.report is not None])
@@ -200,7 +197,7 @@ class PageHandlers:
         first, second = self._find(first_id), self._find(second_id)
         if first is None or second is None:
             return "Pick two ended attempts to compare."
-        older, newer = sorted(self.entries([first.id, second.id]), key=lambda e: e.session.created_at)
+        newer, older = self.entries([first, second])
         return compare_markdown(self._service.bank.flow, older, newer)
 
     @staticmethod

@@ -14,7 +14,6 @@ from interviewer.policy import STAGE_TIME_SHARE, Progress
 SURPRISE_ME = "__surprise__"
 ALL_DOMAINS = ""
 LENGTHS = (20, 30, 45, 60)
-_BAR_CELLS = 10
 
 
 def domain_choices(questions: Sequence[Question]) -> list[tuple[str, str]]:
@@ -41,11 +40,6 @@ def chat_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
         content = f"💡 {turn.content}" if turn.kind is TurnKind.HINT else turn.content
         messages.append({"role": role, "content": safe_text(content)})
     return messages
-
-
-def progress_bar(share: float) -> str:
-    filled = round(max(0.0, min(1.0, share)) * _BAR_CELLS)
-    return "█" * filled + "░" * (_BAR_CELLS - filled)
 
 
 def stage_tracker(flow: Flow, coverage: Mapping[Stage, float], current: Stage | None) -> str:

@@ -23,7 +23,7 @@ import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from interviewer.config import Settings
-from interviewer.llm.base import ChatMessage, ChatModel, ModelError
+from interviewer.llm.base import ChatMessage, ChatModel
 
 REPLAY_BASE_URL = "http://recorded.invalid/v1"
 
@@ -198,17 +198,8 @@ def _recording(cassette: Path) -> Iterator[None]:
     partial.replace(cassette)
 
 
-def _from_cassette_miss(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, CannotOverwriteExistingCassetteException):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 class StrictReplay:
-    """Wraps a model so a request missing from the cassette stops the run instead of falling back quietly."""
+    """Wraps a model so a request missing from the cassette stops the run with how to re-record, not a traceback."""
 
     def __init__(self, inner: ChatModel, cassette: Path) -> None:
         self.name = inner.name
@@ -220,7 +211,3 @@ class StrictReplay:
             yield from self._inner.stream(messages, max_tokens)
         except CannotOverwriteExistingCassetteException as exc:
             raise BackendError(STALE.format(cassette=self._cassette)) from exc
-        except ModelError as exc:
-            if _from_cassette_miss(exc):
-                raise BackendError(STALE.format(cassette=self._cassette)) from exc
-            raise

@@ -103,14 +103,10 @@ def _local_server(wanted: bool) -> Iterator[LocalModelServer | None]:
         yield None
         return
     try:
-        server = LocalModelServer()
-        server.start()
+        with LocalModelServer() as server:
+            yield server
     except LocalModelUnavailable as exc:
         raise _fail(str(exc)) from exc
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _run(task: EvalTask, choice: BackendChoice, transcripts: Path, limit: int | None) -> Outcome:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -63,6 +64,16 @@ def _ms_since(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+@contextmanager
+def _timed(samples: list[float]) -> Iterator[None]:
+    """Appends the block's wall time in ms to `samples`, whether it returns or raises."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        samples.append(_ms_since(start))
+
+
 class MeteredChat:
     def __init__(self, inner: ChatModel, meter: Meter) -> None:
         self.name = inner.name
@@ -96,27 +107,18 @@ class MeteredInterviewer:
     def respond(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Move:
-        start = time.perf_counter()
-        try:
+        with _timed(self._meter.replies_ms):
             return self._inner.respond(question, turns, message, now, minutes)
-        finally:
-            self._meter.replies_ms.append(_ms_since(start))
 
     def stream(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        start = time.perf_counter()
-        try:
+        with _timed(self._meter.replies_ms):
             yield from self._inner.stream(question, turns, message, now, minutes)
-        finally:
-            self._meter.replies_ms.append(_ms_since(start))
 
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
-        start = time.perf_counter()
-        try:
+        with _timed(self._meter.replies_ms):
             return self._inner.hint(question, turns, minutes)
-        finally:
-            self._meter.replies_ms.append(_ms_since(start))
 
 
 class MeteredJudge:
@@ -125,11 +127,8 @@ class MeteredJudge:
         self._meter = meter
 
     def score(self, transcript: Transcript, question: Question | None) -> Report:
-        start = time.perf_counter()
-        try:
+        with _timed(self._meter.scores_ms):
             return self._inner.score(transcript, question)
-        finally:
-            self._meter.scores_ms.append(_ms_since(start))
 
 
 def metered(service: InterviewService, meter: Meter) -> InterviewService:
