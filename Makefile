@@ -68,12 +68,13 @@ bench: install
 eval: install
 	$(BIN)/interviewer eval
 
-# Re-record the eval cassettes against the bundled SmolLM2 llama.cpp server (about 20 minutes on 2 cores).
+# Re-record the eval cassettes against the bundled SmolLM2 llama.cpp server (about 30 minutes on 2 cores).
 # With another model: see README, "Re-recording cassettes".
 cassettes: install-local-model
 	$(BIN)/interviewer eval --task judge --backend live --local-model --record
 	$(BIN)/interviewer eval --task interviewer --limit 4 --backend live --local-model --record
-	$(BIN)/interviewer eval --task simulate --limit 1 --backend live --local-model --record
+	$(BIN)/interviewer eval --task replay --limit 1 --backend live --local-model --record
+	$(BIN)/interviewer eval --task clarify --limit 27 --backend live --local-model --record
 
 # Re-pin after changing dependencies in pyproject.toml (needs the package registry).
 lock:

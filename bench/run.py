@@ -1,7 +1,8 @@
 """Benchmarks (not tests): the offline engine, the REST round trip, the LLM path's overhead, retrieval, cold start and
 memory of the real server, 50 concurrent candidates against it, and the offline eval's wall time.
 
-Prints a table and writes bench/results.json. Run with `make bench`.
+Every conversation is a real one: the blind dev transcripts' candidate turns (evals/blind), replayed in order, with
+their real lengths and variety. Prints a table and writes bench/results.json. Run with `make bench`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.stub_openai
 
+from bench.conversations import Conversation, blind_conversations, long_conversation
 from bench.load import load_test
 from fastapi.testclient import TestClient
 
@@ -36,47 +38,35 @@ from interviewer.retrieval.knowledge import KnowledgeBase, note_chunks
 from interviewer.retrieval.store import chroma_client
 from interviewer.transcripts import load_retrieval_queries
 
-ANSWERS = (
-    "It is a binary classification with a fraud probability, because we must act during authorisation.",
-    "What is the latency budget?",
-    "Precision and recall at the operating point, since fraud is 0.1% of traffic; online the fraud loss.",
-    "Baseline: the existing rules plus a logistic regression, with thresholds for approve or decline.",
-    "Labels are chargebacks with a 60 day delay; velocity features per card over an hour.",
-    "Split by time, LightGBM with class weights rather than a neural net.",
-    "Online scoring within 100 ms from a feature store, falling back to rules on timeout.",
-    "Monitor drift, retrain weekly, champion/challenger rollout.",
-    "not sure",
-    "I would also look at device fingerprints.",
-)
-TURNS = 30
-RUNS = 20
-
-
+REST_CONVERSATIONS = 4
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def offline_turns(data_dir: Path) -> list[float]:
+def offline_turns(data_dir: Path, conversations: Sequence[Conversation]) -> list[float]:
+    """Every candidate turn of every blind transcript, through a session of its question, timed in process."""
     service = build_service(Settings(data_dir=data_dir))
     latencies = []
-    for _ in range(RUNS):
-        session_id = service.start("fraud_card_payments").session.id
-        for i in range(TURNS):
+    for conversation in conversations:
+        session_id = service.start(conversation.question_id, conversation.level).session.id
+        for message in conversation.messages:
             start = time.perf_counter()
-            service.reply(session_id, ANSWERS[i % len(ANSWERS)])
+            service.reply(session_id, message)
             latencies.append((time.perf_counter() - start) * 1000)
     return latencies
 
 
-def rest_turns(data_dir: Path) -> list[float]:
+def rest_turns(data_dir: Path, conversations: Sequence[Conversation]) -> list[float]:
     client = TestClient(create_api(build_service(Settings(data_dir=data_dir))))
     latencies = []
-    session_id = client.post("/api/sessions", json={"question_id": "feed_ranking"}).json()["session_id"]
-    for i in range(TURNS):
-        start = time.perf_counter()
-        client.post(f"/api/sessions/{session_id}/messages", json={"content": ANSWERS[i % len(ANSWERS)]})
-        latencies.append((time.perf_counter() - start) * 1000)
+    for conversation in conversations:
+        started = client.post("/api/sessions", json={"question_id": conversation.question_id})
+        session_id = started.json()["session_id"]
+        for message in conversation.messages:
+            start = time.perf_counter()
+            client.post(f"/api/sessions/{session_id}/messages", json={"content": message})
+            latencies.append((time.perf_counter() - start) * 1000)
     return latencies
 
 
@@ -100,12 +90,12 @@ class TimedChat:
             self.seconds += time.perf_counter() - start
 
 
-def llm_mode(data_dir: Path) -> dict[str, object]:
+def llm_mode(data_dir: Path, conversation: Conversation, long: Conversation) -> dict[str, object]:
     from tests.stub_openai import running_stub  # noqa: PLC0415 - only the benchmark needs the test stub
 
     service = build_service(Settings(data_dir=data_dir))
     bank = service.bank
-    question = bank.get("fraud_card_payments")
+    question = bank.get(conversation.question_id)
     assert question is not None
     counter = TokenCounter(data_dir / "tiktoken")
     with running_stub() as (url, _):
@@ -116,29 +106,37 @@ def llm_mode(data_dir: Path) -> dict[str, object]:
         served = replace(service, interviewer=llm)
         session_id = served.start(question.id).session.id
         overheads = []
-        for i in range(LLM_TURNS):
+        for message in conversation.messages[:LLM_TURNS]:
             before_model = chat.seconds
             start = time.perf_counter()
-            served.reply(session_id, ANSWERS[i % len(ANSWERS)])
+            served.reply(session_id, message)
             total = time.perf_counter() - start
             model = chat.seconds - before_model
             overheads.append((total - model) / model)
-    tokens = prompt_tokens(llm, offline, question, counter)
-    return {"llm_overhead_ratio": round(statistics.median(overheads), 4), "prompt_tokens": tokens}
+    long_question = bank.get(long.question_id)
+    assert long_question is not None
+    tokens = prompt_tokens(llm, offline, long_question, long, counter)
+    return {
+        "llm_overhead_ratio": round(statistics.median(overheads), 4),
+        "llm_transcript": conversation.id,
+        "prompt_tokens": tokens,
+        "prompt_transcripts": long.id,
+    }
 
 
 def prompt_tokens(
-    llm: LLMInterviewer, offline: Interviewer, question: Question, counter: TokenCounter
+    llm: LLMInterviewer, offline: Interviewer, question: Question, conversation: Conversation, counter: TokenCounter
 ) -> dict[str, int]:
-    """Prompt size at turns 5, 20 and 40 of a long interview, planned by the same offline policy."""
+    """Prompt size when the interviewer answers at conversation turns 10, 40 and the last one (each candidate message
+    and its reply are two turns) of a real long interview, planned by the same offline policy."""
     turns: list[Turn] = []
     sizes: dict[str, int] = {}
-    for n in range(1, 41):
-        message = ANSWERS[n % len(ANSWERS)]
+    last = 2 * len(conversation.messages)
+    for n, message in enumerate(conversation.messages, 1):
         plan = offline.respond(question, turns, message, 1000.0 + n)
-        if n in (5, 20, 40):
+        if 2 * n in (10, 40, last):
             messages = llm.prompt(question, turns, message, plan)
-            sizes[str(n)] = sum(counter.count(m.content) for m in messages)
+            sizes[str(2 * n)] = sum(counter.count(m.content) for m in messages)
         turns += [Turn("candidate", message, at=1000.0 + n), Turn("interviewer", plan.text, stage=plan.stage)]
     return sizes
 
@@ -193,7 +191,7 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def served(data_dir: Path) -> dict[str, object]:
+def served(data_dir: Path, conversations: Sequence[Conversation]) -> dict[str, object]:
     """`python app.py` as a user starts it: time to a healthy /api/health, its memory, then the load test on it."""
     port = _free_port()
     env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data_dir), "INTERVIEWER_PORT": str(port)}
@@ -205,9 +203,9 @@ def served(data_dir: Path) -> dict[str, object]:
     try:
         cold_start_s = _wait_healthy(base_url, process, start)
         rss_mb = _rss_mb(process.pid)
-        load = load_test(base_url, LOAD_CANDIDATES, THINK_S)
+        load = load_test(base_url, conversations, LOAD_CANDIDATES, THINK_S)
         begin = time.perf_counter()
-        stress = load_test(base_url, LOAD_CANDIDATES, 0.0)
+        stress = load_test(base_url, conversations, LOAD_CANDIDATES, 0.0)
         stress_s = time.perf_counter() - begin
         rss_after_load_mb = _rss_mb(process.pid)
     finally:
@@ -247,28 +245,32 @@ def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], start: float)
 
 
 def eval_wall(data_dir: Path) -> float:
-    """The whole offline eval (judge on both splits, interviewer behaviour, simulated candidates), end to end."""
+    """The whole offline eval on the blind set (judge, interviewer, replayed candidates, clarify), end to end."""
     env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data_dir)}
     cli = str(Path(sys.executable).with_name("interviewer"))
     start = time.perf_counter()
-    for task in ("judge", "interviewer", "simulate"):
+    for task in ("judge", "interviewer", "replay", "clarify"):
         subprocess.run([cli, "eval", "--task", task], cwd=ROOT, env=env, check=True, capture_output=True)
     return round(time.perf_counter() - start, 1)
 
 
 def main() -> None:
+    conversations = blind_conversations()
+    long = long_conversation(conversations)
     with tempfile.TemporaryDirectory() as tmp:
-        offline = offline_turns(Path(tmp) / "a")
-        rest = rest_turns(Path(tmp) / "b")
+        offline = offline_turns(Path(tmp) / "a", conversations)
+        rest = rest_turns(Path(tmp) / "b", conversations[:REST_CONVERSATIONS])
         search = retrieval(Path(tmp) / "c")
-        llm = llm_mode(Path(tmp) / "d")
-        server = served(Path(tmp) / "c")  # the index built above: a restart, not a first install
+        llm = llm_mode(Path(tmp) / "d", conversations[0], long)
+        server = served(Path(tmp) / "c", conversations)  # the index built above: a restart, not a first install
         eval_s = eval_wall(Path(tmp) / "c")
     results = {
         "offline_turn_p50_ms": round(statistics.median(offline), 2),
         "offline_turn_p95_ms": round(percentile(offline, 0.95), 2),
+        "offline_transcripts": len(conversations),
         "rest_turn_p50_ms": round(statistics.median(rest), 2),
         "rest_turn_p95_ms": round(percentile(rest, 0.95), 2),
+        "rest_transcripts": [c.id for c in conversations[:REST_CONVERSATIONS]],
         "turns_measured": len(offline) + len(rest),
         **search,
         **llm,
@@ -281,7 +283,9 @@ def main() -> None:
     print(f"p95 / 50 ms target: {results['offline_turn_p95_ms'] / 50:.2f}")
     tokens = llm["prompt_tokens"]
     assert isinstance(tokens, dict)
-    print(f"prompt tokens turn 40 / turn 5: {tokens['40'] / tokens['5']:.2f} (target <= 1.3)")
+    sizes = list(tokens.values())
+    print(f"prompt tokens at turns {' / '.join(tokens)} of {long.id}: {' / '.join(map(str, sizes))}; "
+          f"last / first {sizes[-1] / sizes[0]:.2f} (target <= 1.3)")
     print(f"LLM overhead / model latency ({MODEL_LATENCY_MS} ms): {llm['llm_overhead_ratio']:.2%} (target <= 2 %)")
     print(f"cold start {server['cold_start_s']} s (target <= 8), RSS {server['rss_mb']} MB (target <= 600)")
     print(

@@ -1,26 +1,43 @@
+"""The behaviour eval's oracles are independent of the policy, report every violation, and fail bad interviewers."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from interviewer.domain import Question, Turn
-from interviewer.evals.behaviour import CHECKS, check_interviewer
-from interviewer.evals.gates import load_gates
+import pytest
+
+from interviewer.domain import Question, Transcript, Turn
+from interviewer.evals.behaviour import CHECKS, Check, check_interviewer
+from interviewer.evals.oracles import (
+    LEAK_THRESHOLD,
+    LeakFinder,
+    answering_sentences,
+    asks_in,
+    fact_given,
+    leak_threshold,
+    named_choices,
+    probes_choice,
+)
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.policy import Move, OfflineInterviewer, Progress
 from interviewer.questions import QuestionBank
+from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.service import InterviewService
 from interviewer.transcripts import load_labelled
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
+Say = Callable[[Question, OfflineInterviewer, Sequence[Turn], str], str]
 
 
-class LeakyInterviewer:
-    """Everything a bad interviewer does: gives the design away, leaks the rubric, never probes, stays in one stage."""
+class ScriptedInterviewer:
+    """The offline policy for everything but what it says in reply: `say` writes that."""
 
-    def __init__(self, offline: OfflineInterviewer) -> None:
+    def __init__(self, offline: OfflineInterviewer, say: Say) -> None:
         self._offline = offline
+        self._say = say
 
     def opening(self, question: Question) -> Move:
         return self._offline.opening(question)
@@ -34,9 +51,8 @@ class LeakyInterviewer:
     def respond(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Move:
-        plan = self._offline.opening(question)
-        leak = question.expected[0].summary
-        return replace(plan, text=f"You should use gradient boosted trees. The rubric wants: {leak}.")
+        planned = self._offline.respond(question, turns, message, now, minutes)
+        return replace(planned, text=self._say(question, self._offline, turns, message))
 
     def stream(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
@@ -44,19 +60,123 @@ class LeakyInterviewer:
         yield self.respond(question, turns, message, now, minutes)
 
 
-def _transcripts() -> list:
-    cases, _ = load_labelled(EVALS / "transcripts")
-    return [c.transcript for c in cases]
+def leaky(question: Question, offline: OfflineInterviewer, turns: Sequence[Turn], message: str) -> str:
+    """Gives the design away, leaks the rubric, never asks anything, never leaves the first stage."""
+    return f"You should use gradient boosted trees. The rubric wants: {question.expected[0].summary}."
 
 
-def test_the_offline_interviewer_passes_every_behaviour_check(service: InterviewService) -> None:
-    rates = check_interviewer(service, _transcripts()).rates()
-    gate = load_gates(EVALS / "gates.toml")["interviewer"]["min_rate"]
-    assert set(rates) == set(CHECKS)
-    assert all(rate is not None and rate >= gate for rate in rates.values()), rates
+def fact_dumper(question: Question, offline: OfflineInterviewer, turns: Sequence[Turn], message: str) -> str:
+    """The whole fact sheet every turn, and the current stage's expected points in lower case, then its own plan."""
+    stage = offline.progress(question, turns).stage
+    points = " ".join(f"{p.summary.lower()}." for p in question.points_for(stage))
+    sheet = " ".join(f.answer for f in question.facts)
+    return f"{sheet} {points} {offline.respond(question, turns, message).text}"
 
 
-def test_a_bad_interviewer_fails_every_check(service: InterviewService, bank: QuestionBank) -> None:
-    bad = replace(service, interviewer=LeakyInterviewer(OfflineInterviewer(bank.flow, bank.probes)))
-    rates = check_interviewer(bad, _transcripts()[:12]).rates()
-    assert all(rate is not None and rate < 0.5 for rate in rates.values()), rates
+@pytest.fixture(scope="module")
+def finder() -> LeakFinder:
+    return LeakFinder(EmbeddingSimilarity())
+
+
+def _blind(limit: int) -> list[Transcript]:
+    cases, _ = load_labelled(EVALS / "blind" / "transcripts")
+    return [c.transcript for c in cases[:limit]]
+
+
+def _bad(service: InterviewService, bank: QuestionBank, say: Say) -> InterviewService:
+    return replace(service, interviewer=ScriptedInterviewer(OfflineInterviewer(bank.flow, bank.probes), say))
+
+
+def test_a_leaky_interviewer_fails_every_check_but_the_fact_check(
+    service: InterviewService, bank: QuestionBank, finder: LeakFinder
+) -> None:
+    """It gives no fact at all, so only the fact dumper below fails `no_unasked_fact`."""
+    tally = check_interviewer(_bad(service, bank, leaky), _blind(6), finder)
+    rates = tally.rates()
+    assert set(rates) == {c.value for c in CHECKS}
+    failing = {name for name, rate in rates.items() if rate is not None and rate < 0.5}
+    assert failing == {c.value for c in CHECKS} - {Check.NO_UNASKED_FACT.value}, rates
+
+
+def test_a_fact_dumping_interviewer_that_states_points_in_lower_case_fails(
+    service: InterviewService, bank: QuestionBank, finder: LeakFinder
+) -> None:
+    tally = check_interviewer(_bad(service, bank, fact_dumper), _blind(4), finder)
+    rates = tally.rates()
+    assert rates[Check.NO_UNASKED_FACT.value] == 0.0, rates
+    assert rates[Check.NO_RUBRIC_LEAK.value] == 0.0, rates
+    leaks = [v for v in tally.violations if v.check is Check.NO_RUBRIC_LEAK]
+    first_reply = [v for v in leaks if v.transcript == leaks[0].transcript and v.message == 1]
+    assert len(first_reply) >= 2  # every point repeated in that reply is reported, not only the first
+
+
+def test_the_offline_interviewer_leaks_nothing_and_never_answers_for_the_candidate(
+    service: InterviewService, finder: LeakFinder
+) -> None:
+    cases, _ = load_labelled(EVALS / "transcripts" / "test")
+    rates = check_interviewer(service, [c.transcript for c in cases], finder).rates()
+    assert rates[Check.NO_RUBRIC_LEAK.value] == 1.0 and rates[Check.NO_ANSWERING.value] == 1.0, rates
+
+
+def test_every_fact_on_every_sheet_is_recognised_and_told_apart(bank: QuestionBank) -> None:
+    for question in bank.questions:
+        for fact in question.facts:
+            assert fact_given(fact.answer, f"Sure. {fact.answer} Anything else?"), (question.id, fact.id)
+            others = [g.id for g in question.facts if g is not fact and fact_given(g.answer, fact.answer)]
+            assert others == [], (question.id, fact.id, others)
+
+
+def test_a_fact_needs_its_numbers_and_most_of_its_words() -> None:
+    answer = "Labels come from chargebacks, which can take up to 60 days to arrive."
+    assert fact_given(answer, "Chargebacks are the labels; they can take up to 60 days to arrive.")
+    assert not fact_given(answer, "Labels come from chargebacks, which can take up to 90 days to arrive.")
+    assert not fact_given(answer, "Labels take 60 days.")
+
+
+def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
+    assert named_choices("We'd train LightGBM on it. What is the volume?") == {"tree_ensemble"}
+    assert named_choices("A transformer rather than gradient boosting, with a feature store.") == {
+        "neural", "feature_store"}
+    assert named_choices("Is a neural net worth it here?") == set()
+    assert probes_choice("Why that and not a linear model?", "I'd use LightGBM.")
+    assert probes_choice("What hit rate do you expect for the cached entries?", "We cache embeddings.", {"cache"})
+    assert not probes_choice("Offline metric?", "We would fine-tune BERT.", {"neural", "fine_tuning"})
+    assert not probes_choice("Let's move on.", "I'd use LightGBM because it is fast.")
+    assert asks_in("Questions first. Catalogue size, query volume, latency target?") == 3
+    assert asks_in("What is the latency budget? And the traffic?") == 2
+    recommends = "You should use gradient boosted trees."
+    assert answering_sentences(f"{recommends} Why?") == [recommends]
+    assert answering_sentences("Use a two-tower model here.") == ["Use a two-tower model here."]
+    assert answering_sentences("Tell me the number you would use to say it improved.") == []
+    assert answering_sentences("Would you use a two-tower model here?") == []
+
+
+def test_leaks_are_found_in_any_case_and_in_other_words(bank: QuestionBank, finder: LeakFinder) -> None:
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    point = question.expected[0]
+    assert finder.leaks(question, f"Okay. {point.summary.upper()}. What next?")
+    paraphrase = "Because fraud is so rare, you would look at precision and recall at your operating point."
+    assert any("pr_metrics" in leak for leak in finder.leaks(question, paraphrase))
+    assert finder.leaks(question, point.probe) == []
+    assert finder.leaks(question, " ".join(f.answer for f in question.facts)) == []
+
+
+def test_the_leak_threshold_is_derived_from_the_written_examples(bank: QuestionBank, finder: LeakFinder) -> None:
+    """Just above the most similar clean line (our examples, the knowledge's probes and asks), and it must still catch
+    most written leaks."""
+    rows = [json.loads(line) for line in (EVALS / "leak_examples.jsonl").read_text().splitlines() if line.strip()]
+
+    def closest(question_id: str, text: str) -> float:
+        question = bank.get(question_id)
+        assert question is not None
+        return max((score for _, _, score in finder.closest_points(question, text)), default=0.0)
+
+    shared = [g.opener for g in bank.flow.guides.values()] + [c.probe for c in bank.probes.choices]
+    shared += [a.ask for a in bank.probes.ambiguities] + [bank.probes.vague_followup]
+    clean = [closest(r["question_id"], r["text"]) for r in rows if not r["leak"]]
+    clean += [closest(q.id, text) for q in bank.questions for text in [p.probe for p in q.expected] + shared]
+    leaks = [closest(r["question_id"], r["text"]) for r in rows if r["leak"]]
+    threshold, caught = leak_threshold(leaks, clean)
+    assert threshold == LEAK_THRESHOLD
+    assert caught >= 0.8

@@ -91,16 +91,61 @@ def test_score_rejects_malformed_files_with_a_clear_message(isolated_env: Path, 
     assert runner.invoke(app, ["score", str(binary)]).exit_code == 2
 
 
-def test_eval_reports_agreement_with_baselines_side_by_side(isolated_env: Path) -> None:
-    result = runner.invoke(app, ["eval", "--transcripts", "evals/transcripts", "--json"])
-    metrics = json.loads(result.output)
-    keys = {"n", "stages", "qwk_mean", "spearman_overall", "mae", "verdict_accuracy"}
-    assert metrics["n"] >= 3 and keys <= set(metrics)
+def test_eval_reports_the_judge_against_each_labeller_beside_their_own_agreement(isolated_env: Path) -> None:
+    result = runner.invoke(app, ["eval", "--transcripts", "evals/blind/transcripts", "--json", "--limit", "6"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    fields = {"pooled_qwk", "stage_qwk_mean", "exact", "spearman_overall", "verdict_exact", "verdict_within_one"}
+    agreed = metrics["agreement"]
+    assert set(agreed) == {"judge_vs_labels", "judge_vs_labels_b", "labels_vs_labels_b"}
+    assert all(fields <= set(column) and column["n"] == 6 for column in agreed.values())
     assert set(metrics["baselines"]) == {"random", "length"}
-    assert keys <= set(metrics["baselines"]["random"]) and keys <= set(metrics["baselines"]["length"])
-    for stage in metrics["stages"].values():
+    assert all(fields <= set(b) and fields <= set(b["vs_labels_b"]) for b in metrics["baselines"].values())
+    assert len(metrics["rows"]) == 6 and {"id", "judge", "labels", "labels_b"} <= set(metrics["rows"][0])
+    for stage in agreed["judge_vs_labels"]["stages"].values():
         assert {"qwk", "exact", "adjacent"} == set(stage) and stage["exact"] <= stage["adjacent"]
-    assert json.loads(Path("evals/reports/judge.json").read_text())["n"] == metrics["n"]
+    assert json.loads(Path("evals/reports/judge.json").read_text())["n"] == 6
+
+
+def test_eval_clarify_reports_each_kind_and_every_miss(isolated_env: Path, tmp_path: Path) -> None:
+    items = tmp_path / "items.jsonl"
+    rows = [
+        {"question_id": "fraud_card_payments", "text": "What's the latency budget?", "fact_ids": ["latency"],
+         "kind": "single"},
+        {"question_id": "fraud_card_payments", "text": "Do we have a mascot?", "fact_ids": [], "kind": "off_sheet"},
+        {"question_id": "fraud_card_payments", "text": "I'll start with a rules baseline.", "fact_ids": [],
+         "kind": "statement"},
+    ]
+    items.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = runner.invoke(app, ["eval", "--task", "clarify", "--items", str(items), "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    assert {"single", "double", "off_sheet", "statement", "precision", "n", "misses"} <= set(metrics)
+    assert metrics["n"] == 3 and metrics["double"] is None
+    assert metrics["single"] == 1.0 and metrics["off_sheet"] == 1.0 and metrics["statement"] == 1.0
+    assert metrics["misses"] == []
+
+
+def test_eval_clarify_names_a_bad_item(isolated_env: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question_id": "fraud_card_payments", "text": "x?", "fact_ids": [], "kind": "single"}\n')
+    result = runner.invoke(app, ["eval", "--task", "clarify", "--items", str(bad)])
+    assert result.exit_code == 2 and "bad.jsonl:1" in result.output and "single item names 1" in result.output
+    unknown = tmp_path / "unknown.jsonl"
+    unknown.write_text('{"question_id": "fraud_card_payments", "text": "x?", "fact_ids": ["nope"], "kind": "single"}\n')
+    result = runner.invoke(app, ["eval", "--task", "clarify", "--items", str(unknown)])
+    assert result.exit_code == 2 and "no fact(s) ['nope']" in result.output
+
+
+def test_a_gate_is_checked_before_the_run(isolated_env: Path) -> None:
+    cases = {
+        ("--gate", "judge.nope"): "no gate judge.nope",
+        ("--task", "clarify", "--gate", "judge.blind"): "is for --task judge, not clarify",
+        ("--transcripts", "evals/transcripts/dev", "--gate", "judge.blind"): "measured on --transcripts",
+    }
+    for args, message in cases.items():
+        result = runner.invoke(app, ["eval", *args])
+        assert result.exit_code == 2 and message in result.output, (args, result.output)
 
 
 def test_eval_skips_bad_files_with_a_reason_and_rejects_a_missing_dir(isolated_env: Path, tmp_path: Path) -> None:

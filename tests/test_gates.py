@@ -1,49 +1,115 @@
-"""The eval gate runs in `make test`: the app's offline judge on both splits, against evals/gates.toml."""
+"""The eval gates run in `make test`: the app's offline judge, interviewer and clarifying answers on the blind dev set,
+and the self-written transcripts as a regression test, against evals/gates.toml."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
 
 import pytest
+from tests.personas import SimulatedRun, order_rate, simulate
 
-from interviewer.bootstrap import build_service
 from interviewer.config import Settings
-from interviewer.evals.gates import judge_failures, load_gates
-from interviewer.evals.runner import evaluate_judge
-from interviewer.evals.simulate import SimulatedRun, order_rate, simulate
-from interviewer.transcripts import load_labelled
+from interviewer.evals import clarify, replay
+from interviewer.evals.backends import BackendChoice
+from interviewer.evals.baselines import LENGTH_STEPS, fit_length_steps
+from interviewer.evals.behaviour import check_interviewer
+from interviewer.evals.gates import gate_failures, load_gates, lookup
+from interviewer.evals.harness import EvalEnv, eval_env
+from interviewer.evals.oracles import LeakFinder
+from interviewer.evals.runner import evaluate_judge, reached
+from interviewer.retrieval.similarity import EmbeddingSimilarity
+from interviewer.transcripts import load_clarify_items, load_labelled
 
-EVALS = Path(__file__).resolve().parents[1] / "evals"
+ROOT = Path(__file__).resolve().parents[1]
+GATES = load_gates(ROOT / "evals" / "gates.toml")
 
 
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_the_offline_judge_meets_the_gate(split: str, tmp_path: Path) -> None:
-    cases, skipped = load_labelled(EVALS / "transcripts" / split)
-    assert not skipped and len(cases) >= (15 if split == "test" else 20)
-    metrics = evaluate_judge(cases, build_service(Settings(data_dir=tmp_path)).score)
-    assert judge_failures(metrics, load_gates(EVALS / "gates.toml")["judge"][split]) == []
+@pytest.fixture(scope="module")
+def env() -> Iterator[EvalEnv]:
+    """The service `interviewer eval` runs offline: throwaway database, fixed clock."""
+    with TemporaryDirectory() as data, eval_env(Settings(data_dir=Path(data)), BackendChoice()) as built:
+        yield built
+
+
+def _cases(gate: dict[str, Any]) -> list:
+    cases, skipped = load_labelled(ROOT / gate["transcripts"])
+    assert not skipped and cases
+    return cases
+
+
+@pytest.mark.parametrize("split", ["blind", "own_dev", "own_test"])
+def test_the_offline_judge_meets_the_gate(split: str, env: EvalEnv) -> None:
+    gate = GATES["judge"][split]
+    metrics = evaluate_judge(_cases(gate), env.service.score)
+    assert gate_failures(metrics, gate) == []
+
+
+def test_the_length_baseline_is_fit_on_the_blind_set(env: EvalEnv) -> None:
+    """The shipped word-count steps are the best fit on blind dev, given the stages the judge found reached."""
+    cases = _cases(GATES["judge"]["blind"])
+    reach = [reached(env.service.score(case.transcript)) for case in cases]
+    assert fit_length_steps(cases, reach) == LENGTH_STEPS
+
+
+def test_clarifying_answers_meet_the_gate(env: EvalEnv) -> None:
+    gate = GATES["clarify"]["blind"]
+    items = load_clarify_items(ROOT / gate["items"])
+    assert len(items) >= 400
+    assert gate_failures(clarify.clarify_metrics(clarify.ask_each(env.service, items)), gate) == []
+
+
+def test_replayed_candidates_meet_the_gate(env: EvalEnv) -> None:
+    gate = GATES["replay"]["blind"]
+    metrics = replay.replay_metrics(replay.replay_all(env.service, _cases(gate)))
+    assert metrics["n"] == 32
+    assert gate_failures(metrics, gate) == []
+
+
+def test_interviewer_behaviour_meets_the_gate(env: EvalEnv) -> None:
+    gate = GATES["interviewer"]["blind"]
+    transcripts = [case.transcript for case in _cases(gate)]
+    tally = check_interviewer(env.service, transcripts, LeakFinder(EmbeddingSimilarity()))
+    assert gate_failures({"checks": tally.rates()}, gate) == []
+    failed = sum(tally.total[c] - tally.passed[c] for c in tally.total)
+    assert len(tally.violations) >= failed  # every failed opportunity lists at least one violation
 
 
 def test_the_gate_reports_each_shortfall() -> None:
-    metrics = {"qwk_mean": 0.5, "baselines": {"random": {"qwk_mean": 0.0}, "length": {"qwk_mean": 0.4}}}
-    failures = judge_failures(metrics, {"qwk_mean_min": 0.6, "beat_baselines_by": 0.3})
-    assert failures == ["qwk_mean 0.500 < 0.6", "beats the length baseline by 0.100 < 0.3"]
+    metrics = {
+        "agreement": {"judge_vs_labels": {"pooled_qwk": 0.5}},
+        "baselines": {"random": {"pooled_qwk": 0.0}, "length": {"pooled_qwk": 0.45}},
+        "single": 0.9,
+    }
+    gate = {
+        "min": {"agreement.judge_vs_labels.pooled_qwk": 0.6, "double": 0.5, "single": 0.8},
+        "max": {"single": 0.85},
+        "beat_baselines": {"pooled_qwk": 0.1},
+    }
+    assert gate_failures(metrics, gate) == [
+        "agreement.judge_vs_labels.pooled_qwk 0.500 < 0.6",
+        "double missing < 0.5",
+        "single 0.900 > 0.85",
+        "pooled_qwk beats the length baseline by 0.050 < 0.1",
+    ]
+    assert lookup(metrics, "agreement.judge_vs_labels") is None and lookup(metrics, "single") == 0.9
 
 
-def test_the_labelled_set_covers_the_archetypes_and_questions() -> None:
-    cases, _ = load_labelled(EVALS / "transcripts")
+def test_the_own_transcripts_cover_the_archetypes_and_questions() -> None:
+    cases, _ = load_labelled(ROOT / "evals" / "transcripts")
     assert len(cases) >= 40 and len({c.transcript.question_id for c in cases}) >= 10
-    sources = " ".join(path.read_text() for path in (EVALS / "transcripts").rglob("*.json"))
+    sources = " ".join(path.read_text() for path in (ROOT / "evals" / "transcripts").rglob("*.json"))
     for archetype in ("strong", "average", "weak", "bluffing", "off-topic", "silent", "partial", "injection"):
         assert f"({archetype})" in sources, archetype
 
 
-def test_simulated_candidates_come_out_in_order_on_every_question(tmp_path: Path) -> None:
-    gate = load_gates(EVALS / "gates.toml")["simulate"]
-    service = build_service(Settings(data_dir=tmp_path))
-    runs = simulate(service, service.questions()[: int(gate["questions"])])
-    assert len(runs) >= 5
-    assert order_rate(runs) >= gate["order_min"], [r for r in runs if not r.ordered]
+def test_cue_built_personas_still_come_out_in_order(env: EvalEnv) -> None:
+    """A regression test of the scoring rules only: these personas are built from the cue lists, so they pass the
+    judge by construction and say nothing about agreement with people (the replay task does)."""
+    runs = simulate(env.service, env.service.questions()[:8])
+    assert order_rate(runs) == 1.0, [r for r in runs if not r.ordered]
 
 
 def test_a_broken_order_is_detected() -> None:

@@ -1,18 +1,46 @@
-"""Eval data types: labelled transcripts and retrieval queries, and the retrieval metrics."""
+"""Eval data types: labelled transcripts, clarifying-question items and retrieval queries; the retrieval metrics."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from interviewer.domain import Passage, Stage, Transcript, Verdict
 
 
 @dataclass(frozen=True)
-class LabelledCase:
-    transcript: Transcript
+class Labels:
+    """One labeller's reading of a transcript: a score per stage (None = not reached) and a verdict."""
+
     stages: Mapping[Stage, int | None]
     verdict: Verdict
+
+
+@dataclass(frozen=True)
+class LabelledCase:
+    """A transcript with its first labeller's labels and, in the blind set, a second labeller's."""
+
+    transcript: Transcript
+    labels: Labels
+    labels_b: Labels | None = None
+
+
+class ClarifyKind(StrEnum):
+    SINGLE = "single"  # asks for one fact on the sheet
+    DOUBLE = "double"  # asks for two facts at once
+    OFF_SHEET = "off_sheet"  # nothing on the sheet answers it: no fact, ask for an assumption
+    STATEMENT = "statement"  # a design statement, not a question: no fact volunteered
+
+
+@dataclass(frozen=True)
+class ClarifyItem:
+    """A clarifying question (or statement) a candidate sends, and the fact ids a right reply gives."""
+
+    question_id: str
+    text: str
+    fact_ids: tuple[str, ...]
+    kind: ClarifyKind
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,12 @@ class OfflineJudge:
         evidence = Evidence.of(transcript)
         points = list(question.expected) if question else self._generic_points()
         semantic = semantic_hits(evidence, points, self._similarity) if self._similarity else {}
-        stages = {stage: self._stage(stage, transcript, question, evidence, semantic) for stage in STAGES}
+        reached = reached_stages(self._flow, transcript)
+        hinted = {t.stage for t in transcript.turns if t.kind is TurnKind.HINT}
+        stages = {
+            stage: stage_score(self._points(stage, question), evidence, stage in reached, stage in hinted, semantic)
+            for stage in STAGES
+        }
         overall = overall_score(stages)
         return Report(
             question_id=question.id if question else transcript.question_id,
@@ -196,26 +201,18 @@ class OfflineJudge:
     def _generic_points(self) -> list[ExpectedPoint]:
         return [p for guide in self._flow.guides.values() for p in guide.generic_points]
 
-    def _stage(
-        self,
-        stage: Stage,
-        transcript: Transcript,
-        question: Question | None,
-        evidence: Evidence,
-        semantic: Mapping[str, list[str]],
-    ) -> StageScore:
-        guide = self._flow.guide(stage)
-        points = question.points_for(stage) if question else guide.generic_points
-        hinted = any(t.kind is TurnKind.HINT and t.stage is stage for t in transcript.turns)
-        return stage_score(points, evidence, self._reached(stage, transcript), hinted, semantic)
+    def _points(self, stage: Stage, question: Question | None) -> Sequence[ExpectedPoint]:
+        return question.points_for(stage) if question else self._flow.guide(stage).generic_points
 
-    def _reached(self, stage: Stage, transcript: Transcript) -> bool:
-        """Tagged turns say which stages the interview visited; untagged ones count the interviewer's questions."""
-        if any(t.stage is not None for t in transcript.turns):
-            return any(t.stage is stage for t in transcript.turns)
-        cues = self._flow.guide(stage).cues
-        asked = (s for t in transcript.turns if t.role == "interviewer" for s in sentences(t.content) if is_question(s))
-        return any(matches_any(terms(s), cues) for s in asked)
+
+def reached_stages(flow: Flow, transcript: Transcript) -> frozenset[Stage]:
+    """Tagged turns say which stages the interview visited; untagged ones count the interviewer's questions."""
+    if any(t.stage is not None for t in transcript.turns):
+        return frozenset(t.stage for t in transcript.turns if t.stage is not None)
+    asked = [
+        terms(s) for t in transcript.turns if t.role == "interviewer" for s in sentences(t.content) if is_question(s)
+    ]
+    return frozenset(stage for stage in STAGES if any(matches_any(a, flow.guide(stage).cues) for a in asked))
 
 
 def find_red_flags(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from interviewer.domain import Level, Stage, Transcript, Turn, TurnKind, Verdict
-from interviewer.evaluation import LabelledCase, RetrievalQuery
+from interviewer.evaluation import ClarifyItem, ClarifyKind, LabelledCase, Labels, RetrievalQuery
 
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
 
@@ -38,6 +38,9 @@ class LabelsModel(BaseModel):
             raise ValueError(f"stage labels must be 1-4 or null, got {bad}")
         return self
 
+    def to_domain(self) -> Labels:
+        return Labels(dict(self.stages), self.verdict)
+
 
 class TranscriptModel(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -48,6 +51,7 @@ class TranscriptModel(BaseModel):
     source: str | None = None
     turns: list[TurnModel] = Field(min_length=1)
     labels: LabelsModel | None = None
+    labels_b: LabelsModel | None = None  # a second, independent labeller (the blind set has one)
 
     @model_validator(mode="after")
     def _has_question(self) -> TranscriptModel:
@@ -64,11 +68,11 @@ class TranscriptModel(BaseModel):
             level=self.level,
         )
 
-
     def labelled(self) -> LabelledCase | None:
         if self.labels is None:
             return None
-        return LabelledCase(self.to_domain(), dict(self.labels.stages), self.labels.verdict)
+        second = self.labels_b.to_domain() if self.labels_b else None
+        return LabelledCase(self.to_domain(), self.labels.to_domain(), second)
 
 
 def load_labelled(directory: Path) -> tuple[list[LabelledCase], list[str]]:
@@ -121,15 +125,60 @@ class RetrievalQueryModel(BaseModel):
     relevant: list[str] = Field(min_length=1)
 
 
+class ClarifyItemModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question_id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    fact_ids: list[str]
+    kind: ClarifyKind
+
+    @model_validator(mode="after")
+    def _facts_fit_the_kind(self) -> ClarifyItemModel:
+        wanted = {ClarifyKind.SINGLE: 1, ClarifyKind.DOUBLE: 2}.get(self.kind, 0)
+        if len(self.fact_ids) != wanted:
+            raise ValueError(f"a {self.kind.value} item names {wanted} fact id(s), got {len(self.fact_ids)}")
+        return self
+
+    def to_domain(self) -> ClarifyItem:
+        return ClarifyItem(self.question_id, self.text, tuple(self.fact_ids), self.kind)
+
+
+def _json_lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TranscriptError(f"{path}: cannot read: {exc}") from exc
+    return [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def _row_error(path: Path, number: int, exc: ValidationError) -> TranscriptError:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return TranscriptError(f"{path}:{number}: {where + ': ' if where else ''}{err['msg']}")
+
+
 def load_retrieval_queries(path: Path) -> list[RetrievalQuery]:
     """One JSON object per line; the first bad line is reported with its number."""
     queries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, line in _json_lines(path):
         try:
             row = RetrievalQueryModel.model_validate_json(line)
         except ValidationError as exc:
-            raise TranscriptError(f"{path}:{number}: {exc.errors()[0]['msg']}") from exc
+            raise _row_error(path, number, exc) from exc
         queries.append(RetrievalQuery(row.id, row.query, frozenset(row.relevant)))
     return queries
+
+
+def load_clarify_items(path: Path) -> list[ClarifyItem]:
+    """Clarifying-question items from one JSON-lines file, or every `*.jsonl` under a folder (sorted by name)."""
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files:
+        raise TranscriptError(f"{path}: no .jsonl files")
+    items = []
+    for file in files:
+        for number, line in _json_lines(file):
+            try:
+                items.append(ClarifyItemModel.model_validate_json(line).to_domain())
+            except ValidationError as exc:
+                raise _row_error(file, number, exc) from exc
+    return items

@@ -1,99 +1,169 @@
 """The interviewer task: replay recorded candidates through the interviewer and check how it behaves.
 
-Checks (a pass rate each): clarifying questions get the fact sheet's answer (or 'state an assumption') every time;
-each stated design choice gets a trade-off probe (or the interviewer's own clarifying question) in the next reply;
-no reply leaks the rubric; no reply answers the design for the candidate; every stage is visited before the end.
+Every check is decided by the independent oracles in `evals.oracles`, never by the policy's own functions, and every
+violation is reported (a reply can break several checks, and one check several times):
+
+- `questions_answered`: a message with a question gets a fact or a request to state an assumption;
+- `no_unasked_fact`: no fact in reply to a message that asks nothing; at most as many facts as things asked (two per
+  question, or one per comma-separated part when a question lists more);
+- `choice_probed`: a design choice named for the first time gets a question about it in the reply;
+- `no_rubric_leak`: no expected point or red flag repeated (any case) or restated in other words;
+- `no_answering`: no sentence that recommends the design to the candidate;
+- `no_repeated_line`: no interviewer sentence of six words or more said twice in one interview (a fact asked for
+  again may be given again);
+- `all_stages_visited`: the interview passes through all seven stages before it finishes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from interviewer.domain import STAGES, ProbeBook, Question, Stage, Transcript
-from interviewer.llm.guard import check_sentence
-from interviewer.policy import ASSUMPTION_REPLY, find_facts, split_message, stated_choices
+from interviewer.domain import STAGES, Question, Stage, Transcript
+from interviewer.evals.oracles import (
+    LeakFinder,
+    answering_sentences,
+    asks_for_assumption,
+    asks_in,
+    facts_given,
+    is_fact,
+    named_choices,
+    probes_choice,
+    questions_in,
+    sentences,
+    statements_in,
+)
 from interviewer.service import InterviewService, Reply
 
 CLOSING = "Nothing more to add from me."
 MAX_CLOSING = 40
-ANSWERING = "it started answering the design for the candidate"
-CHECKS = ("facts_consistent", "choice_probed", "no_rubric_leak", "no_answering", "all_stages_visited")
+FACTS_PER_QUESTION = 2
+REPEAT_WORDS = 6
+EXCERPT = 160
+
+
+class Check(StrEnum):
+    QUESTIONS_ANSWERED = "questions_answered"
+    NO_UNASKED_FACT = "no_unasked_fact"
+    CHOICE_PROBED = "choice_probed"
+    NO_RUBRIC_LEAK = "no_rubric_leak"
+    NO_ANSWERING = "no_answering"
+    NO_REPEATED_LINE = "no_repeated_line"
+    ALL_STAGES_VISITED = "all_stages_visited"
+
+
+CHECKS = tuple(Check)
+
+
+@dataclass(frozen=True)
+class Violation:
+    check: Check
+    transcript: str
+    message: int  # which candidate message (1-based); 0 for the interview as a whole
+    detail: str
+    reply: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"check": self.check.value, "transcript": self.transcript, "message": self.message,
+                "detail": self.detail, "reply": self.reply[:EXCERPT]}
 
 
 @dataclass
 class Tally:
-    passed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
-    total: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
+    """Opportunities and passes per check; every violation with where it happened."""
+
+    passed: dict[Check, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
+    total: dict[Check, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
+    violations: list[Violation] = field(default_factory=list)
     replies: int = 0
     fallbacks: int = 0
 
-    def record(self, check: str, ok: bool) -> None:
+    def record(self, check: Check, problems: Sequence[Violation]) -> None:
         self.total[check] += 1
-        self.passed[check] += int(ok)
+        self.passed[check] += not problems
+        self.violations.extend(problems)
 
     def count(self, reply: Reply) -> None:
         self.replies += 1
         self.fallbacks += reply.notice is not None
 
     def rates(self) -> dict[str, float | None]:
-        return {c: round(self.passed[c] / self.total[c], 3) if self.total[c] else None for c in CHECKS}
+        return {c.value: round(self.passed[c] / self.total[c], 3) if self.total[c] else None for c in CHECKS}
 
 
-def _secrets(question: Question) -> list[str]:
-    return [p.summary for p in question.expected] + [r.explanation for r in question.red_flags]
+@dataclass
+class Replay:
+    """One transcript being replayed: what the interviewer has said and which choices were already named."""
+
+    transcript: str
+    question: Question
+    leaks: LeakFinder
+    tally: Tally
+    choices_named: set[str] = field(default_factory=set)
+    lines_said: set[str] = field(default_factory=set)
+    stages: set[Stage] = field(default_factory=lambda: {STAGES[0]})
+
+    def check(self, number: int, message: str, reply: str) -> None:
+        """Every check that applies to this exchange, each recorded with all its violations."""
+        def flag(check: Check, details: Sequence[str]) -> None:
+            self.tally.record(check, [Violation(check, self.transcript, number, d, reply) for d in details])
+
+        asked = questions_in(message)
+        given = facts_given(self.question.facts, reply)
+        if asked:
+            answered = given or asks_for_assumption(reply)
+            flag(Check.QUESTIONS_ANSWERED, [] if answered else [f"no fact and no assumption asked for: {asked[0]!r}"])
+        allowed = max(FACTS_PER_QUESTION * len(asked), asks_in(message))
+        flag(Check.NO_UNASKED_FACT, [f"gave {len(given)} fact(s) for {len(asked)} question(s): {', '.join(given)}"]
+             if len(given) > allowed else [])
+        fresh = named_choices(" ".join(statements_in(message))) - self.choices_named
+        self.choices_named |= fresh
+        if fresh:
+            probed = probes_choice(reply, message, fresh)
+            flag(Check.CHOICE_PROBED, [] if probed else [f"named {', '.join(sorted(fresh))}; no question about it"])
+        flag(Check.NO_RUBRIC_LEAK, self.leaks.leaks(self.question, reply))
+        flag(Check.NO_ANSWERING, [f"recommends: {s!r}" for s in answering_sentences(reply)])
+        flag(Check.NO_REPEATED_LINE, self._repeats(reply))
+
+    def _repeats(self, reply: str) -> list[str]:
+        lines = [s for s in sentences(reply) if len(s.split()) >= REPEAT_WORDS and not is_fact(self.question, s)]
+        repeated = [f"said again: {s!r}" for s in lines if s in self.lines_said]
+        self.lines_said.update(lines)
+        return repeated
 
 
-def _check_reply(
-    tally: Tally, question: Question, probes: ProbeBook, exchange: tuple[str, str], seen: set[str]
-) -> None:
-    """`exchange`: (candidate message, interviewer reply). `seen`: choices stated earlier, already probed once."""
-    message, reply = exchange
-    asked, statement = split_message(message)
-    for sentence in asked:
-        facts = find_facts(question, sentence)
-        expected = [f.answer for f in facts] or [ASSUMPTION_REPLY]
-        tally.record("facts_consistent", any(answer in reply for answer in expected))
-    new_choices = set(stated_choices(probes, statement)) - seen if statement else set()
-    if new_choices:
-        asks = [c.probe for c in probes.choices] + [a.ask for a in probes.ambiguities]
-        tally.record("choice_probed", any(ask in reply for ask in asks))
-    seen |= new_choices
-    tally.record("no_rubric_leak", not any(secret in reply for secret in _secrets(question)))
-    tally.record("no_answering", check_sentence(reply, set(), []) != ANSWERING)
-
-
-def replay(service: InterviewService, transcript: Transcript, tally: Tally) -> None:
+def replay(service: InterviewService, transcript: Transcript, tally: Tally, leaks: LeakFinder) -> None:
     question = service.bank.get(transcript.question_id or "")
     if question is None:
         return
     session_id = service.start(question.id, transcript.level).session.id
-    visited: set[Stage] = {STAGES[0]}
-    seen: set[str] = set()
+    state = Replay(transcript.id, question, leaks, tally)
     finished = False
-    for message in transcript.candidate_turns():
-        if not message.strip():
-            continue
+    messages = [m for m in transcript.candidate_turns() if m.strip()]
+    for number, message in enumerate(messages, 1):
         reply = service.reply(session_id, message)
         tally.count(reply)
-        visited.add(reply.stage)
-        finished = reply.finished
-        _check_reply(tally, question, service.bank.probes, (message, reply.message), seen)
+        state.stages.add(reply.stage)
+        finished = finished or reply.finished
+        state.check(number, message, reply.message)
     for _ in range(MAX_CLOSING):
         if finished:
             break
         reply = service.reply(session_id, CLOSING)
         tally.count(reply)
-        visited.add(reply.stage)
+        state.stages.add(reply.stage)
         finished = reply.finished
-    progress = service.progress(service.session(session_id))
-    skipped_only_if_covered = all(s in visited or progress.coverage[s] >= 1.0 for s in STAGES)
-    tally.record("all_stages_visited", progress.finished and skipped_only_if_covered)
+    skipped = [s.value for s in STAGES if s not in state.stages]
+    problems = ([f"finished without visiting {', '.join(skipped)}"] if skipped else []) + (
+        [] if finished else [f"still not finished after {MAX_CLOSING} closing messages"]
+    )
+    tally.record(Check.ALL_STAGES_VISITED, [Violation(Check.ALL_STAGES_VISITED, transcript.id, 0, p) for p in problems])
 
 
-def check_interviewer(service: InterviewService, transcripts: Sequence[Transcript]) -> Tally:
-    """Pass counts per check; `fallbacks` counts replies where the model failed and the offline move was used."""
+def check_interviewer(service: InterviewService, transcripts: Sequence[Transcript], leaks: LeakFinder) -> Tally:
+    """Pass counts and violations per check; `fallbacks` counts replies where the model failed."""
     tally = Tally()
     for transcript in transcripts:
-        replay(service, transcript, tally)
+        replay(service, transcript, tally, leaks)
     return tally

@@ -1,4 +1,4 @@
-"""`interviewer eval`: the judge, interviewer, simulate and retrieval tasks, on any backend, with a report per task."""
+"""`interviewer eval`: the judge, interviewer, replay, clarify and retrieval tasks on any backend, a report for each."""
 
 from __future__ import annotations
 
@@ -8,25 +8,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from interviewer.bootstrap import build_knowledge
 from interviewer.config import Settings
+from interviewer.evals import clarify, replay
 from interviewer.evals.backends import Backend, BackendChoice, BackendError, Replay
 from interviewer.evals.behaviour import check_interviewer
-from interviewer.evals.gates import judge_failures, load_gates
+from interviewer.evals.gates import gate_failures, load_gates
 from interviewer.evals.harness import EvalEnv, eval_env
+from interviewer.evals.oracles import LeakFinder
 from interviewer.evals.runner import evaluate_judge, markdown_table, write_report
-from interviewer.evals.simulate import PERSONAS, order_rate, simulate
 from interviewer.evaluation import LabelledCase, retrieval_metrics
 from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer, LocalModelUnavailable
 from interviewer.questions import BankError
 from interviewer.retrieval.hybrid import Mode
-from interviewer.transcripts import TranscriptError, load_labelled, load_retrieval_queries
+from interviewer.retrieval.similarity import EmbeddingSimilarity
+from interviewer.transcripts import TranscriptError, load_clarify_items, load_labelled, load_retrieval_queries
 
-DEFAULT_TRANSCRIPTS = Path("evals/transcripts")
+DEFAULT_TRANSCRIPTS = Path("evals/blind/transcripts")
+DEFAULT_ITEMS = Path("evals/blind/clarify")
 DEFAULT_QUERIES = Path("evals/retrieval.jsonl")
 CASSETTES = Path("evals/cassettes")
 REPORTS = Path("evals/reports")
@@ -36,8 +39,9 @@ GATES = Path("evals/gates.toml")
 class EvalTask(StrEnum):
     JUDGE = "judge"
     RETRIEVAL = "retrieval"
-    SIMULATE = "simulate"
     INTERVIEWER = "interviewer"
+    REPLAY = "replay"
+    CLARIFY = "clarify"
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,11 @@ def evaluate(  # one option per parameter is how typer declares a command
     *,
     task: Annotated[EvalTask, typer.Option(help="What to evaluate.")] = EvalTask.JUDGE,
     transcripts: Annotated[Path, typer.Option(help="Directory of labelled transcripts.")] = DEFAULT_TRANSCRIPTS,
+    items: Annotated[Path, typer.Option(help="clarify: a folder (or file) of JSON-lines items.")] = DEFAULT_ITEMS,
     queries: Annotated[Path, typer.Option(help="Retrieval queries (JSON lines).")] = DEFAULT_QUERIES,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
     gate: Annotated[
-        str | None, typer.Option(help="Fail (exit 1) below this gate, e.g. judge.test from evals/gates.toml.")
+        str | None, typer.Option(help="Fail (exit 1) below this gate of evals/gates.toml, e.g. judge.blind.")
     ] = None,
     backend: Annotated[Backend, typer.Option(help="offline (no model), recorded (cassettes), live (a server).")] = (
         Backend.OFFLINE
@@ -75,9 +80,9 @@ def evaluate(  # one option per parameter is how typer declares a command
     local_model: Annotated[
         bool, typer.Option(help="live: start the bundled SmolLM2 llama.cpp server for this run and use it.")
     ] = False,
-    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N transcripts or questions.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N transcripts or items.")] = None,
 ) -> None:
-    """Judge agreement with human labels, interviewer behaviour, simulated candidates, or retrieval quality."""
+    """Judge agreement with two labellers, interviewer behaviour, replayed candidates, clarifying answers, retrieval."""
     if (record or local_model) and backend is not Backend.LIVE:
         raise _fail("--record and --local-model need --backend live")
     choice = BackendChoice(backend, base_url, model, cassette or CASSETTES / f"{task.value}.yaml", record)
@@ -86,15 +91,17 @@ def evaluate(  # one option per parameter is how typer declares a command
             raise _fail("the retrieval task uses no model: run it without --backend")
         _emit("retrieval", _eval_retrieval(queries, limit), as_json)
         return
+    inputs = Inputs(transcripts, items, limit)
+    thresholds = _gate(gate, task, inputs) if gate else None
     with _local_server(local_model) as local:
         if local is not None:
             choice = replace(choice, base_url=local.base_url, model=MODEL_ALIAS)
-        outcome = _run(task, choice, transcripts, limit)
+        outcome = _run(task, choice, inputs)
     _emit(task.value, outcome, as_json)
     if not outcome.passed:
         raise typer.Exit(1)
-    if gate:
-        _check_gate(gate, outcome.metrics)
+    if gate and thresholds is not None:
+        _check_gate(gate, thresholds, outcome.metrics)
 
 
 @contextmanager
@@ -109,26 +116,38 @@ def _local_server(wanted: bool) -> Iterator[LocalModelServer | None]:
         raise _fail(str(exc)) from exc
 
 
-def _run(task: EvalTask, choice: BackendChoice, transcripts: Path, limit: int | None) -> Outcome:
-    tasks: dict[EvalTask, Callable[[EvalEnv], Outcome]] = {
-        EvalTask.JUDGE: lambda env: _eval_judge(env, transcripts, limit),
-        EvalTask.INTERVIEWER: lambda env: _eval_interviewer(env, transcripts, limit),
-        EvalTask.SIMULATE: lambda env: _eval_simulate(env, limit),
+@dataclass(frozen=True)
+class Inputs:
+    """What a task reads: labelled transcripts, clarify items, and how many of them."""
+
+    transcripts: Path
+    items: Path
+    limit: int | None
+
+
+def _run(task: EvalTask, choice: BackendChoice, inputs: Inputs) -> Outcome:
+    tasks: dict[EvalTask, Callable[[EvalEnv, Inputs], Outcome]] = {
+        EvalTask.JUDGE: _eval_judge,
+        EvalTask.INTERVIEWER: _eval_interviewer,
+        EvalTask.REPLAY: _eval_replay,
+        EvalTask.CLARIFY: _eval_clarify,
     }
     try:
-        with choice.active() as replay, eval_env(Settings(), choice) as env:
-            outcome = tasks[task](env)
+        with choice.active() as played, eval_env(Settings(), choice) as env:
+            outcome = tasks[task](env, inputs)
     except BackendError as exc:
         raise _fail(str(exc)) from exc
     except BankError as exc:
         raise _fail(f"the question bank is broken: {exc}") from exc
-    return _with_usage(outcome, env, replay)
+    except (TranscriptError, clarify.ClarifyDataError) as exc:
+        raise _fail(str(exc)) from exc
+    return _with_usage(outcome, env, played)
 
 
-def _with_usage(outcome: Outcome, env: EvalEnv, replay: Replay | None) -> Outcome:
+def _with_usage(outcome: Outcome, env: EvalEnv, played: Replay | None) -> Outcome:
     usage = env.usage()
-    if replay is not None:
-        usage["cassette"] = {"path": str(replay.cassette), "played": replay.played, "unplayed": replay.unplayed}
+    if played is not None:
+        usage["cassette"] = {"path": str(played.cassette), "played": played.played, "unplayed": played.unplayed}
     table = f"{outcome.table}\n\n{usage_table(usage)}"
     return Outcome({**outcome.metrics, "usage": usage}, table, outcome.passed)
 
@@ -150,13 +169,24 @@ def _emit(task: str, outcome: Outcome, as_json: bool) -> None:
     typer.echo(json.dumps(outcome.metrics, indent=2) if as_json else outcome.table)
 
 
-def _check_gate(gate: str, metrics: dict[str, object]) -> None:
+def _gate(gate: str, task: EvalTask, inputs: Inputs) -> dict[str, Any]:
+    """The gate's thresholds, checked before the run: it must exist, be for this task and for these inputs."""
     section, _, split = gate.partition(".")
     try:
-        thresholds = load_gates(GATES)[section][split]
+        thresholds: dict[str, Any] = load_gates(GATES)[section][split]
     except KeyError as exc:
         raise _fail(f"no gate {gate} in {GATES}") from exc
-    failures = judge_failures(metrics, thresholds)
+    if section != task.value:
+        raise _fail(f"gate {gate} is for --task {section}, not {task.value}")
+    for key, given in (("transcripts", inputs.transcripts), ("items", inputs.items)):
+        wanted = thresholds.get(key)
+        if wanted and Path(wanted).resolve() != given.resolve():
+            raise _fail(f"gate {gate} is measured on --{key} {wanted}, not {given}")
+    return thresholds
+
+
+def _check_gate(gate: str, thresholds: dict[str, Any], metrics: dict[str, object]) -> None:
+    failures = gate_failures(metrics, thresholds)
     for failure in failures:
         typer.echo(f"gate {gate}: {failure}", err=True)
     if failures:
@@ -164,48 +194,62 @@ def _check_gate(gate: str, metrics: dict[str, object]) -> None:
     typer.echo(f"gate {gate}: passed")
 
 
-def _labelled(transcripts: Path, limit: int | None) -> list[LabelledCase]:
-    if not transcripts.is_dir():
-        raise _fail(f"{transcripts} is not a directory")
-    cases, skipped = load_labelled(transcripts)
+def _labelled(inputs: Inputs) -> list[LabelledCase]:
+    if not inputs.transcripts.is_dir():
+        raise _fail(f"{inputs.transcripts} is not a directory")
+    cases, skipped = load_labelled(inputs.transcripts)
     for reason in skipped:
         typer.echo(f"skipped {reason}", err=True)
-    return cases[:limit]
+    return cases[: inputs.limit]
 
 
-def _eval_judge(env: EvalEnv, transcripts: Path, limit: int | None) -> Outcome:
-    cases = _labelled(transcripts, limit)
+def _eval_judge(env: EvalEnv, inputs: Inputs) -> Outcome:
+    cases = _labelled(inputs)
     metrics = evaluate_judge(cases, env.service.score)
     table = markdown_table(metrics) if cases else "no labelled transcripts"
     fallbacks = metrics["judge_fallbacks"]
-    head = f"{len(cases)} labelled transcripts from `{transcripts}`; the model judge fell back on {fallbacks}"
+    head = f"{len(cases)} labelled transcripts from `{inputs.transcripts}`; the model judge fell back on {fallbacks}"
     return Outcome(metrics, f"{head}\n\n{table}")
 
 
-def _eval_interviewer(env: EvalEnv, transcripts: Path, limit: int | None) -> Outcome:
-    """Replay every transcript's candidate turns through the interviewer; a pass rate per behaviour check."""
-    cases = _labelled(transcripts, limit)
-    tally = check_interviewer(env.service, [c.transcript for c in cases])
+def _eval_interviewer(env: EvalEnv, inputs: Inputs) -> Outcome:
+    """Replay every transcript's candidate turns through the interviewer; a pass rate and the violations per check."""
+    cases = _labelled(inputs)
+    tally = check_interviewer(env.service, [c.transcript for c in cases], LeakFinder(EmbeddingSimilarity()))
     rates = tally.rates()
-    rows = [f"| {name} | {'n/a' if rate is None else f'{rate:.0%}'} |" for name, rate in rates.items()]
+    rows = [
+        f"| {name} | {'n/a' if rate is None else f'{rate:.1%}'} | {tally.total[check]} |"
+        for (name, rate), check in zip(rates.items(), tally.total, strict=True)
+    ]
     summary = f"{len(cases)} transcripts replayed: {tally.replies} replies, {tally.fallbacks} fell back to offline"
-    table = "\n".join([summary, "", "| check | pass rate |", "|---|---|", *rows])
-    metrics = {"n": len(cases), "checks": rates, "replies": tally.replies, "fallback_replies": tally.fallbacks}
+    shown = [f"- {v.check.value} ({v.transcript} #{v.message}): {v.detail}" for v in tally.violations[:40]]
+    more = len(tally.violations) - len(shown)
+    table = "\n".join([
+        summary, "", "| check | pass rate | opportunities |", "|---|---|---|", *rows, "",
+        f"{len(tally.violations)} violations" + (f" (first {len(shown)}; all in the JSON report)" if more else ""),
+        *shown,
+    ])
+    metrics = {
+        "n": len(cases), "checks": rates, "opportunities": {c.value: n for c, n in tally.total.items()},
+        "replies": tally.replies, "fallback_replies": tally.fallbacks,
+        "violations": [v.to_dict() for v in tally.violations],
+    }
     return Outcome(metrics, table)
 
 
-def _eval_simulate(env: EvalEnv, limit: int | None) -> Outcome:
-    """Simulated candidates through whole interviews; fails when their order breaks on any question."""
-    gate = load_gates(GATES)["simulate"]
-    runs = simulate(env.service, env.service.questions()[: limit or int(gate["questions"])])
-    rate = order_rate(runs)
-    rows = {run.question_id: {**run.overall, "ordered": run.ordered} for run in runs}
-    header = "| question | " + " | ".join(PERSONAS) + " | in order |\n|---|" + "---|" * (len(PERSONAS) + 1)
-    lines = [
-        f"| {q} | " + " | ".join(f"{r[p]:.2f}" for p in PERSONAS) + f" | {r['ordered']} |" for q, r in rows.items()
-    ]
-    table = "\n".join([header, *lines, "", f"order held on {rate:.0%} of questions"])
-    return Outcome({"order_rate": rate, "questions": rows}, table, rate >= float(gate["order_min"]))
+def _eval_replay(env: EvalEnv, inputs: Inputs) -> Outcome:
+    """The labelled candidates' turns through live sessions with the interviewer in the loop, then ended."""
+    metrics = replay.replay_metrics(replay.replay_all(env.service, _labelled(inputs)))
+    return Outcome(metrics, replay.markdown(metrics))
+
+
+def _eval_clarify(env: EvalEnv, inputs: Inputs) -> Outcome:
+    """Each clarifying question in a fresh session; the reply judged by the fact-presence oracle."""
+    if not inputs.items.exists():
+        raise _fail(f"{inputs.items} does not exist")
+    items = load_clarify_items(inputs.items)[: inputs.limit]
+    metrics = clarify.clarify_metrics(clarify.ask_each(env.service, items))
+    return Outcome(metrics, clarify.markdown(metrics))
 
 
 def _eval_retrieval(path: Path, limit: int | None) -> Outcome:

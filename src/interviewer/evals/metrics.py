@@ -1,4 +1,8 @@
-"""Agreement between a judge and human labels, with scikit-learn and scipy (no hand-written statistics)."""
+"""Agreement between two raters of the same transcripts (a judge and a labeller, or two labellers).
+
+Computed with scikit-learn and scipy, no hand-written statistics. A stage that was not reached counts as 0 on the
+0-4 scale, so "not reached" against "1" is a one-step disagreement.
+"""
 
 from __future__ import annotations
 
@@ -9,71 +13,101 @@ from dataclasses import dataclass
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, mean_absolute_error
 
-from interviewer.domain import STAGES, Stage, StageScore, Verdict
+from interviewer.domain import STAGES, Level, Stage, StageScore, Verdict
+from interviewer.evaluation import Labels
 from interviewer.judge import overall_score, verdict_for
 
 SCALE = [0, 1, 2, 3, 4]  # 0 stands for "not reached"
-VERDICTS = [v.value for v in Verdict]
+VERDICTS = [v.value for v in Verdict]  # in order, worst first: one step apart is "within one"
+FIELDS = ("pooled_qwk", "stage_qwk_mean", "exact", "spearman_overall", "verdict_exact", "verdict_within_one")
 
 
 @dataclass(frozen=True)
-class Judged:
-    """One transcript: the human labels and a judge's prediction."""
+class Rating:
+    """One rater's reading of one transcript."""
 
-    label_stages: Mapping[Stage, int | None]
-    label_verdict: Verdict
-    predicted_stages: Mapping[Stage, int | None]
-    predicted_verdict: Verdict
-    predicted_overall: float
+    stages: Mapping[Stage, int | None]
+    verdict: Verdict
+    overall: float
 
-    @property
-    def label_overall(self) -> float:
-        return overall_score({s: StageScore(self.label_stages.get(s)) for s in STAGES})
+    @classmethod
+    def of_labels(cls, labels: Labels) -> Rating:
+        """A labeller gives no overall score: it is the stage scores under the judge's weights, so both compare."""
+        return cls(labels.stages, labels.verdict, overall_score({s: StageScore(labels.stages.get(s)) for s in STAGES}))
+
+    @classmethod
+    def of_stages(cls, stages: Mapping[Stage, int | None], level: Level) -> Rating:
+        """A scorer that gives only stage scores (a baseline): overall and verdict as the judge would derive them."""
+        overall = overall_score({s: StageScore(stages.get(s)) for s in STAGES})
+        return cls(stages, verdict_for(overall, level), overall)
+
+    def scale(self, stage: Stage) -> int:
+        return self.stages.get(stage) or 0
 
 
-def _qwk(labels: Sequence[int], predicted: Sequence[int]) -> float:
-    if list(labels) == list(predicted):
+Pair = tuple[Rating, Rating]  # (reference, other): confusion rows are the reference's verdicts
+
+
+def qwk(reference: Sequence[int], other: Sequence[int]) -> float:
+    """Quadratic weighted kappa on the 0-4 scale; identical lists agree perfectly even when constant."""
+    if list(reference) == list(other):
         return 1.0
-    value = float(cohen_kappa_score(labels, predicted, weights="quadratic", labels=SCALE))
+    value = float(cohen_kappa_score(reference, other, weights="quadratic", labels=SCALE))
     return 0.0 if math.isnan(value) else round(value, 3)
 
 
-def agreement(rows: Sequence[Judged]) -> dict[str, object]:
-    """The suite's JSON keys: n, stages{qwk, exact, adjacent}, qwk_mean, spearman_overall, mae, verdict_accuracy."""
-    if not rows:
-        return {"n": 0}
-    stages: dict[str, dict[str, float]] = {}
+def _share(hits: Sequence[bool]) -> float:
+    return round(sum(hits) / len(hits), 3) if hits else 0.0
+
+
+def _spearman(a: Sequence[float], b: Sequence[float]) -> float:
+    if len(set(a)) < 2 or len(set(b)) < 2:
+        return 0.0
+    return round(float(spearmanr(a, b).statistic), 3)
+
+
+def _stage_rows(pairs: Sequence[Pair]) -> dict[str, dict[str, float]]:
+    rows: dict[str, dict[str, float]] = {}
     for stage in STAGES:
-        labels = [r.label_stages.get(stage) or 0 for r in rows]
-        predicted = [r.predicted_stages.get(stage) or 0 for r in rows]
-        pairs = list(zip(labels, predicted, strict=True))
-        stages[stage.value] = {
-            "qwk": _qwk(labels, predicted),
-            "exact": round(sum(a == b for a, b in pairs) / len(pairs), 3),
-            "adjacent": round(sum(abs(a - b) <= 1 for a, b in pairs) / len(pairs), 3),
+        ref = [a.scale(stage) for a, _ in pairs]
+        other = [b.scale(stage) for _, b in pairs]
+        both = list(zip(ref, other, strict=True))
+        rows[stage.value] = {
+            "qwk": qwk(ref, other),
+            "exact": _share([x == y for x, y in both]),
+            "adjacent": _share([abs(x - y) <= 1 for x, y in both]),
         }
-    human = [r.label_overall for r in rows]
-    machine = [r.predicted_overall for r in rows]
-    rho = spearmanr(human, machine).statistic if len(set(human)) > 1 and len(set(machine)) > 1 else 0.0
+    return rows
+
+
+def verdict_steps(a: Verdict, b: Verdict) -> int:
+    return abs(VERDICTS.index(a.value) - VERDICTS.index(b.value))
+
+
+def agreement(pairs: Sequence[Pair]) -> dict[str, object]:
+    """`FIELDS`, plus per-stage kappa, MAE of the overall score and the verdict confusion matrix."""
+    if not pairs:
+        return {"n": 0}
+    pooled_ref = [a.scale(s) for a, _ in pairs for s in STAGES]
+    pooled_other = [b.scale(s) for _, b in pairs for s in STAGES]
+    stages = _stage_rows(pairs)
+    ref_overall = [a.overall for a, _ in pairs]
+    other_overall = [b.overall for _, b in pairs]
     return {
-        "n": len(rows),
+        "n": len(pairs),
+        "pooled_qwk": qwk(pooled_ref, pooled_other),
+        "stage_qwk_mean": round(sum(s["qwk"] for s in stages.values()) / len(stages), 3),
+        "exact": _share([x == y for x, y in zip(pooled_ref, pooled_other, strict=True)]),
+        "spearman_overall": _spearman(ref_overall, other_overall),
+        "mae_overall": round(float(mean_absolute_error(ref_overall, other_overall)), 3),
+        "verdict_exact": _share([a.verdict is b.verdict for a, b in pairs]),
+        "verdict_within_one": _share([verdict_steps(a.verdict, b.verdict) <= 1 for a, b in pairs]),
         "stages": stages,
-        "qwk_mean": round(sum(s["qwk"] for s in stages.values()) / len(stages), 3),
-        "spearman_overall": round(float(rho), 3),
-        "mae": round(float(mean_absolute_error(human, machine)), 3),
-        "verdict_accuracy": round(sum(r.label_verdict is r.predicted_verdict for r in rows) / len(rows), 3),
         "confusion": {
+            "rows": "reference",
             "labels": VERDICTS,
             "matrix": confusion_matrix(
-                [r.label_verdict.value for r in rows], [r.predicted_verdict.value for r in rows], labels=VERDICTS
+                [a.verdict.value for a, _ in pairs], [b.verdict.value for _, b in pairs], labels=VERDICTS
             ).tolist(),
         },
     }
-
-
-def judged(
-    label_stages: Mapping[Stage, int | None], label_verdict: Verdict, predicted: Mapping[Stage, int | None], level: str
-) -> Judged:
-    """A prediction given only stage scores: overall and verdict follow the same weights as the real judge."""
-    overall = overall_score({s: StageScore(predicted.get(s)) for s in STAGES})
-    return Judged(label_stages, label_verdict, predicted, verdict_for(overall, level), overall)  # type: ignore[arg-type]

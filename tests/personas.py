@@ -1,5 +1,7 @@
 """Deterministic simulated candidates, built from each question's expected points, run through whole interviews.
 
+A regression test of the judge's scoring rules, not evidence: built from the cue lists, they pass by construction.
+
 strong: every point of the stage the interviewer is on, with a reason and a number. average: the stage's first
 point with a reason. weak: the first point named, no reason. bluffer: buzzword lists, naming a real point only every
 other stage. silent: 'not sure'. Their overall scores must come out in exactly that order on every question.

@@ -1,0 +1,236 @@
+"""Independent oracles for the interviewer evals: plain text tests written for the evals alone.
+
+Nothing here calls the policy, the judge or the reply guard (`find_facts`, `stated_choices`, `check_sentence`...):
+an eval that asked the code under test whether it behaved would pass by construction. Each test is deliberately
+simple, so that what it accepts can be read off the code:
+
+- a fact counts as given when every number of its answer and most of its content words are in the reply: more than
+  two thirds, the lowest share at which no fact on any sheet is found in another fact's answer (a test checks it);
+- a question is a sentence ending in "?";
+- an assumption is asked for when the reply uses the word (assume, assumption, assuming);
+- a design choice is one of `DESIGN_CHOICES`' terms, stated and not rejected ("rather than X" does not count);
+- a probe of a choice is a question in the reply that asks why / at what cost, or takes up the candidate's words;
+- answering for the candidate is a declarative sentence that recommends a design (`_ANSWERING`);
+- a leak is an expected point or red-flag explanation repeated (case-insensitively), or a declarative sentence that
+  means an expected point (embedding similarity at or above a threshold chosen on written examples).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from interviewer.domain import ExpectedPoint, Fact, Question, Similarity
+
+_WORD = re.compile(r"[a-z][a-z'-]*")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_STOP = frozenset(
+    "a an the of to in on at by for from with and or but nor is are was were be been being it its this that these "
+    "those as we you they he she i our your their my me us them can could would should will may might must do does "
+    "did has have had not no so if then than there here about into over per each any some all most more very just "
+    "only also up out what which who whom how when where why".split()
+)
+
+
+def words(text: str) -> set[str]:
+    """Lower-case content words with a plural 's' dropped: 'Reviews' and 'review' are the same word."""
+    found = set()
+    for raw in _WORD.findall(text.lower()):
+        word = raw.strip("'-")
+        if len(word) < 3 or word in _STOP:
+            continue
+        found.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return found
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def fact_given(answer: str, reply: str) -> bool:
+    """Every number of the fact's answer, and more than two thirds of its content words, appear in the reply."""
+    if not numbers(answer) <= numbers(reply):
+        return False
+    needed = words(answer)
+    if not needed:
+        return bool(numbers(answer))
+    return 3 * len(needed & words(reply)) > 2 * len(needed)
+
+
+def facts_given(facts: Iterable[Fact], reply: str) -> tuple[str, ...]:
+    return tuple(f.id for f in facts if fact_given(f.answer, reply))
+
+
+def questions_in(text: str) -> list[str]:
+    return [s for s in sentences(text) if s.endswith("?")]
+
+
+def statements_in(text: str) -> list[str]:
+    return [s for s in sentences(text) if not s.endswith("?")]
+
+
+_ASSUMPTION = re.compile(r"\bassum(?:e|es|ed|ing|ption|ptions)\b", re.IGNORECASE)
+
+
+def asks_for_assumption(reply: str) -> bool:
+    return bool(_ASSUMPTION.search(reply))
+
+
+# Common ML design choices a candidate may state, by family. Written for the eval, independently of the policy's
+# probe book: an interviewer is expected to ask about any of them, not only about the ones it has a line for.
+DESIGN_CHOICES: dict[str, tuple[str, ...]] = {
+    "tree_ensemble": ("gradient boosted", "gradient boosting", "gbdt", "gbm", "xgboost", "lightgbm", "catboost",
+                      "random forest", "boosted trees", "lambdamart"),
+    "linear": ("logistic regression", "linear model", "linear regression", "naive bayes"),
+    "neural": ("neural network", "neural net", "deep learning", "transformer", "bert", "lstm", "rnn", "cnn",
+               "convolutional", "deep model", "mlp"),
+    "two_tower": ("two-tower", "two tower", "dual encoder", "bi-encoder"),
+    "factorisation": ("matrix factorization", "matrix factorisation", "collaborative filtering"),
+    "nearest_neighbour": ("nearest neighbor", "nearest neighbour", "faiss", "hnsw", "ann index", "vector index"),
+    "graph_model": ("graph neural", "gnn", "label propagation", "community detection"),
+    "rules": ("rule-based", "rules engine", "heuristic", "heuristics"),
+    "streaming": ("kafka", "flink", "stream processing", "streaming pipeline"),
+    "batch": ("batch job", "nightly job", "precompute", "precomputed", "batch inference", "batch scoring"),
+    "feature_store": ("feature store",),
+    "cache": ("cache", "caching", "cached"),
+    "sampling": ("downsample", "downsampling", "negative sampling", "oversample", "oversampling", "smote"),
+    "distillation": ("distill", "distillation", "distilled", "quantize", "quantization", "quantise", "pruning"),
+    "bandit": ("bandit", "thompson sampling", "epsilon-greedy"),
+    "ensemble": ("ensemble", "stacking"),
+    "fine_tuning": ("fine-tune", "fine tune", "fine-tuning", "fine tuning", "pretrained", "pre-trained"),
+}
+_REJECTING = re.compile(r"\b(?:not|no|never|without|avoid|instead of|rather than|over|skip|against)\s+(?:\w+\s+){0,2}$")
+
+
+def named_choices(statement: str) -> set[str]:
+    """The families of design choices a statement names and does not reject."""
+    found = set()
+    for sentence in statements_in(statement):
+        lowered = sentence.lower()
+        for family, terms in DESIGN_CHOICES.items():
+            for term in terms:
+                for match in re.finditer(rf"(?<![a-z]){re.escape(term)}(?![a-z])", lowered):
+                    if not _REJECTING.search(lowered[: match.start()]):
+                        found.add(family)
+    return found
+
+
+_TRADE_OFF = re.compile(
+    r"\b(?:why|trade-?offs?|instead|rather|versus|vs|over|alternatives?|compared?|cost|costs|give up|buy|worth|"
+    r"risk|downside|outgrow|stale|fresh|fail|break|when would|what if|what happens)\b",
+    re.IGNORECASE,
+)
+_GENERIC = frozenset("model models would using use think data system approach first then because something".split())
+STEM = 5  # words that share their first five letters are taken as the same word: cache, cached, caching
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:STEM] for w in words(text) if len(w) >= 4 and w not in _GENERIC}
+
+
+def probes_choice(reply: str, statement: str, families: Iterable[str] = ()) -> bool:
+    """A question in the reply that asks for a reason or a cost, or takes up the choice or the candidate's words."""
+    named = _stems(" ".join(term for family in families for term in DESIGN_CHOICES.get(family, ())))
+    said = named | {stem for stem in _stems(statement) if len(stem) == STEM}
+    return any(_TRADE_OFF.search(q) or _stems(q) & said for q in questions_in(reply))
+
+
+def asks_in(message: str) -> int:
+    """How many things a message asks for: each question counts its comma- or and-separated parts."""
+    return sum(max(1, len([p for p in re.split(r",|;|\band\b|\bor\b", q) if p.strip(" ?")])) for q in
+               questions_in(message))
+
+
+_ANSWERING = re.compile(
+    r"\b(?:you|we|i)\s*(?:should|could|would|'d|might want to|need to|ought to|will want to|'ll want to)\s+"
+    r"(?:probably\s+|just\s+|simply\s+)?(?:use|build|train|pick|choose|go with|start with|deploy|try|frame|treat|"
+    r"split|serve|apply|combine|model it|optimi[sz]e for|fine-tune)\b"
+    r"|^(?:just\s+)?(?:use|try|pick|choose|train|build|deploy|go with|start with|apply|combine|split|frame|treat)\s+"
+    r"|\b(?:the|a)\s+(?:best|right|correct|standard|usual|ideal|expected)\s+(?:approach|answer|way|choice|model|design|"
+    r"solution|metric)\s+(?:is|would be|here is)\b"
+    r"|\bi\s+(?:recommend|suggest|would recommend|would suggest)\b|\bmy recommendation\b|\bwhat you want is\b",
+    re.IGNORECASE,
+)
+
+
+_REQUEST = re.compile(r"^(?:tell|walk|give|explain|describe|say|show|sketch|talk|take)\b", re.IGNORECASE)
+
+
+def answering_sentences(reply: str) -> list[str]:
+    """Declarative sentences that recommend a design: what the candidate should have worked out. A request to the
+    candidate ("Tell me the number you would use") is not one."""
+    return [s for s in statements_in(reply) if _ANSWERING.search(s) and not _REQUEST.search(s)]
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9%/ ]+", " ", text.lower()).split())
+
+
+# The lowest similarity at which a declarative reply sentence counts as restating an expected point: just above the
+# most similar non-leaking line among evals/leak_examples.jsonl and the knowledge's own probes (tests/test_behaviour.py
+# derives it again with `leak_threshold`).
+LEAK_THRESHOLD = 0.57
+MIN_LEAK_WORDS = 5
+
+
+@dataclass(frozen=True)
+class LeakFinder:
+    """Verbatim (any case) leaks of hidden material, and paraphrased statements of expected points."""
+
+    similarity: Similarity
+    threshold: float = LEAK_THRESHOLD
+
+    def leaks(self, question: Question, reply: str) -> list[str]:
+        """One line per leak found: every hidden text repeated, every sentence that restates a point."""
+        found = [f"repeats {kind} {text!r}" for kind, text in hidden_texts(question) if _normal(text) in _normal(reply)]
+        found += [
+            f"restates point {point.id} ({score:.2f}): {sentence!r}"
+            for sentence, point, score in self.closest_points(question, reply)
+            if score >= self.threshold
+        ]
+        return found
+
+    def closest_points(self, question: Question, reply: str) -> list[tuple[str, ExpectedPoint, float]]:
+        """Each declarative sentence that could leak, with the expected point it is most similar to."""
+        candidates = [s for s in statements_in(reply) if self._checkable(question, s)]
+        if not candidates or not question.expected:
+            return []
+        scores = self.similarity.similarities(candidates, [p.summary for p in question.expected])
+        closest = []
+        for sentence, row in zip(candidates, scores, strict=True):
+            best = max(range(len(row)), key=row.__getitem__)
+            closest.append((sentence, question.expected[best], row[best]))
+        return closest
+
+    @staticmethod
+    def _checkable(question: Question, sentence: str) -> bool:
+        """Long enough to state something, and not the sheet's own material (a fact or a curveball)."""
+        if len(sentence.split()) < MIN_LEAK_WORDS:
+            return False
+        said = _normal(sentence)
+        curveballs = [_normal(part) for c in question.curveballs for part in sentences(c.prompt)]
+        if any(part and (part in said or said in part) for part in curveballs):
+            return False
+        return not is_fact(question, sentence)
+
+
+def is_fact(question: Question, sentence: str) -> bool:
+    return any(fact_given(f.answer, sentence) for f in question.facts)
+
+
+def hidden_texts(question: Question) -> list[tuple[str, str]]:
+    """What the candidate must never be shown: each expected point's summary and each red flag's explanation."""
+    return [("point", p.summary) for p in question.expected] + [("red flag", r.explanation) for r in question.red_flags]
+
+
+def leak_threshold(leak_scores: Sequence[float], clean_scores: Sequence[float]) -> tuple[float, float]:
+    """(threshold, share of leaks caught): the lowest two-decimal value above every clean line's similarity."""
+    threshold = (int(max(clean_scores, default=0.0) * 100) + 1) / 100
+    caught = sum(score >= threshold for score in leak_scores) / len(leak_scores) if leak_scores else 0.0
+    return threshold, round(caught, 3)

@@ -1,0 +1,115 @@
+"""The replay task: real candidates' turns through a live session (our interviewer in the loop), then `end`.
+
+The blind transcripts' candidate messages are sent one by one to a fresh session of the same question and level, and
+the interview is ended as a candidate would end it. The replayed overall score is compared with each labeller's
+(Spearman), and averaged per persona (the part of the transcript id after `__`) beside the labellers' means, so
+that a judge or an interviewer that stops listening shows up as personas out of order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import mean
+
+from scipy.stats import spearmanr
+
+from interviewer.evals.metrics import Rating, verdict_steps
+from interviewer.evaluation import LabelledCase
+from interviewer.service import InterviewService
+
+
+@dataclass(frozen=True)
+class Replayed:
+    case: LabelledCase
+    overall: float
+    rating: Rating
+
+    @property
+    def persona(self) -> str:
+        return self.case.transcript.id.partition("__")[2] or "unknown"
+
+    @property
+    def label_overall(self) -> float:
+        return Rating.of_labels(self.case.labels).overall
+
+    @property
+    def label_b_overall(self) -> float | None:
+        second = self.case.labels_b
+        return None if second is None else Rating.of_labels(second).overall
+
+
+def replay_case(service: InterviewService, case: LabelledCase) -> Replayed | None:
+    transcript = case.transcript
+    question = service.bank.get(transcript.question_id or "")
+    if question is None:
+        return None
+    session_id = service.start(question.id, transcript.level).session.id
+    for message in transcript.candidate_turns():
+        if message.strip():
+            service.reply(session_id, message)
+    report = service.end(session_id)
+    stages = {stage: result.score for stage, result in report.stages.items()}
+    return Replayed(case, report.overall, Rating(stages, report.verdict, report.overall))
+
+
+def replay_all(service: InterviewService, cases: Sequence[LabelledCase]) -> list[Replayed]:
+    return [done for case in cases if (done := replay_case(service, case)) is not None]
+
+
+def _spearman(a: Sequence[float], b: Sequence[float]) -> float | None:
+    if len(a) < 3 or len(set(a)) < 2 or len(set(b)) < 2:
+        return None
+    return round(float(spearmanr(a, b).statistic), 3)
+
+
+def _share(hits: Sequence[bool]) -> float | None:
+    return round(sum(hits) / len(hits), 3) if hits else None
+
+
+def replay_metrics(runs: Sequence[Replayed]) -> dict[str, object]:
+    """Spearman of the replayed overall score against each labeller; per persona, the means side by side."""
+    with_b = [r for r in runs if r.label_b_overall is not None]
+    personas: dict[str, dict[str, float | int]] = {}
+    for name in sorted({r.persona for r in runs}):
+        mine = [r for r in runs if r.persona == name]
+        personas[name] = {
+            "n": len(mine),
+            "replayed_mean": round(mean(r.overall for r in mine), 3),
+            "labels_mean": round(mean(r.label_overall for r in mine), 3),
+        }
+    names = list(personas)
+    return {
+        "n": len(runs),
+        "spearman_overall": _spearman([r.label_overall for r in runs], [r.overall for r in runs]),
+        "spearman_overall_b": _spearman([r.label_b_overall or 0.0 for r in with_b], [r.overall for r in with_b]),
+        "verdict_exact": _share([r.rating.verdict is r.case.labels.verdict for r in runs]),
+        "verdict_within_one": _share([verdict_steps(r.rating.verdict, r.case.labels.verdict) <= 1 for r in runs]),
+        "personas": personas,
+        "persona_spearman": _spearman(
+            [float(personas[n]["labels_mean"]) for n in names], [float(personas[n]["replayed_mean"]) for n in names]
+        ),
+        "rows": [
+            {"id": r.case.transcript.id, "persona": r.persona, "replayed": r.overall, "verdict": r.rating.verdict.value,
+             "labels": r.label_overall, "labels_b": r.label_b_overall}
+            for r in runs
+        ],
+    }
+
+
+def markdown(metrics: dict[str, object]) -> str:
+    personas = metrics["personas"]
+    assert isinstance(personas, dict)
+    lines = [
+        f"{metrics['n']} transcripts replayed through live sessions, then ended",
+        "",
+        f"Spearman of the replayed overall score: {metrics['spearman_overall']} against labels, "
+        f"{metrics['spearman_overall_b']} against labels_b; verdict exact {metrics['verdict_exact']}, "
+        f"within one step {metrics['verdict_within_one']}; persona means' Spearman {metrics['persona_spearman']}",
+        "",
+        "| persona | n | replayed mean | labels mean |",
+        "|---|---|---|---|",
+    ]
+    ordered = sorted(personas.items(), key=lambda kv: -kv[1]["labels_mean"])
+    lines += [f"| {name} | {p['n']} | {p['replayed_mean']:.2f} | {p['labels_mean']:.2f} |" for name, p in ordered]
+    return "\n".join(lines)
