@@ -18,7 +18,8 @@ from interviewer.domain import Question
 from interviewer.judge import OfflineJudge
 from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import OfflineInterviewer
-from interviewer.questions import QuestionBank, load_bank
+from interviewer.questions import QuestionBank, load_bank, load_judge_model
+from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.service import InterviewService
 from interviewer.storage import SQLiteSessionStore
 
@@ -61,6 +62,11 @@ def bank() -> QuestionBank:
     return load_bank(KNOWLEDGE)
 
 
+def offline_judge(bank: QuestionBank) -> OfflineJudge:
+    """The judge users run: by meaning (the offline embeddings), with the calibrated model."""
+    return OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity(), load_judge_model(KNOWLEDGE))
+
+
 def make_service(bank: QuestionBank, database: Path) -> InterviewService:
     """A service with deterministic ids, clock and question choice over the SQLite file `database`."""
     ids = (f"session-{n}" for n in itertools.count(1))
@@ -69,7 +75,7 @@ def make_service(bank: QuestionBank, database: Path) -> InterviewService:
         bank=bank,
         store=SQLiteSessionStore(database),
         interviewer=OfflineInterviewer(bank.flow, bank.probes),
-        judge=OfflineJudge(bank.flow, bank.flags),
+        judge=offline_judge(bank),
         max_message_chars=8000,
         clock=lambda: float(next(ticks)),
         new_id=lambda: next(ids),

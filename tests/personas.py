@@ -4,7 +4,8 @@ A regression test of the judge's scoring rules, not evidence: built from the cue
 
 strong: every point of the stage the interviewer is on, with a reason and a number. average: the stage's first
 point with a reason. weak: the first point named, no reason. bluffer: buzzword lists, naming a real point only every
-other stage. silent: 'not sure'. Their overall scores must come out in exactly that order on every question.
+other stage. silent: 'not sure'. Their overall scores must come out in that order on every question (ties
+allowed below average).
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ class SimulatedRun:
 
     @property
     def ordered(self) -> bool:
-        scores = [self.overall[p] for p in PERSONAS]
-        return all(a > b for a, b in pairwise(scores))
+        """strong > average > each of the rest, and weak >= bluffer >= silent: a one-word answer, a buzzword list and
+        silence all say nothing, so the judge may score them alike."""
+        strong, average, *rest = (self.overall[p] for p in PERSONAS)
+        return strong > average > max(rest) and all(a >= b for a, b in pairwise(rest))
 
 
 def interview(service: InterviewService, question: Question, persona: Persona) -> float:

@@ -1,9 +1,8 @@
-from tests.conftest import KNOWLEDGE, STRONG_FRAUD
+from tests.conftest import KNOWLEDGE, STRONG_FRAUD, offline_judge
 
 from interviewer.charts import radar_svg
 from interviewer.domain import STAGES, Transcript, Turn
 from interviewer.feedback import render_markdown, summary
-from interviewer.judge import OfflineJudge
 from interviewer.questions import QuestionBank
 
 
@@ -14,7 +13,7 @@ def test_feedback_quotes_the_candidate_and_lists_every_stage(bank: QuestionBank)
         Turn("candidate", "We randomly split the data."),
     )
     question = bank.get("fraud_card_payments")
-    report = OfflineJudge(bank.flow, bank.flags).score(Transcript("t", turns, "fraud_card_payments"), question)
+    report = offline_judge(bank).score(Transcript("t", turns, "fraud_card_payments"), question)
     markdown = render_markdown(bank.flow, report, "Fraud")
     assert "> I'd frame this as a binary classification" in markdown
     for stage in STAGES:
@@ -37,7 +36,7 @@ def test_the_radar_chart_has_an_axis_per_stage_and_escapes_labels() -> None:
 def test_the_summary_is_two_lines_naming_strengths_and_gaps(bank: QuestionBank) -> None:
     question = bank.get("fraud_card_payments")
     turns = (Turn("interviewer", "Go.", stage=STAGES[0]), Turn("candidate", STRONG_FRAUD[1]))
-    report = OfflineJudge(bank.flow, bank.flags).score(Transcript("t", turns, "fraud_card_payments"), question)
+    report = offline_judge(bank).score(Transcript("t", turns, "fraud_card_payments"), question)
     lines = summary(bank.flow, report).splitlines()
     assert len(lines) == 2 and lines[0].startswith("**Verdict:") and "1 of 7 stages" not in lines[0]
     assert lines[1].startswith("Strongest: Metrics") and "Work on:" in lines[1]

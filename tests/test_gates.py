@@ -3,6 +3,7 @@ and the self-written transcripts as a regression test, against evals/gates.toml.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -114,5 +115,26 @@ def test_cue_built_personas_still_come_out_in_order(env: EvalEnv) -> None:
 
 def test_a_broken_order_is_detected() -> None:
     swapped = SimulatedRun("q", {"strong": 2.0, "average": 3.0, "weak": 1.5, "bluffer": 1.2, "silent": 1.0})
-    tied = SimulatedRun("q", {"strong": 4.0, "average": 3.0, "weak": 2.0, "bluffer": 1.0, "silent": 1.0})
-    assert not swapped.ordered and not tied.ordered and order_rate([swapped, tied]) == 0.0
+    tied = SimulatedRun("q", {"strong": 3.0, "average": 3.0, "weak": 2.0, "bluffer": 1.0, "silent": 1.0})
+    bluff_above_weak = SimulatedRun("q", {"strong": 4.0, "average": 3.0, "weak": 1.0, "bluffer": 1.5, "silent": 1.0})
+    assert not swapped.ordered and not tied.ordered and not bluff_above_weak.ordered
+    assert order_rate([swapped, tied, bluff_above_weak]) == 0.0
+    assert SimulatedRun("q", {"strong": 4.0, "average": 2.0, "weak": 1.0, "bluffer": 1.0, "silent": 1.0}).ordered
+
+
+def test_the_shipped_judge_model_is_the_fit_on_our_own_transcripts(isolated_env: Path) -> None:
+    """knowledge/judge_model.yaml is exactly what `interviewer calibrate` fits on evals/own (never on evals/blind)."""
+    from typer.testing import CliRunner  # noqa: PLC0415 - only this test drives the CLI
+
+    from interviewer.cli import app  # noqa: PLC0415
+    from interviewer.questions import load_judge_model  # noqa: PLC0415
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["calibrate", "--transcripts", str(ROOT / "evals" / "own" / "transcripts")])
+    assert result.exit_code == 0, result.output
+    fitted = json.loads(result.stdout[result.stdout.index("{"):])
+    shipped = load_judge_model(ROOT / "knowledge")
+    assert fitted["intercept"] == shipped.intercept and fitted["weights"] == dict(shipped.weights)
+    assert fitted["n"] >= 350
+    refused = runner.invoke(app, ["calibrate", "--transcripts", str(ROOT / "evals" / "blind" / "transcripts")])
+    assert refused.exit_code == 2 and "never fit on the blind set" in refused.output

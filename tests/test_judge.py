@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from tests.conftest import OFF_TOPIC, STRONG_FRAUD
+from tests.conftest import OFF_TOPIC, STRONG_FRAUD, offline_judge
 
 from interviewer.domain import STAGES, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
-from interviewer.judge import OfflineJudge, overall_score, verdict_for
+from interviewer.judge import Concerns, overall_score, verdict_of
 from interviewer.questions import QuestionBank
 
 
@@ -14,14 +14,14 @@ def _transcript(answers: tuple[str, ...] | list[str], question_id: str = "fraud_
 
 
 def test_strong_candidate_scores_high_on_every_stage(bank: QuestionBank) -> None:
-    report = OfflineJudge(bank.flow, bank.flags).score(_transcript(STRONG_FRAUD), bank.get("fraud_card_payments"))
+    report = offline_judge(bank).score(_transcript(STRONG_FRAUD), bank.get("fraud_card_payments"))
     assert all((report.stages[s].score or 0) >= 3 for s in STAGES)
     assert report.verdict in (Verdict.HIRE, Verdict.STRONG_HIRE)
     assert not report.red_flags
 
 
 def test_off_topic_answers_score_one_everywhere(bank: QuestionBank) -> None:
-    report = OfflineJudge(bank.flow, bank.flags).score(_transcript(OFF_TOPIC), bank.get("fraud_card_payments"))
+    report = offline_judge(bank).score(_transcript(OFF_TOPIC), bank.get("fraud_card_payments"))
     assert {report.stages[s].score for s in STAGES} == {1}
     assert report.overall == 1.0
     assert report.verdict is Verdict.STRONG_NO_HIRE
@@ -33,13 +33,13 @@ def test_unreached_stages_are_null(bank: QuestionBank) -> None:
         Turn("candidate", "It is a binary classification that outputs a fraud probability."),
     )
     question = bank.get("fraud_card_payments")
-    report = OfflineJudge(bank.flow, bank.flags).score(Transcript("t", turns, "fraud_card_payments"), question)
+    report = offline_judge(bank).score(Transcript("t", turns, "fraud_card_payments"), question)
     assert report.stages[Stage.PROBLEM_FORMULATION].score == 2
     assert all(report.stages[s].score is None for s in STAGES[1:])
 
 
 def test_naming_without_reasons_scores_lower_than_justifying(bank: QuestionBank) -> None:
-    judge, question = OfflineJudge(bank.flow, bank.flags), bank.get("fraud_card_payments")
+    judge, question = offline_judge(bank), bank.get("fraud_card_payments")
     named = judge.score(_transcript(["Metrics: precision and recall. Also fraud loss."]), question)
     reasoned = judge.score(
         _transcript(["Precision and recall, because fraud is 0.1% of traffic. Fraud loss in dollars, since that is "
@@ -52,7 +52,7 @@ def test_naming_without_reasons_scores_lower_than_justifying(bank: QuestionBank)
 
 def test_evidence_quotes_the_candidate_and_excludes_their_questions(bank: QuestionBank) -> None:
     answers = ["What is the fraud rate?", STRONG_FRAUD[1]]
-    report = OfflineJudge(bank.flow, bank.flags).score(_transcript(answers), bank.get("fraud_card_payments"))
+    report = offline_judge(bank).score(_transcript(answers), bank.get("fraud_card_payments"))
     evidence = report.stages[Stage.METRICS].evidence
     assert evidence and all(quote in STRONG_FRAUD[1] for quote in evidence)
 
@@ -60,7 +60,7 @@ def test_evidence_quotes_the_candidate_and_excludes_their_questions(bank: Questi
 def test_a_hint_caps_the_stage_at_three(bank: QuestionBank) -> None:
     base = _transcript(STRONG_FRAUD)
     hinted = Transcript("t", (*base.turns, Turn("interviewer", "Hint", TurnKind.HINT, Stage.METRICS)), base.question_id)
-    judge, question = OfflineJudge(bank.flow, bank.flags), bank.get("fraud_card_payments")
+    judge, question = offline_judge(bank), bank.get("fraud_card_payments")
     assert judge.score(base, question).stages[Stage.METRICS].score == 4
     assert judge.score(hinted, question).stages[Stage.METRICS].score == 3
 
@@ -70,7 +70,7 @@ def test_red_flags_carry_evidence_and_explanation(bank: QuestionBank) -> None:
         "I would train a deep neural network on all transactions and report accuracy.",
         "We randomly split the data into train and test.",
     ]
-    report = OfflineJudge(bank.flow, bank.flags).score(_transcript(answers), bank.get("fraud_card_payments"))
+    report = offline_judge(bank).score(_transcript(answers), bank.get("fraud_card_payments"))
     flags = {f.id: f for f in report.red_flags}
     assert {"accuracy_on_imbalanced", "no_baseline", "random_split_on_time", "random_split_fraud"} <= set(flags)
     assert "deep neural network" in flags["no_baseline"].evidence
@@ -83,18 +83,23 @@ def test_free_text_question_is_scored_against_the_generic_flow(bank: QuestionBan
         Turn("candidate", "Offline precision and recall because positives are rare; online the conversion rate."),
     )
     transcript = Transcript("t", turns, question_text="Design a spam filter")
-    report = OfflineJudge(bank.flow, bank.flags).score(transcript, None)
+    report = offline_judge(bank).score(transcript, None)
     assert report.question_id is None
     assert (report.stages[Stage.METRICS].score or 0) >= 3
     assert report.stages[Stage.TRAINING].score is None
 
 
-def test_overall_and_verdict_follow_the_weights_and_level() -> None:
-    assert verdict_for(3.3, "E5") is Verdict.STRONG_HIRE
-    assert verdict_for(3.3, "E6") is Verdict.HIRE
-    assert verdict_for(2.3, "E4") is Verdict.HIRE
-    assert verdict_for(2.3, "E5") is Verdict.NO_HIRE
-    assert verdict_for(1.5, "E5") is Verdict.STRONG_NO_HIRE
+def test_the_verdict_follows_the_committee_rules_at_each_level() -> None:
+    fours, threes = dict.fromkeys(STAGES, 4), dict.fromkeys(STAGES, 3)
+    two_twos = {s: (2 if i < 2 else 3) for i, s in enumerate(STAGES)}
+    assert verdict_of(fours, "E5") is Verdict.STRONG_HIRE
+    assert verdict_of(threes, "E5") is Verdict.HIRE
+    assert verdict_of(two_twos, "E4") is Verdict.HIRE and verdict_of(two_twos, "E6") is Verdict.NO_HIRE
+    assert verdict_of({**fours, Stage.METRICS: 1}, "E5") is Verdict.NO_HIRE  # a key stage at 1
+    assert verdict_of(fours, "E5", Concerns(mistakes=1)) is Verdict.NO_HIRE
+    assert verdict_of(fours, "E5", Concerns(stopped_early=True)) is Verdict.NO_HIRE
+    assert verdict_of(fours, "E5", Concerns(bluffing=True)) is Verdict.STRONG_NO_HIRE
+    assert verdict_of(dict.fromkeys(STAGES, 2), "E5") is Verdict.STRONG_NO_HIRE
 
 
 def test_overall_counts_unreached_stages_as_the_floor(bank: QuestionBank) -> None:

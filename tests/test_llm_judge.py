@@ -4,12 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import STRONG_FRAUD
+from tests.conftest import STRONG_FRAUD, offline_judge
 from tests.fakes import ScriptedChat
 
 import interviewer
 from interviewer.domain import STAGES, Question, Stage, Transcript, Turn
-from interviewer.judge import OfflineJudge
 from interviewer.llm.base import ModelError
 from interviewer.llm.judge import LLMJudge, parse_judgement
 from interviewer.llm.tokens import TokenCounter
@@ -27,7 +26,7 @@ def _output(score: int | None, quotes: list[str]) -> list[str]:
 
 
 def _judge(bank: QuestionBank, counter: TokenCounter, chat: ScriptedChat) -> LLMJudge:
-    return LLMJudge(OfflineJudge(bank.flow, bank.flags), chat, counter, rubric="rubric", budget=2000)
+    return LLMJudge(offline_judge(bank), chat, counter, rubric="rubric", budget=2000)
 
 
 def test_verbatim_quotes_are_kept_and_scores_stay_near_the_offline_judge(
@@ -35,7 +34,7 @@ def test_verbatim_quotes_are_kept_and_scores_stay_near_the_offline_judge(
 ) -> None:
     weak = ["We train a model.", "Metrics are precision and recall."]
     chat = ScriptedChat(_output(4, ["Metrics are precision and recall.", "A quote the candidate never said."]))
-    offline = OfflineJudge(bank.flow, bank.flags).score(_transcript(weak), question)
+    offline = offline_judge(bank).score(_transcript(weak), question)
     report = _judge(bank, counter, chat).score(_transcript(weak), question)
     for stage in STAGES:
         assert (report.stages[stage].score or 0) <= (offline.stages[stage].score or 0) + 1
@@ -48,7 +47,7 @@ def test_a_score_without_any_real_quote_keeps_the_offline_score(
     bank: QuestionBank, counter: TokenCounter, question: Question
 ) -> None:
     chat = ScriptedChat(_output(4, ["invented"]))
-    offline = OfflineJudge(bank.flow, bank.flags).score(_transcript(list(STRONG_FRAUD)), question)
+    offline = offline_judge(bank).score(_transcript(list(STRONG_FRAUD)), question)
     report = _judge(bank, counter, chat).score(_transcript(list(STRONG_FRAUD)), question)
     assert report.stages == offline.stages
 
@@ -58,7 +57,7 @@ def test_a_lower_model_score_with_quotes_can_pull_a_stage_down_by_one(
 ) -> None:
     quote = STRONG_FRAUD[1].split(". ")[0]
     chat = ScriptedChat(_output(1, [quote]))
-    offline = OfflineJudge(bank.flow, bank.flags).score(_transcript(list(STRONG_FRAUD)), question)
+    offline = offline_judge(bank).score(_transcript(list(STRONG_FRAUD)), question)
     report = _judge(bank, counter, chat).score(_transcript(list(STRONG_FRAUD)), question)
     for stage in STAGES:
         assert report.stages[stage].score == max(1, (offline.stages[stage].score or 0) - 1)
@@ -71,7 +70,7 @@ def test_a_lower_model_score_with_quotes_can_pull_a_stage_down_by_one(
 def test_failures_fall_back_to_the_offline_report_with_a_notice(
     bank: QuestionBank, counter: TokenCounter, question: Question, failure: ModelError | list[str]
 ) -> None:
-    offline = OfflineJudge(bank.flow, bank.flags).score(_transcript(list(STRONG_FRAUD)), question)
+    offline = offline_judge(bank).score(_transcript(list(STRONG_FRAUD)), question)
     report = _judge(bank, counter, ScriptedChat(failure)).score(_transcript(list(STRONG_FRAUD)), question)
     assert report.stages == offline.stages and len(report.notices) == 1
     assert report.to_dict()["notices"] == list(report.notices)

@@ -14,11 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, wait_until_up
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, offline_judge, wait_until_up
 
 from interviewer.api import create_api
 from interviewer.domain import STAGES
-from interviewer.judge import OfflineJudge
 from interviewer.llm.base import ChatMessage
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.judge import LLMJudge
@@ -68,7 +67,7 @@ def test_a_whole_interview_runs_through_the_local_model(
     offline = OfflineInterviewer(bank.flow, bank.probes)
     counter = TokenCounter(tmp_path / "tk")
     llm = LLMInterviewer(offline, bank.flow, chat, counter, settings=LLMSettings(3000, 120))
-    judge = LLMJudge(OfflineJudge(bank.flow, bank.flags), chat, counter, rubric=system_prompt("judge"))
+    judge = LLMJudge(offline_judge(bank), chat, counter, rubric=system_prompt("judge"))
     served = replace(service, interviewer=llm, judge=judge, backend=f"{MODEL_ALIAS} (local)")
     client = TestClient(create_api(served))
     session_id = client.post("/api/sessions", json={"question_id": "fraud_card_payments"}).json()["session_id"]

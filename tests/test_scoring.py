@@ -7,12 +7,11 @@ from collections.abc import Sequence
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import STRONG_FRAUD
+from tests.conftest import STRONG_FRAUD, offline_judge
 
 from interviewer.domain import STAGES, Question, Report, Stage, Transcript, Turn
-from interviewer.judge import OfflineJudge, is_reasoned, is_term_list
+from interviewer.judge import OfflineJudge, is_term_list
 from interviewer.questions import QuestionBank
-from interviewer.retrieval.similarity import EmbeddingSimilarity
 
 # (flag id, question, a sentence that raises it, a sentence that, said too, clears it)
 FLAG_CASES = [
@@ -36,7 +35,7 @@ FLAG_CASES = [
 
 
 def _judge(bank: QuestionBank) -> OfflineJudge:
-    return OfflineJudge(bank.flow, bank.flags)
+    return offline_judge(bank)
 
 
 def _question(bank: QuestionBank, question_id: str) -> Question:
@@ -121,7 +120,7 @@ BUZZWORDS = [
 def test_a_list_of_buzzwords_scores_at_most_two_anywhere(bank: QuestionBank) -> None:
     report = _score(bank, BUZZWORDS)
     assert all((report.stages[s].score or 0) <= 2 for s in STAGES)
-    assert is_term_list(BUZZWORDS[0]) and not is_reasoned(BUZZWORDS[0])
+    assert is_term_list(BUZZWORDS[0])
 
 
 def test_an_off_topic_interview_scores_one_or_null_everywhere(bank: QuestionBank) -> None:
@@ -164,18 +163,19 @@ def test_appending_irrelevant_text_never_raises_a_score(bank: QuestionBank, base
 
 @pytest.fixture(scope="module")
 def semantic_judge(bank: QuestionBank) -> OfflineJudge:
-    return OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity())
+    return offline_judge(bank)
 
 
 def test_a_paraphrase_without_cue_words_counts_semantically(bank: QuestionBank, semantic_judge: OfflineJudge) -> None:
     paraphrase = "We only learn that a payment was fraudulent weeks afterwards, when the bank disputes it."
     question = _question(bank, "fraud_card_payments")
     turns = (Turn("interviewer", "Go.", stage=Stage.DATA_PIPELINE), Turn("candidate", paraphrase))
-    lexical = _judge(bank).score(Transcript("t", turns, question.id), question)
     semantic = semantic_judge.score(Transcript("t", turns, question.id), question)
-    assert lexical.stages[Stage.DATA_PIPELINE].score == 1
-    assert semantic.stages[Stage.DATA_PIPELINE].score == 2
-    assert paraphrase in semantic.stages[Stage.DATA_PIPELINE].evidence
+    data = semantic.stages[Stage.DATA_PIPELINE]
+    assert data.score == 2  # the point, stated without a reason or a number
+    assert paraphrase in data.evidence
+    delayed = next(p for p in question.expected if p.id == "delayed_labels")
+    assert delayed.summary not in data.missing
 
 
 def test_semantic_matching_keeps_the_off_topic_and_injection_floors(

@@ -15,8 +15,9 @@ from interviewer.llm.judge import LLMJudge
 from interviewer.llm.openai_compat import OpenAICompatChat
 from interviewer.llm.prompt import system_prompt
 from interviewer.llm.tokens import TokenCounter
+from interviewer.meaning import FactFinder
 from interviewer.policy import Interviewer, OfflineInterviewer
-from interviewer.questions import QuestionBank, load_bank
+from interviewer.questions import QuestionBank, load_bank, load_judge_model
 from interviewer.retrieval.chunks import front_matter
 from interviewer.retrieval.knowledge import KnowledgeBase
 from interviewer.retrieval.similarity import EmbeddingSimilarity
@@ -80,7 +81,8 @@ def build_interviewer(
     settings: Settings, bank: QuestionBank, retriever: Retriever, wrap: ChatWrapper = _unwrapped
 ) -> Interviewer:
     """The offline policy, or the LLM interviewer on top of it when a model server is configured."""
-    offline = OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever)
+    facts = FactFinder(EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings"))
+    offline = OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever, facts)
     if settings.model_mode() == "offline":
         return offline
     chat = model_client(settings, temperature=settings.llm_temperature, wrap=wrap)
@@ -91,7 +93,8 @@ def build_interviewer(
 
 def build_judge(settings: Settings, bank: QuestionBank, wrap: ChatWrapper = _unwrapped) -> Judge:
     """The offline judge, or the LLM judge checked against it when a model server is configured."""
-    offline = OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity())
+    similarity = EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings")
+    offline = OfflineJudge(bank.flow, bank.flags, similarity, load_judge_model(settings.knowledge_dir))
     if settings.model_mode() == "offline" or not (settings.llm_base_url and settings.llm_model):
         return offline
     chat = model_client(settings, temperature=0.0, wrap=wrap)

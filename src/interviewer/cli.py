@@ -12,6 +12,7 @@ import typer
 from interviewer.bootstrap import build_knowledge, build_service
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
+from interviewer.evals.calibrate import calibrate
 from interviewer.evals.command import evaluate
 from interviewer.feedback import downloadable_report
 from interviewer.questions import BankError
@@ -178,6 +179,7 @@ def search(
 
 
 app.command("eval")(evaluate)
+app.command("calibrate")(calibrate)
 
 
 @app.command("export")

@@ -53,11 +53,12 @@ class Turn:
 
 @dataclass(frozen=True)
 class Fact:
-    """One line of a question's hidden scenario sheet, found by its cue phrases."""
+    """One line of a question's hidden scenario sheet, found by its cue phrases and by example questions (`asks`)."""
 
     id: str
     cues: tuple[str, ...]
     answer: str
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ExpectedPoint:
     summary: str
     cues: tuple[str, ...]
     probe: str
+    says: tuple[str, ...] = ()  # ways a candidate might state it
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,9 @@ class ProbeBook:
 
 @dataclass(frozen=True)
 class FlagRule:
-    """A generic ML red flag: raised by `when` unless `unless` is said anywhere (or, if `absent`, by its absence)."""
+    """A generic ML red flag: raised by `when` unless `unless` is said anywhere (or, if `absent`, by its absence).
+
+    A serious mistake (`caps` set) caps that stage at `cap` while the candidate has not corrected it."""
 
     id: str
     title: str
@@ -116,6 +120,8 @@ class FlagRule:
     domains: tuple[str, ...] = ()
     absent: bool = False
     stage: Stage | None = None
+    caps: Stage | None = None
+    cap: int = 2
 
 
 @dataclass(frozen=True)

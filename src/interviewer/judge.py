@@ -1,15 +1,21 @@
-"""The offline judge: scores a transcript stage by stage on the anchored 1-4 scale, finds red flags.
+"""The offline judge: reads what the candidate meant, scores each stage 1-4 (or not reached), gives a verdict.
 
-1 = nothing relevant said, 2 = named without reasons (or under half the expected points), 3 = at least half the
-points with reasons, 4 = at least 80% of the points, two reasoned statements and a number. `None` when the interview
-never reached the stage. The anchors are written out in knowledge/rubric.md.
+A stage's score comes from what the candidate said about it, wherever in the interview (`reading.Reader`): how close
+their sentences come to each of the stage's expected points, how many of them carry a reason, a number, a trade-off
+or a failure mode, and how much they hedge; plus how the candidate talks overall (reasons and numbers per sentence,
+hedging, bluffing). A linear model over these features (`JudgeModel`, fit on our own labelled transcripts by
+`interviewer calibrate`, stored in `knowledge/judge_model.yaml`) gives the score; the rubric's rules then apply:
+an uncorrected serious mistake caps its stage, a hint caps its stage at 3, buzzword lists and bluffing cap at 2, a
+stage nobody discussed is not reached, and the verdict follows the hiring-committee rules in `verdict_of`.
+The anchors are written out in knowledge/rubric.md.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from interviewer.domain import (
@@ -29,7 +35,8 @@ from interviewer.domain import (
     TurnKind,
     Verdict,
 )
-from interviewer.text import has_number, is_question, matches_any, quote, sentences, terms
+from interviewer.reading import Reader, Reading
+from interviewer.text import has_number, is_question, matches_any, negates, phrase_terms, quote, sentences, terms
 
 STAGE_WEIGHTS: Mapping[Stage, float] = {
     Stage.PROBLEM_FORMULATION: 1.0,
@@ -41,25 +48,55 @@ STAGE_WEIGHTS: Mapping[Stage, float] = {
     Stage.SCALING_MONITORING: 0.75,
 }
 UNREACHED_SCORE = 1.0
-VERDICT_CUTOFFS = (1.75, 2.5, 3.25)
-LEVEL_OFFSET: Mapping[Level, float] = {"E4": -0.25, "E5": 0.0, "E6": 0.25}
-REASON_CUES = (
-    "because", "since", "so that", "trade off", "tradeoff", "instead of", "rather than", "versus", "vs",
-    "otherwise", "which means", "downside", "cost", "risk", "at the expense",
-)
+LATER_STAGES = (Stage.INFERENCE, Stage.SCALING_MONITORING)
 MAX_EVIDENCE = 3
-SEMANTIC_THRESHOLD = 0.5
-SEMANTIC_MARGIN = 0.05
-HALF = 0.5
-MOST = 0.8
-MIN_REASONED_WORDS = 8
+MIN_WORDS = 4
 LIST_ITEMS = 4
 LIST_ITEM_WORDS = 2.5
 SUBSTANTIAL_SENTENCES = 8
+ON_TOPIC = 0.3  # a sentence less similar than this to anything any stage is about is not evidence
+HINT_CAP = 3
+PASSING_SENTENCES = 2
+BLUFF_CAP = 2
+REASON = re.compile(
+    r"\b(?:because|since|so that|which means|otherwise|that's why|that is why|the reason|in order to|to avoid|"
+    r"to make sure|so we|so i|given that|as a result|this means|due to)\b",
+    re.IGNORECASE,
+)
+TRADE_OFF = re.compile(
+    r"\b(?:trade-?offs?|versus|vs\.?|instead of|rather than|at the cost|at the expense|downside|on the other hand|"
+    r"alternatives?|compared (?:to|with)|cheaper|more expensive|the price is|we lose|we give up)\b",
+    re.IGNORECASE,
+)
+FAILURE = re.compile(
+    r"\b(?:fails?|failure|fallback|fall back|drift\w*|outage|time ?outs?|degrad\w*|stale|goes down|risks?|edge cases?|"
+    r"breaks?|rollback|roll back|alert\w*)\b",
+    re.IGNORECASE,
+)
+HEDGE = re.compile(
+    r"\b(?:not sure|i don't know|i do not know|i guess|maybe|kind of|sort of|probably|i think|i mean|basically|"
+    r"you know|or something|something like that|i'm not|to be honest)\b",
+    re.IGNORECASE,
+)
+BLUFF = re.compile(
+    r"\b(?:state[- ]of[- ]the[- ]art|cutting[- ]edge|big players|best[- ]in[- ]class|industry standard|"
+    r"the model (?:will|would|can|should) (?:learn|figure|handle|pick up)|should be fine|(?:we|i)'?d (?:just )?tune|"
+    r"just works|world[- ]class|at scale|massive|huge|llms?|transformers?|deep learning|kubernetes|microservices|"
+    r"next[- ]gen\w*|ai[- ]powered|end[- ]to[- ]end)\b",
+    re.IGNORECASE,
+)
 _JUDGE_DIRECTED = re.compile(
     r"\b(?:grader|grading|judge|evaluator|rubric|score me|rate me|full marks|perfect score|out of 4|"
     r"give me (?:a |an )?(?:\d|full|top|perfect|maximum|high)|\d\s*/\s*4|"
     r"ignore (?:all |your |the |any )?(?:previous|prior|above|earlier) instructions)",
+    re.IGNORECASE,
+)
+_RARE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_ONE_IN = re.compile(r"\b1 in ([\d,]+)")
+RARE_SHARE = 5.0  # a positive class at or under 5% is rare: accuracy says nothing there
+_TIME_UP = re.compile(
+    r"\b(?:out of time|at time|that's time|run out of time|ran out of time|have to stop|need to stop|"
+    r"stop (?:here|there)|no time left|wrap (?:it )?up|time is up|time's up)\b",
     re.IGNORECASE,
 )
 
@@ -68,87 +105,103 @@ class Judge(Protocol):
     def score(self, transcript: Transcript, question: Question | None) -> Report: ...
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """The candidate's sentences, with their terms computed once."""
-
-    said: tuple[tuple[str, frozenset[str]], ...]
-
-    @classmethod
-    def of(cls, transcript: Transcript) -> Evidence:
-        """Candidate statements; their own questions and anything addressed to the judge are not evidence."""
-        said = [
-            s
-            for turn in transcript.candidate_turns()
-            for s in sentences(turn)
-            if not is_question(s) and not _JUDGE_DIRECTED.search(s)
-        ]
-        return cls(tuple((s, terms(s)) for s in said))
-
-    def matching(self, cues: Sequence[str]) -> list[str]:
-        return [s for s, t in self.said if matches_any(t, cues)]
-
-
 def is_term_list(sentence: str) -> bool:
     """'Precision, recall, AUC, LightGBM, Kafka': many short comma-separated items and no clause."""
     items = [item.split() for item in re.split(r"[,;/]| and ", sentence) if item.strip()]
     return len(items) >= LIST_ITEMS and sum(len(i) for i in items) / len(items) <= LIST_ITEM_WORDS
 
 
-def is_reasoned(sentence: str) -> bool:
-    """A reason or a number, in a real sentence rather than a list of buzzwords."""
-    if len(sentence.split()) < MIN_REASONED_WORDS or is_term_list(sentence):
-        return False
-    return has_number(sentence) or matches_any(terms(sentence), REASON_CUES) or " vs " in sentence.lower()
+@dataclass(frozen=True)
+class Evidence:
+    """The candidate's statements, in order, with the candidate message each came from."""
+
+    said: tuple[tuple[str, frozenset[str]], ...]
+    messages: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, transcript: Transcript) -> Evidence:
+        """Candidate statements; their own questions and anything addressed to the judge are not evidence."""
+        kept: list[tuple[int, str]] = []
+        for number, turn in enumerate(transcript.candidate_turns()):
+            kept += [(number, s) for s in sentences(turn) if not is_question(s) and not _JUDGE_DIRECTED.search(s)]
+        return cls(tuple((s, terms(s)) for _, s in kept), tuple(n for n, _ in kept))
+
+    def matching(self, cues: Sequence[str]) -> list[str]:
+        return [s for s, t in self.said if matches_any(t, cues)]
+
+    def affirming(self, cues: Sequence[str]) -> list[str]:
+        """Sentences that state a cue without negating or dismissing it ('not accuracy' does not count)."""
+        return [s for s, t in self.said if any(phrase_terms(c) <= t and not negates(s, c) for c in cues)]
 
 
-def semantic_hits(
-    evidence: Evidence, points: Sequence[ExpectedPoint], similarity: Similarity
-) -> dict[str, list[str]]:
-    """Sentences that mean a point without using its words: the best point by a clear margin, above a threshold."""
-    said = [s for s, _ in evidence.said]
-    if not said or not points:
-        return {}
-    targets = [p.summary for p in points] + [p.probe for p in points]
-    matrix = similarity.similarities(said, targets)
-    found: dict[str, list[str]] = {}
-    for sentence, row in zip(said, matrix, strict=True):
-        per_point = sorted(
-            ((max(row[i], row[i + len(points)]), p.id) for i, p in enumerate(points)), reverse=True
-        )
-        best, runner_up = per_point[0], per_point[1] if len(per_point) > 1 else (0.0, "")
-        if best[0] >= SEMANTIC_THRESHOLD and best[0] - runner_up[0] >= SEMANTIC_MARGIN:
-            found.setdefault(best[1], []).append(sentence)
-    return found
+@dataclass(frozen=True)
+class StageFeatures:
+    """What the candidate said about one stage, as numbers the judge model weighs."""
+
+    sentences: int = 0
+    coverage: float = 0.0  # mean over the stage's expected points of the best similarity any sentence reaches
+    weakest: float = 0.0  # the least covered point
+    asked: bool = False
+    reasons: int = 0
+    numbers: int = 0
+    trade_offs: int = 0
+    failure_modes: int = 0
+    hedges: int = 0
+    lists_only: bool = False  # everything said was a list of terms
+
+    def values(self) -> dict[str, float]:
+        n = max(self.sentences, 1)
+        return {
+            "sentences": math.log1p(self.sentences),
+            "coverage": self.coverage,
+            "weakest": self.weakest,
+            "asked": float(self.asked),
+            "reasons": math.log1p(self.reasons),
+            "numbers": math.log1p(self.numbers),
+            "trade_offs": math.log1p(self.trade_offs),
+            "failure_modes": math.log1p(self.failure_modes),
+            "hedging": self.hedges / n,
+        }
 
 
-def stage_score(
-    points: Sequence[ExpectedPoint],
-    evidence: Evidence,
-    reached: bool,
-    hinted: bool,
-    semantic: Mapping[str, list[str]] | None = None,
-) -> StageScore:
-    extra = semantic or {}
-    hits = {p.id: list(dict.fromkeys(evidence.matching(p.cues) + extra.get(p.id, []))) for p in points}
-    matched = [p for p in points if hits[p.id]]
-    quotes = list(dict.fromkeys(s for p in matched for s in hits[p.id]))
-    missing = tuple(p.summary for p in points if not hits[p.id])
-    if not reached and not matched:
-        return StageScore(None, (), missing)
-    share = len(matched) / len(points)
-    reasoned = [s for s in quotes if is_reasoned(s)]
-    if not matched:
-        score = 1
-    elif share < HALF or not reasoned:
-        score = 2
-    elif share >= MOST and len(reasoned) >= 2 and any(has_number(s) for s in quotes):
-        score = 4
-    else:
-        score = 3
-    if hinted:
-        score = min(score, 3)
-    return StageScore(score, tuple(quote(s) for s in quotes[:MAX_EVIDENCE]), missing)
+@dataclass(frozen=True)
+class Manner:
+    """How the candidate talks over the whole interview."""
+
+    words: int = 0
+    hedge_rate: float = 0.0  # hedges per 100 words
+    bluff_rate: float = 0.0  # buzzwords and hand-waving per 100 words
+    reason_rate: float = 0.0  # share of sentences with a reason
+    number_rate: float = 0.0  # share of sentences with a number
+
+    def values(self, level: Level) -> dict[str, float]:
+        return {
+            "hedge_rate": self.hedge_rate,
+            "bluff_rate": self.bluff_rate,
+            "reason_rate": self.reason_rate,
+            "number_rate": self.number_rate,
+            "level": {"E4": -1.0, "E5": 0.0, "E6": 1.0}[level],
+        }
+
+
+@dataclass(frozen=True)
+class Features:
+    stages: Mapping[Stage, StageFeatures]
+    manner: Manner
+    reading: Reading
+    covered: Mapping[str, tuple[str, ...]]  # point id -> the sentences that state it
+    time_up: bool = False  # the interviewer called time
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    """Stage score = intercept + sum of weight x feature, rounded into 1-4 (`knowledge/judge_model.yaml`)."""
+
+    intercept: float = 1.5
+    weights: Mapping[str, float] = field(default_factory=lambda: {"coverage": 2.0, "reasons": 0.4})
+
+    def predict(self, values: Mapping[str, float]) -> float:
+        return self.intercept + sum(w * values.get(name, 0.0) for name, w in self.weights.items())
 
 
 def overall_score(stages: Mapping[Stage, StageScore]) -> float:
@@ -156,69 +209,223 @@ def overall_score(stages: Mapping[Stage, StageScore]) -> float:
     return round(total / sum(STAGE_WEIGHTS.values()), 2)
 
 
-def verdict_for(overall: float, level: Level) -> Verdict:
-    low, mid, high = (cut + LEVEL_OFFSET[level] for cut in VERDICT_CUTOFFS)
-    if overall < low:
+@dataclass(frozen=True)
+class Concerns:
+    """What a hiring committee weighs beyond the stage scores."""
+
+    mistakes: int = 0  # uncorrected serious mistakes
+    bluffing: bool = False
+    stopped_early: bool = False  # the interview ended before the later stages were discussed
+    said_little: bool = False
+
+
+# Per level: (fewest stages at 3+ for a hire, fewest 4s for a strong hire, most stages at 2 or below for a hire).
+LEVEL_BARS: Mapping[Level, tuple[int, int, int]] = {"E4": (4, 2, 3), "E5": (5, 3, 2), "E6": (5, 4, 1)}
+
+
+def verdict_of(scores: Mapping[Stage, int | None], level: Level, concerns: Concerns = Concerns()) -> Verdict:
+    """The rubric's hiring-committee rules at the candidate's level (not reached counts as nothing said)."""
+    values = [scores.get(s) or 0 for s in STAGES]
+    good = sum(v >= 3 for v in values)
+    fours = sum(v == 4 for v in values)
+    weak = sum(v <= 2 for v in values)
+    fewest_good, fewest_fours, most_weak = LEVEL_BARS[level]
+    if concerns.bluffing or concerns.said_little or good <= 1:
         return Verdict.STRONG_NO_HIRE
-    if overall < mid:
+    if concerns.mistakes or concerns.stopped_early or min(values) <= 1 or weak > most_weak or good < fewest_good:
         return Verdict.NO_HIRE
-    if overall < high:
-        return Verdict.HIRE
-    return Verdict.STRONG_HIRE
+    if fours >= fewest_fours and weak <= max(most_weak - 1, 0):
+        return Verdict.STRONG_HIRE
+    return Verdict.HIRE
+
+
+def rare_positives(question: Question | None) -> bool:
+    """The sheet says the class of interest is rare (a share of 5% or less, or 1 in 20 or fewer)."""
+    if question is None:
+        return False
+    for fact in question.facts:
+        shares = [float(m) for m in _RARE_PERCENT.findall(fact.answer)]
+        ones = [int(m.replace(",", "")) for m in _ONE_IN.findall(fact.answer)]
+        if any(share <= RARE_SHARE for share in shares) or any(n >= 100 / RARE_SHARE for n in ones):
+            return True
+    return False
 
 
 class OfflineJudge:
-    """Lexical cues, plus semantic matches when a `Similarity` (the retrieval embeddings) is given."""
+    """Scores by meaning (the `Similarity`: the offline embeddings) with the calibrated `JudgeModel`."""
 
-    def __init__(self, flow: Flow, flags: Sequence[FlagRule] = (), similarity: Similarity | None = None) -> None:
+    def __init__(
+        self, flow: Flow, flags: Sequence[FlagRule], similarity: Similarity, model: JudgeModel | None = None
+    ) -> None:
         self._flow = flow
         self._flags = tuple(flags)
         self._similarity = similarity
+        self._reader = Reader(flow, similarity)
+        self._model = model or JudgeModel()
 
     def score(self, transcript: Transcript, question: Question | None) -> Report:
         evidence = Evidence.of(transcript)
-        points = list(question.expected) if question else self._generic_points()
-        semantic = semantic_hits(evidence, points, self._similarity) if self._similarity else {}
-        reached = reached_stages(self._flow, transcript)
+        features = self.features(transcript, question, evidence)
+        flags = find_red_flags(evidence, question, features, self._flags)
+        concerns = self._concerns(transcript, features, flags)
         hinted = {t.stage for t in transcript.turns if t.kind is TurnKind.HINT}
         stages = {
-            stage: stage_score(self._points(stage, question), evidence, stage in reached, stage in hinted, semantic)
+            stage: self._stage(
+                stage, question, features, flags=flags, hinted=stage in hinted, level=transcript.level,
+                concerns=concerns,
+            )
             for stage in STAGES
         }
         overall = overall_score(stages)
+        verdict = verdict_of({s: r.score for s, r in stages.items()}, transcript.level, concerns)
         return Report(
             question_id=question.id if question else transcript.question_id,
             stages=stages,
             overall=overall,
-            verdict=verdict_for(overall, transcript.level),
+            verdict=verdict,
             level=transcript.level,
-            red_flags=find_red_flags(evidence, question, stages, self._flags),
+            red_flags=flags,
             citations=tuple(
                 Citation(f"knowledge/{self._flow.guide(s).note}", self._flow.guide(s).note_heading, s) for s in STAGES
             ),
         )
 
-    def _generic_points(self) -> list[ExpectedPoint]:
-        return [p for guide in self._flow.guides.values() for p in guide.generic_points]
+    def features(
+        self, transcript: Transcript, question: Question | None, evidence: Evidence | None = None
+    ) -> Features:
+        """Everything the score is computed from: the calibration fits the model on exactly these."""
+        evidence = evidence or Evidence.of(transcript)
+        pairs = zip(evidence.said, evidence.messages, strict=True)
+        said = [(n, s) for (s, _), n in pairs if len(s.split()) >= MIN_WORDS]
+        said = self._on_topic(question, said)
+        reading = self._reader.read(transcript, question, said)
+        best = self._best_per_point(question, [s for _, s in said])
+        stages = {stage: self._stage_features(stage, question, reading, best) for stage in STAGES}
+        covered = self._covered(question, [s for _, s in said])
+        time_up = any(_TIME_UP.search(t.content) for t in transcript.turns if t.role == "interviewer")
+        return Features(stages, _manner([s for _, s in said]), reading, covered, time_up)
 
-    def _points(self, stage: Stage, question: Question | None) -> Sequence[ExpectedPoint]:
-        return question.points_for(stage) if question else self._flow.guide(stage).generic_points
+    def _covered(self, question: Question | None, texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Expected point id -> the sentences that state it (a likely paraphrase counts)."""
+        if question is None:
+            return {}
+        covered: dict[str, list[str]] = {}
+        for text, points in zip(texts, self._reader.points(question, texts, likely=True), strict=True):
+            for point in points:
+                covered.setdefault(point, []).append(text)
+        return {point: tuple(quotes) for point, quotes in covered.items()}
+
+    def _on_topic(self, question: Question | None, said: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        if not said:
+            return said
+        targets = [p.summary for p in self._points(question)] + [
+            p.summary for stage in STAGES for p in self._flow.guide(stage).generic_points
+        ]
+        matrix = self._similarity.similarities([s for _, s in said], targets)
+        return [item for item, row in zip(said, matrix, strict=True) if max(row) >= ON_TOPIC]
+
+    def _points(self, question: Question | None) -> list[ExpectedPoint]:
+        if question is not None:
+            return list(question.expected)
+        return [p for stage in STAGES for p in self._flow.guide(stage).generic_points]
+
+    def _best_per_point(self, question: Question | None, texts: Sequence[str]) -> dict[str, float]:
+        points = self._points(question)
+        best = {p.id: 0.0 for p in points}
+        if not texts:
+            return best
+        targets = [(p.id, phrase) for p in points for phrase in (p.summary, *p.says)]
+        matrix = self._similarity.similarities(list(texts), [phrase for _, phrase in targets])
+        for row in matrix:
+            for (point, _), value in zip(targets, row, strict=True):
+                best[point] = max(best[point], value)
+        return best
+
+    def _stage_features(
+        self, stage: Stage, question: Question | None, reading: Reading, best: Mapping[str, float]
+    ) -> StageFeatures:
+        about = [s.text for s in reading.about(stage)]
+        points = question.points_for(stage) if question else self._flow.guide(stage).generic_points
+        closeness = [best.get(p.id, 0.0) for p in points] or [0.0]
+        return StageFeatures(
+            sentences=len(about),
+            coverage=sum(closeness) / len(closeness),
+            weakest=min(closeness),
+            asked=stage in reading.asked,
+            reasons=sum(bool(REASON.search(s)) for s in about),
+            numbers=sum(has_number(s) for s in about),
+            trade_offs=sum(bool(TRADE_OFF.search(s)) for s in about),
+            failure_modes=sum(bool(FAILURE.search(s)) for s in about),
+            hedges=sum(len(HEDGE.findall(s)) for s in about),
+            lists_only=bool(about) and all(is_term_list(s) for s in about),
+        )
+
+    def _stage(
+        self,
+        stage: Stage,
+        question: Question | None,
+        features: Features,
+        *,
+        flags: Sequence[RedFlag],
+        hinted: bool,
+        level: Level,
+        concerns: Concerns,
+    ) -> StageScore:
+        own = features.stages[stage]
+        evidence = tuple(quote(s.text) for s in features.reading.about(stage)[:MAX_EVIDENCE])
+        points = question.points_for(stage) if question else self._flow.guide(stage).generic_points
+        missing = tuple(p.summary for p in points if p.id not in features.covered)
+        if own.sentences == 0:
+            return StageScore(1 if own.asked else None, (), missing)
+        values = {**own.values(), **features.manner.values(level)}
+        score = max(1, min(4, round(self._model.predict(values))))
+        if hinted:
+            score = min(score, HINT_CAP)
+        passing = own.sentences <= PASSING_SENTENCES and not (own.reasons or own.numbers or own.trade_offs)
+        if own.lists_only or concerns.bluffing or passing:
+            score = min(score, BLUFF_CAP)  # buzzwords, bluffing, or a passing mention without a reason or number
+        for flag in flags:
+            rule = next((r for r in self._flags if r.id == flag.id), None)
+            if rule is not None and rule.caps is stage:
+                score = min(score, rule.cap)
+        return StageScore(score, evidence, missing)
+
+    def _concerns(self, transcript: Transcript, features: Features, flags: Sequence[RedFlag]) -> Concerns:
+        serious = {r.id for r in self._flags if r.caps is not None}
+        manner = features.manner
+        later = [features.stages[s] for s in LATER_STAGES]
+        return Concerns(
+            mistakes=sum(f.id in serious for f in flags),
+            bluffing=manner.bluff_rate >= BLUFF_RATE and manner.number_rate < BLUFF_NUMBERS,
+            stopped_early=features.time_up and any(s.sentences <= STOPPED_SENTENCES for s in later),
+            said_little=manner.words < LITTLE_WORDS,
+        )
 
 
-def reached_stages(flow: Flow, transcript: Transcript) -> frozenset[Stage]:
-    """Tagged turns say which stages the interview visited; untagged ones count the interviewer's questions."""
-    if any(t.stage is not None for t in transcript.turns):
-        return frozenset(t.stage for t in transcript.turns if t.stage is not None)
-    asked = [
-        terms(s) for t in transcript.turns if t.role == "interviewer" for s in sentences(t.content) if is_question(s)
-    ]
-    return frozenset(stage for stage in STAGES if any(matches_any(a, flow.guide(stage).cues) for a in asked))
+BLUFF_RATE = 1.5  # buzzwords per 100 words at which, with almost no numbers, the candidate is bluffing
+BLUFF_NUMBERS = 0.08
+STOPPED_SENTENCES = 2
+LITTLE_WORDS = 120
+
+
+def _manner(said: Sequence[str]) -> Manner:
+    words = sum(len(s.split()) for s in said)
+    if not said:
+        return Manner()
+    per_words = 100 / max(words, 1)
+    return Manner(
+        words=words,
+        hedge_rate=sum(len(HEDGE.findall(s)) for s in said) * per_words,
+        bluff_rate=sum(len(BLUFF.findall(s)) for s in said) * per_words,
+        reason_rate=sum(bool(REASON.search(s)) for s in said) / len(said),
+        number_rate=sum(has_number(s) for s in said) / len(said),
+    )
 
 
 def find_red_flags(
     evidence: Evidence,
     question: Question | None,
-    stages: Mapping[Stage, StageScore],
+    features: Features,
     rules: Sequence[FlagRule],
 ) -> tuple[RedFlag, ...]:
     """The generic ML red flags, then the question's own; each with the sentence that raised it."""
@@ -228,16 +435,19 @@ def find_red_flags(
     for rule in rules:
         if rule.domains and domain not in rule.domains:
             continue
+        if rule.id == "accuracy_on_imbalanced" and not rare_positives(question):
+            continue
         if evidence.matching(rule.unless):
             continue
         if rule.absent:
-            reached = rule.stage is not None and stages[rule.stage].score is not None
+            stage = features.stages[rule.stage] if rule.stage is not None else None
+            reached = stage is not None and (stage.sentences > 0 or stage.asked)
             if substantial and reached:
                 missing = ", ".join(rule.unless[:3])
                 flags.append(RedFlag(rule.id, f"(nothing on {missing} in {len(evidence.said)} statements)",
                                      rule.explanation))
             continue
-        found = evidence.matching(rule.when)
+        found = evidence.affirming(rule.when)
         if found:
             flags.append(RedFlag(rule.id, quote(found[0]), rule.explanation))
     for own in question.red_flags if question else ():

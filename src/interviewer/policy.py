@@ -29,7 +29,8 @@ from interviewer.domain import (
     TurnKind,
 )
 from interviewer.events import NoticeEvent, TokenEvent
-from interviewer.text import affirms, best_cue_size, has_number, is_question, matches_any, sentences, terms
+from interviewer.meaning import FactFinder, clarifying_questions, lexical_facts
+from interviewer.text import affirms, has_number, is_question, matches_any, sentences, terms
 
 MAX_TURNS_PER_STAGE = 3
 DEFAULT_MINUTES = 45.0
@@ -130,11 +131,8 @@ def coverage(question: Question, covered: frozenset[str]) -> dict[Stage, float]:
 
 
 def find_facts(question: Question, asked: str) -> tuple[Fact, ...]:
-    """The facts a clarifying question asks for: the most specific cue match, ties kept in sheet order."""
-    asked_terms = terms(asked)
-    sizes = [(best_cue_size(asked_terms, f.cues), f) for f in question.facts]
-    best = max((size for size, _ in sizes), default=0)
-    return tuple(f for size, f in sizes if size and size == best)
+    """The facts a clarifying question asks for by cue words alone (the interviewer uses `FactFinder`)."""
+    return lexical_facts(question, asked)
 
 
 def split_message(message: str) -> tuple[list[str], str]:
@@ -184,11 +182,13 @@ class OfflineInterviewer:
         probes: ProbeBook | None = None,
         minutes: float = DEFAULT_MINUTES,
         retriever: Retriever | None = None,
+        facts: FactFinder | None = None,
     ) -> None:
         self._flow = flow
         self._probes = probes or ProbeBook()
         self._seconds = minutes * 60
         self._retriever = retriever
+        self._facts = facts or FactFinder()
 
     def opening(self, question: Question) -> Move:
         text = (
@@ -246,8 +246,8 @@ class OfflineInterviewer:
 
     def advance(self, question: Question, state: InterviewState, message: str, at: float = 0.0) -> Step:
         """One candidate message in: the new state and the interviewer's reply out."""
-        asked, statement = split_message(message)
-        answers = self._answers(question, asked)
+        _, statement = split_message(message)
+        answers = self._answers(question, clarifying_questions(message))
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
         state = self._absorb(question, state, statement, at)
@@ -311,7 +311,7 @@ class OfflineInterviewer:
     def _answers(self, question: Question, asked: list[str]) -> list[str]:
         replies: list[str] = []
         for sentence in asked:
-            facts = find_facts(question, sentence)
+            facts = self._facts.find(question, sentence)
             texts = [f.answer for f in facts] or [ASSUMPTION_REPLY]
             replies.extend(t for t in texts if t not in replies)
         return replies

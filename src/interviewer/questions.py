@@ -25,6 +25,7 @@ from interviewer.domain import (
     Stage,
     StageGuide,
 )
+from interviewer.judge import JudgeModel
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -119,6 +120,8 @@ class FlagSchema(_Strict):
     domains: list[str] = []
     absent: bool = False
     stage: Stage | None = None
+    caps: Stage | None = None  # a serious mistake: the stage it caps while uncorrected
+    cap: int = Field(default=2, ge=1, le=3)
 
     @model_validator(mode="after")
     def _triggerable(self) -> FlagSchema:
@@ -154,21 +157,33 @@ class QuestionBank:
         return next((q for q in self.questions if q.id == question_id), None)
 
 
-def _points(stage: Stage, items: list[PointSchema]) -> tuple[ExpectedPoint, ...]:
+class PhrasingsSchema(_Strict):
+    """`knowledge/asks/<question>.yaml` (fact id -> how a candidate asks for it) or `knowledge/says/<question>.yaml`
+    (point id -> how a candidate states it): examples in our own words that matching by meaning compares against."""
+
+    phrasings: dict[str, list[str]]
+
+
+Phrasings = dict[str, list[str]]
+
+
+def _points(stage: Stage, items: list[PointSchema], says: Phrasings | None = None) -> tuple[ExpectedPoint, ...]:
+    said = says or {}
     return tuple(
-        ExpectedPoint(id=p.id, stage=stage, summary=p.summary, cues=tuple(p.cues), probe=p.probe) for p in items
+        ExpectedPoint(p.id, stage, p.summary, tuple(p.cues), p.probe, tuple(said.get(p.id, ()))) for p in items
     )
 
 
-def to_question(schema: QuestionSchema) -> Question:
+def to_question(schema: QuestionSchema, asks: Phrasings | None = None, says: Phrasings | None = None) -> Question:
+    asked = asks or {}
     return Question(
         id=schema.id,
         title=schema.title,
         domain=schema.domain,
         prompt=schema.prompt.strip(),
         levels=tuple(schema.levels),
-        facts=tuple(Fact(id=f.id, cues=tuple(f.cues), answer=f.answer) for f in schema.facts),
-        expected=tuple(p for stage in STAGES for p in _points(stage, schema.expected[stage])),
+        facts=tuple(Fact(f.id, tuple(f.cues), f.answer, tuple(asked.get(f.id, ()))) for f in schema.facts),
+        expected=tuple(p for stage in STAGES for p in _points(stage, schema.expected[stage], says)),
         red_flags=tuple(
             RedFlagRule(id=r.id, cues=tuple(r.cues), explanation=r.explanation.strip()) for r in schema.red_flags
         ),
@@ -211,6 +226,8 @@ def to_flag(schema: FlagSchema) -> FlagRule:
         domains=tuple(schema.domains),
         absent=schema.absent,
         stage=schema.stage,
+        caps=schema.caps,
+        cap=schema.cap,
     )
 
 
@@ -238,10 +255,46 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
     files = sorted((knowledge_dir / "questions").glob("*.yaml"))
     if not files:
         raise BankError(f"no question files in {knowledge_dir / 'questions'}")
-    questions = tuple(to_question(_validate(QuestionSchema, f)) for f in files)
+    questions = tuple(_question(knowledge_dir, f) for f in files)
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
             raise BankError(f"duplicate question id {q.id!r}")
         seen.add(q.id)
     return QuestionBank(questions=questions, flow=flow, probes=probes, flags=flags)
+
+
+def _phrasings(folder: Path, question_id: str, known: set[str]) -> Phrasings:
+    """The optional phrasings files for one question (`<id>.yaml`, and `<id>.<author>.yaml` from further authors),
+    merged; every id in them must exist in the question."""
+    merged: Phrasings = {}
+    for path in sorted(folder.glob(f"{question_id}.yaml")) + sorted(folder.glob(f"{question_id}.*.yaml")):
+        phrasings = _validate(PhrasingsSchema, path).phrasings
+        unknown = sorted(set(phrasings) - known)
+        if unknown:
+            raise BankError(f"{path}: no such id(s) in the question: {', '.join(unknown)}")
+        for key, items in phrasings.items():
+            merged.setdefault(key, []).extend(items)
+    return merged
+
+
+def _question(knowledge_dir: Path, path: Path) -> Question:
+    schema = _validate(QuestionSchema, path)
+    asks = _phrasings(knowledge_dir / "asks", schema.id, {f.id for f in schema.facts})
+    points = {p.id for items in schema.expected.values() for p in items}
+    says = _phrasings(knowledge_dir / "says", schema.id, points)
+    return to_question(schema, asks, says)
+
+
+class JudgeModelSchema(_Strict):
+    intercept: float
+    weights: dict[str, float] = Field(min_length=1)
+
+
+def load_judge_model(knowledge_dir: Path) -> JudgeModel:
+    """`judge_model.yaml`, written by `interviewer calibrate`; the built-in default when it is absent."""
+    path = knowledge_dir / "judge_model.yaml"
+    if not path.is_file():
+        return JudgeModel()
+    schema = _validate(JudgeModelSchema, path)
+    return JudgeModel(schema.intercept, dict(schema.weights))

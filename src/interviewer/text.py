@@ -59,15 +59,28 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+_AUX = frozenset("is are was were do does did can could should would will have has may might must".split())
+_ASKING_WH = frozenset("many much long often fast big large soon far old kind type sort".split())
+_INFO_REQUESTS = ("i'd like to know", "i would like to know", "i want to know", "i wonder", "i'm curious",
+                  "can you tell me", "could you tell me", "tell me")
+
+
 def is_question(sentence: str) -> bool:
-    """A sentence ending in '?', or a short one opening like a question ('what is the latency budget')."""
+    """A sentence ending in '?', or a short one built like a question ('what is the latency budget', 'how many
+    users', 'is there a budget') or asking for information ('I'd like to know the volume'). A statement that merely
+    opens with a question word ('What the ring cannot change is the cost', 'When users correct a field, we
+    relabel') is not one."""
     stripped = sentence.strip().lower()
     if stripped.endswith("?"):
         return True
+    if stripped.startswith(_INFO_REQUESTS):
+        return True
     words = _WORD.findall(stripped)
-    if len(words) < 2 or len(words) > 12 or words[0] not in _QUESTION_OPENERS:
+    if len(words) < 2 or len(words) > 12 or words[0] not in _QUESTION_OPENERS or "," in stripped:
         return False
-    return not (words[0] in _WH_WORDS and words[1] in ("i", "we"))
+    if words[0] in _WH_WORDS or words[0] in ("which", "who"):
+        return words[1] in _AUX or words[1] in _ASKING_WH
+    return words[0] in _AUX or words[0] == "any"
 
 
 def has_number(text: str) -> bool:
@@ -99,3 +112,27 @@ def affirms(sentence: str, cue: str) -> bool:
         if not (before & _NEGATORS or after & _DISMISSALS):
             return True
     return False
+
+
+_NEGATING = frozenset(
+    "not no never without avoid skip instead rather don't doesn't won't wouldn't shouldn't isn't aren't "
+    "can't cannot".split()
+)
+_WINDOW = 4
+
+
+def negates(sentence: str, cue: str) -> bool:
+    """True when the sentence mentions the cue only negated or dismissed: 'we would not use accuracy', 'rather than a
+    random split', 'accuracy is misleading here'. Each cue word is looked at where it occurs."""
+    words = re.findall(r"[a-z0-9']+", sentence.lower())
+    stems = [stem(w) for w in words]
+    wanted = {stem(w) for w in _WORD.findall(cue.lower()) if w not in STOPWORDS}
+    places = [i for i, s in enumerate(stems) if s in wanted]
+    if not places:
+        return False
+    for i in places:
+        before = set(words[max(0, i - _WINDOW) : i])
+        after = set(words[i + 1 : i + 1 + _WINDOW])
+        if not (before & _NEGATING or after & _DISMISSALS):
+            return False
+    return True

@@ -15,7 +15,7 @@ from sklearn.metrics import cohen_kappa_score, confusion_matrix, mean_absolute_e
 
 from interviewer.domain import STAGES, Level, Stage, StageScore, Verdict
 from interviewer.evaluation import Labels
-from interviewer.judge import overall_score, verdict_for
+from interviewer.judge import overall_score, verdict_of
 
 SCALE = [0, 1, 2, 3, 4]  # 0 stands for "not reached"
 VERDICTS = [v.value for v in Verdict]  # in order, worst first: one step apart is "within one"
@@ -37,9 +37,9 @@ class Rating:
 
     @classmethod
     def of_stages(cls, stages: Mapping[Stage, int | None], level: Level) -> Rating:
-        """A scorer that gives only stage scores (a baseline): overall and verdict as the judge would derive them."""
+        """A scorer that gives only stage scores (a baseline): overall and verdict by the judge's rules."""
         overall = overall_score({s: StageScore(stages.get(s)) for s in STAGES})
-        return cls(stages, verdict_for(overall, level), overall)
+        return cls(stages, verdict_of(stages, level), overall)
 
     def scale(self, stage: Stage) -> int:
         return self.stages.get(stage) or 0

@@ -13,8 +13,8 @@ from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Transcript
-from interviewer.judge import Evidence, OfflineJudge, overall_score, verdict_for
+from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Transcript, Verdict
+from interviewer.judge import Evidence, OfflineJudge, overall_score, verdict_of
 from interviewer.llm.base import ChatMessage, ChatModel, ModelError
 from interviewer.llm.prompt import Counter
 from interviewer.text import quote
@@ -80,7 +80,10 @@ class LLMJudge:
         candidate_text = " ".join(said)
         stages = {s: combine(base.stages[s], judged.stages.get(s), candidate_text) for s in STAGES}
         overall = overall_score(stages)
-        return replace(base, stages=stages, overall=overall, verdict=verdict_for(overall, transcript.level))
+        verdict = verdict_of({s: r.score for s, r in stages.items()}, transcript.level)
+        ranks = list(Verdict)
+        worse = min(verdict, base.verdict, key=ranks.index)  # the offline judge's concerns (mistakes, bluffing) hold
+        return replace(base, stages=stages, overall=overall, verdict=worse)
 
     def _messages(self, transcript: Transcript, question: Question | None, said: list[str]) -> list[ChatMessage]:
         title = question.title if question else (transcript.question_text or "an ML system")

@@ -1,21 +1,120 @@
-"""Semantic similarity for the judge, from the same offline MiniLM embeddings as retrieval."""
+"""Semantic similarity for the interviewer and the judge, from the same offline MiniLM embeddings as retrieval.
+
+Vectors are cached by text, process-wide (every service in a process shares the model and the cache), and the
+reference texts a question is compared against (fact asks, point phrasings) are also kept on disk when a cache
+folder is given, so a restarted server or a CLI run does not embed them again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
 
-from interviewer.retrieval.embed import MiniLMEmbedder
+import numpy as np
+
+from interviewer.retrieval.embed import DIMENSIONS, MODEL_ID, MiniLMEmbedder, Vectors
+
+MEMORY_VECTORS = 40_000  # about 60 MB of float32 vectors
+
+
+@lru_cache(maxsize=1)
+def shared_embedder() -> MiniLMEmbedder:
+    """One model per process: loading it costs about half a second and 90 MB."""
+    return MiniLMEmbedder()
+
+
+class VectorCache:
+    """Text -> unit vector, least recently used evicted; thread-safe."""
+
+    def __init__(self, capacity: int = MEMORY_VECTORS) -> None:
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, texts: Sequence[str]) -> dict[str, Vectors]:
+        with self._lock:
+            found = {t: self._vectors[t] for t in texts if t in self._vectors}
+            for text in found:
+                self._vectors.move_to_end(text)
+            return found
+
+    def put(self, vectors: dict[str, Vectors]) -> None:
+        with self._lock:
+            self._vectors.update(vectors)
+            while len(self._vectors) > self._capacity:
+                self._vectors.popitem(last=False)
+
+
+_MEMORY = VectorCache()
 
 
 class EmbeddingSimilarity:
     """Cosine similarity of L2-normalised embeddings; the embedder is created on first use."""
 
-    def __init__(self, embedder: Callable[[], MiniLMEmbedder] = MiniLMEmbedder) -> None:
+    def __init__(
+        self, embedder: Callable[[], MiniLMEmbedder] = shared_embedder, cache_dir: Path | None = None
+    ) -> None:
         self._make = embedder
         self._embedder: MiniLMEmbedder | None = None
+        self._cache_dir = cache_dir
 
     def similarities(self, sentences: Sequence[str], targets: Sequence[str]) -> list[list[float]]:
+        matrix = self.vectors(sentences) @ self.vectors(targets, keep=True).T
+        return [[float(x) for x in row] for row in matrix]
+
+    def vectors(self, texts: Sequence[str], keep: bool = False) -> Vectors:
+        """Unit vectors for `texts`, in order; `keep` also stores the whole batch on disk (reference texts)."""
+        known = _MEMORY.get(texts)
+        if keep and len(known) < len(set(texts)):
+            known.update(self._from_disk(texts))
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = dict(zip(missing, self._embed(missing), strict=True))
+            known.update(fresh)
+            _MEMORY.put(fresh)
+            if keep:
+                self._to_disk(texts, known)
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
+
+    def _embed(self, texts: list[str]) -> Vectors:
         if self._embedder is None:
             self._embedder = self._make()
-        matrix = self._embedder.embed(list(sentences)) @ self._embedder.embed(list(targets)).T
-        return [[float(x) for x in row] for row in matrix]
+        return self._embedder.embed(texts)
+
+    def _batch_file(self, texts: Sequence[str]) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        digest = hashlib.sha256("\n".join([MODEL_ID, *texts]).encode("utf-8")).hexdigest()[:32]
+        return self._cache_dir / f"{digest}.npy"
+
+    def _from_disk(self, texts: Sequence[str]) -> dict[str, Vectors]:
+        path = self._batch_file(texts)
+        if path is None or not path.is_file():
+            return {}
+        try:
+            matrix = np.load(path)
+        except (OSError, ValueError):
+            return {}
+        if matrix.shape != (len(texts), DIMENSIONS):
+            return {}
+        loaded = dict(zip(texts, matrix, strict=True))
+        _MEMORY.put(loaded)
+        return loaded
+
+    def _to_disk(self, texts: Sequence[str], known: dict[str, Vectors]) -> None:
+        path = self._batch_file(texts)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".partial.npy")
+            np.save(partial, np.stack([known[t] for t in texts]))
+            partial.replace(path)
+        except OSError:
+            return  # a cache that cannot be written only costs time

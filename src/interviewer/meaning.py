@@ -1,0 +1,114 @@
+"""What a candidate means: which facts a clarifying question asks for, read by meaning rather than by cue words.
+
+Pure: it compares texts through the `Similarity` protocol (the offline MiniLM embeddings in production, a fake in
+tests). Each fact is represented by example questions written for it (`Fact.asks`, in `knowledge/asks/`); a question
+asks for a fact when it is close enough in meaning to one of them, and each part of a question that asks for several
+things ("how many riders, and how fast must it answer?") is matched on its own. Nothing close enough means the sheet
+does not cover it: the interviewer then asks for an assumption. Thresholds were chosen on our own clarifying
+questions (`evals/own/clarify`), never on the blind set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from interviewer.domain import Fact, Question, Similarity
+from interviewer.text import best_cue_size, is_question, sentences, terms
+
+# The rule, chosen on our own clarifying questions (evals/own/clarify, 816 items over the 30 questions; tests/
+# test_meaning.py checks it still holds there): a fact is asked for when its score (the mean similarity of the
+# question to the fact's two closest example questions) is at least SURE, or at least LIKELY and ahead of the next
+# fact by MARGIN. A part of a question that asks several things is held to the PART_ rule.
+SURE, LIKELY, MARGIN = 0.75, 0.5, 0.12
+PART_SURE, PART_LIKELY, PART_MARGIN = 0.7, 0.45, 0.1
+CLOSEST = 2
+MAX_FACTS = 3
+MIN_PART_WORDS = 3
+CONTEXT_WORDS = 10  # a question this short ("What does it do?") is read with the sentence before it
+_PARTS = re.compile(r",\s*(?:and|or)?\s*|;\s*|\s+\b(?:and|or)\b\s+(?=(?:what|how|which|who|when|where|why|is|are|do|"
+                    r"does|can|will|would|should|any|roughly|about)\b)|\?\s*", re.IGNORECASE)
+
+
+def question_parts(text: str) -> list[str]:
+    """The separate asks in a question: split at commas, semicolons and 'and' before a new question word."""
+    parts = [p.strip(" ?.,") for p in _PARTS.split(text)]
+    return [p for p in parts if len(p.split()) >= MIN_PART_WORDS]
+
+
+def clarifying_questions(message: str) -> list[str]:
+    """The message's questions, each with the statement just before it when it is short ("I assume there is a
+    system today. What does it do?" is read whole)."""
+    parts = sentences(message)
+    found = []
+    for i, sentence in enumerate(parts):
+        if not is_question(sentence):
+            continue
+        before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
+        short = len(sentence.split()) <= CONTEXT_WORDS
+        found.append(f"{before} {sentence}".strip() if before and short else sentence)
+    return found
+
+
+@dataclass(frozen=True)
+class FactScore:
+    fact: Fact
+    score: float
+
+
+class FactFinder:
+    """Facts a clarifying question asks for. Without a `Similarity`, falls back to cue words (the old behaviour)."""
+
+    def __init__(self, similarity: Similarity | None = None) -> None:
+        self._similarity = similarity
+
+    def find(self, question: Question, asked: str) -> tuple[Fact, ...]:
+        if self._similarity is None or not any(f.asks for f in question.facts):
+            return lexical_facts(question, asked)
+        parts = question_parts(asked)
+        units = [asked, *[p for p in parts if p != asked]] if len(parts) > 1 else [asked]
+        scores = self.scores(question, units)
+        chosen = {s.fact.id: s for s in _asked(scores[0], SURE, LIKELY, MARGIN)}
+        for part_scores in scores[1:]:
+            for best in _asked(part_scores, PART_SURE, PART_LIKELY, PART_MARGIN):
+                chosen.setdefault(best.fact.id, best)
+        ranked = sorted(chosen.values(), key=lambda s: -s.score)[:MAX_FACTS]
+        order = {f.id: i for i, f in enumerate(question.facts)}
+        return tuple(sorted((s.fact for s in ranked), key=lambda f: order[f.id]))
+
+    def scores(self, question: Question, texts: Sequence[str]) -> list[list[FactScore]]:
+        """For each text, every fact scored by its closest example questions, best first."""
+        assert self._similarity is not None
+        examples = [(fact, ask) for fact in question.facts for ask in (fact.asks or (fact.answer,))]
+        matrix = self._similarity.similarities(list(texts), [ask for _, ask in examples])
+        result = []
+        for row in matrix:
+            per_fact: dict[str, list[float]] = {}
+            for (fact, _), value in zip(examples, row, strict=True):
+                per_fact.setdefault(fact.id, []).append(value)
+            scored = [FactScore(f, _closest(per_fact[f.id])) for f in question.facts]
+            result.append(sorted(scored, key=lambda s: -s.score))
+        return result
+
+
+def _closest(values: list[float]) -> float:
+    top = sorted(values, reverse=True)[:CLOSEST]
+    return sum(top) / len(top)
+
+
+def _asked(ranked: Sequence[FactScore], sure: float, likely: float, margin: float) -> list[FactScore]:
+    """The best fact, when it is sure, or likely and clearly ahead of the next one."""
+    if not ranked:
+        return []
+    best = ranked[0].score
+    runner_up = ranked[1].score if len(ranked) > 1 else -1.0
+    return [ranked[0]] if best >= sure or (best >= likely and best - runner_up >= margin) else []
+
+
+def lexical_facts(question: Question, asked: str) -> tuple[Fact, ...]:
+    """The most specific cue match, ties kept in sheet order (the matcher used before facts had example questions)."""
+    asked_terms = terms(asked)
+    sizes = [(best_cue_size(asked_terms, f.cues), f) for f in question.facts]
+    best = max((size for size, _ in sizes), default=0)
+    return tuple(f for size, f in sizes if size and size == best)

@@ -1,0 +1,191 @@
+"""Reading a conversation by meaning: which stage each candidate sentence is about, and which expected points it states.
+
+Pure: texts are compared through the `Similarity` protocol. An expected point is represented by its summary and by
+sentences written for it (`ExpectedPoint.says`, in `knowledge/says/`); a stage by what the interviewer asks there
+(opener, hints, probes) and by what candidates say there (its points' phrasings). A candidate sentence belongs to
+the stage of the points it states, wherever in the conversation it was said; otherwise to the stage its content is
+clearly about; otherwise to the stage the interviewer was asking about when it was said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from interviewer.domain import STAGES, ExpectedPoint, Flow, Question, Similarity, Stage, Transcript, TurnKind
+from interviewer.text import is_question, matches_any, sentences, terms
+
+POINT_THRESHOLD = 0.62  # similarity to a point's closest phrasing at which a sentence states it
+POINT_LIKELY = 0.5  # ... or this much, when the point is clearly the sentence's closest one (by POINT_MARGIN)
+POINT_MARGIN = 0.04
+POINT_LEXICAL_THRESHOLD = 0.45  # a cue-word match also needs this much similarity (cue words alone are noisy)
+STAGE_THRESHOLD = 0.5  # similarity at which a sentence is taken to be about a stage by its content
+STAGE_MARGIN = 0.05
+ASKED_THRESHOLD = 0.45  # similarity at which an interviewer's question is about a stage
+MIN_WORDS = 4  # shorter sentences ("Sure.", "Makes sense.") are not evidence
+
+
+@dataclass(frozen=True)
+class Said:
+    """One candidate sentence and what it was read as."""
+
+    text: str
+    message: int  # which candidate message (0-based)
+    asked: Stage | None  # the stage the interviewer was asking about when it was said
+    stages: tuple[Stage, ...]  # the stages it counts for
+    points: tuple[str, ...] = ()  # expected points it states
+
+
+@dataclass(frozen=True)
+class Reading:
+    said: tuple[Said, ...]
+    asked: frozenset[Stage]  # stages the interviewer asked about
+    messages: int = 0
+    interviewer_lines: tuple[str, ...] = field(default=())
+
+    def about(self, stage: Stage) -> list[Said]:
+        return [s for s in self.said if stage in s.stages]
+
+    def points_stated(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for s in self.said:
+            for point in s.points:
+                found.setdefault(point, []).append(s.text)
+        return found
+
+
+def _stage_asks(flow: Flow, question: Question | None, stage: Stage) -> list[str]:
+    guide = flow.guide(stage)
+    probes = [p.probe for p in question.points_for(stage)] if question else []
+    return [guide.opener, *guide.hints, *[p.probe for p in guide.generic_points], *probes]
+
+
+def _stage_says(flow: Flow, question: Question | None, stage: Stage) -> list[str]:
+    points = [*flow.guide(stage).generic_points, *(question.points_for(stage) if question else ())]
+    return [text for p in points for text in (p.summary, *p.says)]
+
+
+class Reader:
+    """Reads transcripts for one flow; without a `Similarity` only cue words are used."""
+
+    def __init__(self, flow: Flow, similarity: Similarity | None = None) -> None:
+        self._flow = flow
+        self._similarity = similarity
+
+    def read(
+        self, transcript: Transcript, question: Question | None, candidate_sentences: Sequence[tuple[int, str]]
+    ) -> Reading:
+        """`candidate_sentences`: (message index, sentence) of what counts as the candidate's statements."""
+        asked_by_message, asked_any = self._asked_stages(transcript, question)
+        texts = [text for _, text in candidate_sentences]
+        points = self.points(question, texts) if question else [() for _ in texts]
+        content = self._content_stages(question, texts)
+        said = []
+        for (message, text), stated, (clear, likely) in zip(candidate_sentences, points, content, strict=True):
+            asked = asked_by_message[message] if message < len(asked_by_message) else None
+            stages = _stages_of(question, stated, clear, asked or (likely if question is None else None))
+            said.append(Said(text, message, asked, stages, stated))
+        return Reading(tuple(said), asked_any, len(asked_by_message))
+
+    def points(self, question: Question, texts: Sequence[str], likely: bool = False) -> list[tuple[str, ...]]:
+        """For each text, the expected points it states (by meaning, or by a cue word backed by meaning); `likely`
+        also counts a point that is clearly the closest one at a lower similarity (for what was covered, not for
+        which stage a sentence belongs to)."""
+        expected = list(question.expected)
+        if not texts or not expected:
+            return [() for _ in texts]
+        if self._similarity is None:
+            return [tuple(p.id for p in expected if matches_any(terms(t), p.cues)) for t in texts]
+        targets = [(p, phrase) for p in expected for phrase in (p.summary, *p.says)]
+        matrix = self._similarity.similarities(list(texts), [phrase for _, phrase in targets])
+        found = []
+        for text, row in zip(texts, matrix, strict=True):
+            best = _best_per_point(targets, row)
+            ranked = sorted(best.values(), reverse=True)
+            clear = ranked[0] if likely and (len(ranked) < 2 or ranked[0] - ranked[1] >= POINT_MARGIN) else 2.0
+            text_terms = terms(text)
+            found.append(tuple(
+                p.id for p in expected
+                if best[p.id] >= POINT_THRESHOLD
+                or (best[p.id] >= POINT_LIKELY and best[p.id] == clear)
+                or (best[p.id] >= POINT_LEXICAL_THRESHOLD and matches_any(text_terms, p.cues))
+            ))
+        return found
+
+    def _content_stages(
+        self, question: Question | None, texts: Sequence[str]
+    ) -> list[tuple[Stage | None, Stage | None]]:
+        """Per text: the stage its content is clearly about (or None), and the one it is closest to."""
+        if self._similarity is None or not texts:
+            return [(None, None) for _ in texts]
+        targets = [(stage, text) for stage in STAGES for text in _stage_says(self._flow, question, stage)]
+        matrix = self._similarity.similarities(list(texts), [text for _, text in targets])
+        return [(_clear_best(targets, row, STAGE_THRESHOLD), _clear_best(targets, row, -1.0, 0.0)) for row in matrix]
+
+    def _asked_stages(
+        self, transcript: Transcript, question: Question | None
+    ) -> tuple[list[Stage | None], frozenset[Stage]]:
+        """For each candidate message, the stage the interviewer was on when it was sent; and every stage asked."""
+        tagged = any(t.stage is not None for t in transcript.turns)
+        current: Stage | None = None
+        asked: list[Stage | None] = []
+        prompts = [t for t in transcript.turns if t.role == "interviewer" and t.kind is not TurnKind.NOTICE]
+        by_prompt = {} if tagged else self._classify_prompts(question, [t.content for t in prompts])
+        for turn in transcript.turns:
+            if turn.role == "interviewer" and turn.kind is not TurnKind.NOTICE:
+                current = turn.stage if tagged else by_prompt.get(turn.content, current)
+            elif turn.role == "candidate" and turn.kind is TurnKind.MESSAGE:
+                asked.append(current)
+        every = {t.stage for t in prompts if t.stage is not None} if tagged else set(by_prompt.values())
+        return asked, frozenset(every)
+
+    def _classify_prompts(self, question: Question | None, prompts: Sequence[str]) -> dict[str, Stage]:
+        """An interviewer turn is about the stage its questions are closest to (or whose cue words they use)."""
+        questions = [[s for s in sentences(p) if is_question(s)] for p in prompts]
+        found: dict[str, Stage] = {}
+        if self._similarity is None:
+            for prompt, asked in zip(prompts, questions, strict=True):
+                stage = next((st for st in STAGES for q in asked if matches_any(terms(q), self._flow.guide(st).cues)),
+                             None)
+                if stage is not None:
+                    found[prompt] = stage
+            return found
+        flat = [(prompt, q) for prompt, asked in zip(prompts, questions, strict=True) for q in asked]
+        if not flat:
+            return found
+        targets = [(stage, text) for stage in STAGES for text in _stage_asks(self._flow, question, stage)]
+        matrix = self._similarity.similarities([q for _, q in flat], [text for _, text in targets])
+        for (prompt, _), row in zip(flat, matrix, strict=True):
+            stage = _clear_best(targets, row, ASKED_THRESHOLD)
+            if stage is not None:
+                found[prompt] = stage  # the last question of a turn decides where the conversation goes
+        return found
+
+
+def _best_per_point(targets: Sequence[tuple[ExpectedPoint, str]], row: Sequence[float]) -> dict[str, float]:
+    best: dict[str, float] = {}
+    for (point, _), value in zip(targets, row, strict=True):
+        best[point.id] = max(value, best.get(point.id, -1.0))
+    return best
+
+
+def _clear_best(
+    targets: Sequence[tuple[Stage, str]], row: Sequence[float], threshold: float, margin: float = STAGE_MARGIN
+) -> Stage | None:
+    best: dict[Stage, float] = {}
+    for (stage, _), value in zip(targets, row, strict=True):
+        best[stage] = max(value, best.get(stage, -1.0))
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] < threshold or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < margin):
+        return None
+    return ranked[0][0]
+
+
+def _stages_of(
+    question: Question | None, points: Sequence[str], by_content: Stage | None, asked: Stage | None
+) -> tuple[Stage, ...]:
+    if points and question is not None:
+        stages = {p.stage for p in question.expected if p.id in points}
+        return tuple(s for s in STAGES if s in stages)
+    chosen = by_content or asked
+    return (chosen,) if chosen is not None else ()

@@ -1,0 +1,84 @@
+"""Clarifying questions are matched to facts by meaning: paraphrases, several facts at once, and nothing off the
+sheet. The thresholds were chosen on our own clarifying questions (evals/own/clarify), checked here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import pytest
+
+from interviewer.config import Settings
+from interviewer.evals import clarify
+from interviewer.evals.backends import BackendChoice
+from interviewer.evals.gates import gate_failures, load_gates
+from interviewer.evals.harness import EvalEnv, eval_env
+from interviewer.meaning import FactFinder, clarifying_questions, question_parts
+from interviewer.questions import QuestionBank
+from interviewer.retrieval.similarity import EmbeddingSimilarity
+from interviewer.transcripts import load_clarify_items
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def finder() -> FactFinder:
+    return FactFinder(EmbeddingSimilarity())
+
+
+def _ids(finder: FactFinder, bank: QuestionBank, question_id: str, text: str) -> list[str]:
+    question = bank.get(question_id)
+    assert question is not None
+    return [f.id for asked in clarifying_questions(text) for f in finder.find(question, asked)]
+
+
+def test_a_paraphrased_question_finds_its_fact(finder: FactFinder, bank: QuestionBank) -> None:
+    assert _ids(finder, bank, "fraud_card_payments", "And how do we find out a transaction was actually fraud?") == [
+        "labels"]
+    assert _ids(finder, bank, "fraud_card_payments", "what's the latency budget for the decision?") == ["latency"]
+
+
+def test_two_things_asked_at_once_get_both_facts(finder: FactFinder, bank: QuestionBank) -> None:
+    found = _ids(finder, bank, "fraud_card_payments",
+                 "How many payments do we handle at peak, and how long do we have to decide on each one?")
+    assert found == ["scale", "latency"]
+
+
+def test_a_question_the_sheet_does_not_cover_gets_no_fact(finder: FactFinder, bank: QuestionBank) -> None:
+    assert _ids(finder, bank, "fraud_card_payments", "How many engineers will work on this with me?") == []
+    assert _ids(finder, bank, "feed_ranking", "Which cloud provider are we on?") == []
+
+
+def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:
+    assert clarifying_questions("I assume something catches fraud today. What does it do?") == [
+        "I assume something catches fraud today. What does it do?"]
+    with_context = "I guess there are rules running already. How do they work?"
+    assert _ids(finder, bank, "fraud_card_payments", with_context) == ["existing_system"]
+    assert _ids(finder, bank, "fraud_card_payments", "How do they work?") == []
+
+
+def test_a_design_statement_is_not_a_question() -> None:
+    assert clarifying_questions("What the fraudsters cannot fake is the device history, so we lean on it.") == []
+    assert clarifying_questions("When analysts correct a decision, we use that as a new label.") == []
+    assert question_parts("How many riders a day, and how fast must the estimate come back?") == [
+        "How many riders a day", "how fast must the estimate come back"]
+
+
+def test_without_embeddings_cue_words_are_used(bank: QuestionBank) -> None:
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    assert [f.id for f in FactFinder().find(question, "What is the latency budget?")] == ["latency"]
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[EvalEnv]:
+    with TemporaryDirectory() as data, eval_env(Settings(data_dir=Path(data)), BackendChoice()) as built:
+        yield built
+
+
+def test_the_rule_holds_on_our_own_clarifying_questions(env: EvalEnv) -> None:
+    gate = load_gates(ROOT / "evals" / "gates.toml")["clarify"]["own"]
+    items = load_clarify_items(ROOT / gate["items"])
+    assert len(items) >= 800
+    assert gate_failures(clarify.clarify_metrics(clarify.ask_each(env.service, items)), gate) == []
