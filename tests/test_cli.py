@@ -168,6 +168,16 @@ def test_retrieval_eval_meets_the_target_and_beats_each_mode_alone(isolated_env:
     assert modes["hybrid"]["recall_at_5"] > max(modes["dense"]["recall_at_5"], modes["bm25"]["recall_at_5"])
 
 
+def test_retrieval_finds_the_note_for_questions_phrased_the_way_candidates_speak(isolated_env: Path) -> None:
+    """evals/retrieval_spoken.jsonl was written from topic names only, without reading the notes."""
+    result = runner.invoke(app, ["eval", "--task", "retrieval", "--queries", "evals/retrieval_spoken.jsonl", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["n"] == 40
+    assert report["modes"]["hybrid"]["recall_at_5"] >= 0.93
+    assert report["modes"]["hybrid"]["mrr"] >= 0.85
+
+
 def test_retrieval_eval_reports_a_bad_query_line(isolated_env: Path, tmp_path: Path) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": "a", "query": "x", "relevant": ["leakage"]}\n{"id": "b", "query": ""}\n')

@@ -1,8 +1,11 @@
+from dataclasses import replace
+
 from tests.conftest import KNOWLEDGE, STRONG_FRAUD, offline_judge
 
 from interviewer.charts import radar_svg
-from interviewer.domain import STAGES, Transcript, Turn
-from interviewer.feedback import render_markdown, summary
+from interviewer.domain import STAGES, Question, Report, Transcript, Turn
+from interviewer.feedback import practice_next, render_markdown, summary
+from interviewer.judge import DEPTH_GAPS, StageFeatures, depth_gaps
 from interviewer.questions import QuestionBank
 
 
@@ -49,3 +52,62 @@ def test_the_rubric_anchors_every_stage(bank: QuestionBank) -> None:
         section = sections[bank.flow.guide(stage).title]
         assert all(f"- {n}:" in section for n in range(1, 5)), stage
     assert "src/interviewer/judge.py" in text
+
+
+def _strong_report(bank: QuestionBank) -> tuple[Report, Question]:
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    turns = [Turn("interviewer", bank.flow.guide(STAGES[0]).opener, stage=STAGES[0])]
+    for stage, answer in zip(STAGES, STRONG_FRAUD, strict=False):
+        turns += [Turn("interviewer", bank.flow.guide(stage).opener, stage=stage), Turn("candidate", answer)]
+    return offline_judge(bank).score(Transcript("t", tuple(turns), question.id), question), question
+
+
+def test_each_stage_quotes_its_own_sentences_and_a_sentence_sits_under_two_stages_at_most(bank: QuestionBank) -> None:
+    report, _ = _strong_report(bank)
+    quoted: dict[str, int] = {}
+    for stage in STAGES:
+        for quote in report.stages[stage].evidence:
+            quoted[quote] = quoted.get(quote, 0) + 1
+    assert quoted and max(quoted.values()) <= 2
+    framing = next(q for q in report.stages[STAGES[0]].evidence if "binary classification" in q)
+    assert [s for s in STAGES if framing in report.stages[s].evidence] == [STAGES[0]]
+
+
+def test_what_a_strong_answer_adds_is_specific_never_a_generic_line(bank: QuestionBank) -> None:
+    report, _ = _strong_report(bank)
+    markdown = render_markdown(bank.flow, report, "Fraud")
+    assert "the reasons, numbers and trade-offs behind each point" not in markdown
+    for stage in STAGES:
+        result = report.stages[stage]
+        if result.score is not None and result.score < 4:
+            assert result.missing, stage  # each stage short of 4 names what it lacked
+    no_depth = StageFeatures(sentences=2)
+    assert len(depth_gaps(no_depth)) == len(DEPTH_GAPS) and depth_gaps(StageFeatures()) == ()
+    assert depth_gaps(StageFeatures(sentences=2, reasons=1, numbers=1, trade_offs=1, failure_modes=1)) == ()
+
+
+def test_practice_never_targets_a_stage_done_well(bank: QuestionBank) -> None:
+    report, _ = _strong_report(bank)
+    scores = {s: 4 if i % 2 else 2 for i, s in enumerate(STAGES)}
+    mixed = replace(report, stages={s: replace(report.stages[s], score=scores[s], missing=("say X",)) for s in STAGES})
+    items = practice_next(bank.flow, mixed)
+    titles = [bank.flow.guide(s).title for s in STAGES]
+    assert items and all(any(item.startswith(f"**{t}**") for t in titles) for item in items)
+    practised = [s for s in STAGES if any(item.startswith(f"**{bank.flow.guide(s).title}**") for item in items)]
+    assert practised and all(scores[s] <= 2 for s in practised)
+    assert all(item.endswith("say X") for item in items)
+    strong = replace(report, stages={s: replace(report.stages[s], score=3) for s in STAGES})
+    assert practice_next(bank.flow, strong) == []
+
+
+def test_a_red_flag_quotes_the_sentence_that_raised_it_and_says_why(bank: QuestionBank) -> None:
+    question = bank.get("fraud_card_payments")
+    said = "I would check the accuracy. If it's above 99 percent, it's good."
+    turns = (Turn("interviewer", "Metrics?", stage=STAGES[1]), Turn("candidate", said))
+    report = offline_judge(bank).score(Transcript("t", turns, "fraud_card_payments"), question)
+    flag = next(f for f in report.red_flags if f.id == "accuracy_on_imbalanced")
+    assert flag.evidence == "I would check the accuracy." and "rare" in flag.explanation
+    assert report.stages[STAGES[1]].score == 1
+    markdown = render_markdown(bank.flow, report, "Fraud")
+    assert '"I would check the accuracy."' in markdown

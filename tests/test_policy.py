@@ -59,9 +59,10 @@ def test_clarifying_questions_do_not_move_the_interview_on(bank: QuestionBank) -
 
 def test_a_strong_candidate_moves_forward_through_the_flow_to_the_end(bank: QuestionBank) -> None:
     policy, question = _policy(bank), _question(bank)
-    turns = _talk(policy, question, STRONG_FRAUD_DIALOGUE)
+    turns = _talk(policy, question, [*STRONG_FRAUD_DIALOGUE, *["Nothing to add there."] * 4])
     visited = [t.stage for t in turns if t.role == "interviewer" and t.stage is not None]
     assert [STAGES.index(s) for s in visited] == sorted(STAGES.index(s) for s in visited)
+    assert set(visited) == set(STAGES)  # a stage covered in passing is still visited, only acknowledged
     progress = policy.progress(question, turns)
     assert progress.finished and min(progress.coverage.values()) >= 0.5
 
@@ -118,8 +119,9 @@ def test_the_interviewer_asks_its_own_clarifying_question_once(bank: QuestionBan
 def test_a_vague_answer_gets_one_follow_up_per_stage(bank: QuestionBank) -> None:
     policy, question = _policy(bank), _question(bank)
     turns = _talk(policy, question, ["Some kind of model.", "Some kind of model."])
-    assert turns[2].content == bank.probes.vague_followup
-    assert turns[4].content != bank.probes.vague_followup
+    assert turns[2].content == f'You said "Some kind of model". {bank.probes.vague_followup}'  # their own words
+    assert bank.probes.vague_followup not in turns[4].content
+    assert _policy(bank).respond(question, [], "Not sure.").text == bank.probes.vague_followup  # too short to quote
 
 
 def test_curveballs_come_once_a_baseline_exists_and_only_once(bank: QuestionBank) -> None:

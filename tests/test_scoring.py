@@ -31,6 +31,8 @@ FLAG_CASES = [
      "The baseline is a popularity list."),
     ("random_split_on_time", "fraud_card_payments", "We randomly split the data into train and test sets.",
      "Validation uses a time based split on later months."),
+    ("own_decisions_as_labels", "fraud_card_payments", "We treat declined transactions as fraud for training.",
+     "A small random sample of payments is let through unblocked so we see their real outcome."),
 ]
 
 

@@ -81,8 +81,11 @@ def build_interviewer(
     settings: Settings, bank: QuestionBank, retriever: Retriever, wrap: ChatWrapper = _unwrapped
 ) -> Interviewer:
     """The offline policy, or the LLM interviewer on top of it when a model server is configured."""
-    facts = FactFinder(EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings"))
-    offline = OfflineInterviewer(bank.flow, bank.probes, settings.interview_minutes, retriever, facts)
+    similarity = EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings")
+    offline = OfflineInterviewer(
+        bank.flow, bank.probes, settings.interview_minutes, retriever, FactFinder(similarity),
+        flags=bank.flags, similarity=similarity,
+    )
     if settings.model_mode() == "offline":
         return offline
     chat = model_client(settings, temperature=settings.llm_temperature, wrap=wrap)

@@ -87,6 +87,7 @@ class ChoiceProbe:
     id: str
     cues: tuple[str, ...]
     probe: str
+    ranking_probe: str = ""  # asked instead on ranking problems; empty: the same probe fits every problem
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ class ProbeBook:
     choices: tuple[ChoiceProbe, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
     vague_followup: str = "Can you make that concrete: which numbers, or which reasons, drive that choice?"
+    ranking_domains: frozenset[str] = frozenset()  # question domains whose output is an ordered list, not a decision
+
+    def probe_for(self, choice: ChoiceProbe, domain: str) -> str:
+        return choice.ranking_probe if choice.ranking_probe and domain in self.ranking_domains else choice.probe
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class FlagRule:
     stage: Stage | None = None
     caps: Stage | None = None
     cap: int = 2
+    challenge: str = ""  # what the interviewer asks when a candidate makes this mistake (never the answer)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ VERDICT_LABELS = {
     Verdict.STRONG_HIRE: "Strong hire",
 }
 PRACTICE_COUNT = 3
+PRACTICE_BELOW = 2  # stages scored at most this are practised
 CITATIONS_PER_STAGE = 2
 
 
@@ -49,19 +50,18 @@ def _stage_section(flow: Flow, stage: Stage, result: StageScore, read_more: str)
         lines += ["What you said:", ""] + [f"> {quote}" for quote in result.evidence] + [""]
     elif result.score is not None:
         lines += ["Nothing you said addressed this stage.", ""]
-    if result.missing:
+    if result.missing and (result.score or 0) < 4:
         lines += ["What a strong answer adds:", ""] + [f"- {item}" for item in result.missing] + [""]
-    elif result.score is not None and result.score < 4:
-        lines += ["What a strong answer adds: the reasons, numbers and trade-offs behind each point.", ""]
     lines += [read_more, ""]
     return lines
 
 
 def practice_next(flow: Flow, report: Report) -> list[str]:
-    """The stages with the lowest scores (unreached counts lowest), each with its first concrete hint."""
+    """The weakest stages (unreached counts lowest, a stage scored 3 or 4 never counts), each with the first thing
+    it was missing: practice only ever targets what the candidate did not do."""
     ranked = sorted(STAGES, key=lambda s: (report.stages[s].score or 0, STAGES.index(s)))
-    weak = [s for s in ranked if (report.stages[s].score or 0) < 4][:PRACTICE_COUNT]
-    return [f"**{flow.guide(s).title}**: {flow.guide(s).hints[0]}" for s in weak]
+    weak = [s for s in ranked if (report.stages[s].score or 0) <= PRACTICE_BELOW and report.stages[s].missing]
+    return [f"**{flow.guide(s).title}**: {report.stages[s].missing[0]}" for s in weak[:PRACTICE_COUNT]]
 
 
 def summary(flow: Flow, report: Report) -> str:

@@ -35,8 +35,9 @@ from interviewer.domain import (
     TurnKind,
     Verdict,
 )
+from interviewer.mistakes import affirms_any, applies
 from interviewer.reading import Reader, Reading
-from interviewer.text import has_number, is_question, matches_any, negates, phrase_terms, quote, sentences, terms
+from interviewer.text import has_number, is_question, matches_any, quote, sentences, terms
 
 STAGE_WEIGHTS: Mapping[Stage, float] = {
     Stage.PROBLEM_FORMULATION: 1.0,
@@ -91,9 +92,6 @@ _JUDGE_DIRECTED = re.compile(
     r"ignore (?:all |your |the |any )?(?:previous|prior|above|earlier) instructions)",
     re.IGNORECASE,
 )
-_RARE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-_ONE_IN = re.compile(r"\b1 in ([\d,]+)")
-RARE_SHARE = 5.0  # a positive class at or under 5% is rare: accuracy says nothing there
 _TIME_UP = re.compile(
     r"\b(?:out of time|at time|that's time|run out of time|ran out of time|have to stop|need to stop|"
     r"stop (?:here|there)|no time left|wrap (?:it )?up|time is up|time's up)\b",
@@ -131,7 +129,7 @@ class Evidence:
 
     def affirming(self, cues: Sequence[str]) -> list[str]:
         """Sentences that state a cue without negating or dismissing it ('not accuracy' does not count)."""
-        return [s for s, t in self.said if any(phrase_terms(c) <= t and not negates(s, c) for c in cues)]
+        return [s for s, _ in self.said if affirms_any(s, cues)]
 
 
 @dataclass(frozen=True)
@@ -239,16 +237,19 @@ def verdict_of(scores: Mapping[Stage, int | None], level: Level, concerns: Conce
     return Verdict.HIRE
 
 
-def rare_positives(question: Question | None) -> bool:
-    """The sheet says the class of interest is rare (a share of 5% or less, or 1 in 20 or fewer)."""
-    if question is None:
-        return False
-    for fact in question.facts:
-        shares = [float(m) for m in _RARE_PERCENT.findall(fact.answer)]
-        ones = [int(m.replace(",", "")) for m in _ONE_IN.findall(fact.answer)]
-        if any(share <= RARE_SHARE for share in shares) or any(n >= 100 / RARE_SHARE for n in ones):
-            return True
-    return False
+DEPTH_GAPS = (  # what an answer that covered every point still lacks, by the feature that measured it
+    ("reasons", "The reason behind your choices here: you stated them without saying why."),
+    ("numbers", "A number to design against here (a size, a rate, a budget or a window): you gave none."),
+    ("trade_offs", "A trade-off you weighed here, and what you would give up for it."),
+    ("failure_modes", "How this part fails in production, and how you would notice."),
+)
+
+
+def depth_gaps(stage: StageFeatures) -> tuple[str, ...]:
+    """The kinds of depth missing from what was said about a stage (nothing when nothing was said)."""
+    if stage.sentences == 0:
+        return ()
+    return tuple(text for name, text in DEPTH_GAPS if getattr(stage, name) == 0)
 
 
 class OfflineJudge:
@@ -374,7 +375,7 @@ class OfflineJudge:
         own = features.stages[stage]
         evidence = tuple(quote(s.text) for s in features.reading.about(stage)[:MAX_EVIDENCE])
         points = question.points_for(stage) if question else self._flow.guide(stage).generic_points
-        missing = tuple(p.summary for p in points if p.id not in features.covered)
+        missing = tuple(p.summary for p in points if p.id not in features.covered) or depth_gaps(own)
         if own.sentences == 0:
             return StageScore(1 if own.asked else None, (), missing)
         values = {**own.values(), **features.manner.values(level)}
@@ -430,12 +431,9 @@ def find_red_flags(
 ) -> tuple[RedFlag, ...]:
     """The generic ML red flags, then the question's own; each with the sentence that raised it."""
     flags: list[RedFlag] = []
-    domain = question.domain if question else None
     substantial = len(evidence.said) >= SUBSTANTIAL_SENTENCES
     for rule in rules:
-        if rule.domains and domain not in rule.domains:
-            continue
-        if rule.id == "accuracy_on_imbalanced" and not rare_positives(question):
+        if not applies(rule, question):
             continue
         if evidence.matching(rule.unless):
             continue

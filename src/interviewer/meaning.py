@@ -77,6 +77,12 @@ class FactFinder:
         order = {f.id: i for i, f in enumerate(question.facts)}
         return tuple(sorted((s.fact for s in ranked), key=lambda f: order[f.id]))
 
+    def closest(self, question: Question, asked: str) -> str | None:
+        """The answer of the fact closest in meaning to `asked`, however far (None without a `Similarity`)."""
+        if self._similarity is None or not question.facts:
+            return None
+        return self.scores(question, [asked])[0][0].fact.answer
+
     def scores(self, question: Question, texts: Sequence[str]) -> list[list[FactScore]]:
         """For each text, every fact scored by its closest example questions, best first."""
         assert self._similarity is not None

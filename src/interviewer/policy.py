@@ -12,6 +12,7 @@ is covered, probed out or out of time).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -20,19 +21,24 @@ from interviewer.domain import (
     STAGES,
     ExpectedPoint,
     Fact,
+    FlagRule,
     Flow,
     ProbeBook,
     Question,
     Retriever,
+    Similarity,
     Stage,
     Turn,
     TurnKind,
 )
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.meaning import FactFinder, clarifying_questions, lexical_facts
+from interviewer.mistakes import affirms_any, serious_mistakes
+from interviewer.reading import Reader
 from interviewer.text import affirms, has_number, is_question, matches_any, sentences, terms
 
 MAX_TURNS_PER_STAGE = 3
+REMEMBERED_STEPS = 20_000  # policy steps kept so that replaying a conversation costs nothing (cleared when full)
 DEFAULT_MINUTES = 45.0
 STAGE_TIME_SHARE: Mapping[Stage, float] = {
     Stage.PROBLEM_FORMULATION: 0.12,
@@ -45,12 +51,22 @@ STAGE_TIME_SHARE: Mapping[Stage, float] = {
 }
 CURVEBALL_BEFORE = (Stage.TRAINING, Stage.SCALING_MONITORING)
 VAGUE_WORDS = 12
+MIN_QUOTED_WORDS = 4  # a vague statement at least this long is quoted back in the follow-up
 MAX_PROBES_PER_REPLY = 2
 ASSUMPTION_REPLY = "That isn't something I can pin down for you, so it's your call: state an assumption and keep going."
+ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other words, so no line is said twice
+    "The brief doesn't say. Assume something sensible and tell me.",
+    "Not specified here; your assumption.",
+    "I don't have that detail, so assume it.",
+    "Open for you to decide. State the assumption.",
+)
 FINISHED_REPLY = (
     "We have been through every part of the design. Add anything you want, or end the interview to get your feedback."
 )
 TIME_UP_REPLY = "We are at time. Add a last thought if you like, then end the interview to get your feedback."
+AFTER_FINISH = ("Noted.", "Noted, thanks.", "Got it.", "Understood. Press End when ready.")  # short: never repeated
+AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, or the reason behind it?"
+COVERED_STAGE = "You have already covered {title}; anything to add there before we go on?"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 _REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise")
 
@@ -68,6 +84,10 @@ class InterviewState:
     ambiguities_asked: frozenset[str] = frozenset()
     vague_stages: frozenset[Stage] = frozenset()
     curveballs_used: int = 0
+    challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
+    statements: tuple[str, ...] = ()  # every sentence the candidate has stated (not asked)
+    after_finish: int = 0  # replies given since the interview finished
+    assumptions: int = 0  # times the candidate was asked to state an assumption
     started_at: float | None = None
     stage_started_at: float | None = None
     budget_s: float = DEFAULT_MINUTES * 60
@@ -164,6 +184,7 @@ class Step:
     state: InterviewState
     text: str
     topic: str = ""
+    lead: str = ""  # a short acknowledgement, dropped when the reply starts with answers to questions
 
 
 def _clock_started(state: InterviewState, at: float) -> InterviewState:
@@ -183,12 +204,21 @@ class OfflineInterviewer:
         minutes: float = DEFAULT_MINUTES,
         retriever: Retriever | None = None,
         facts: FactFinder | None = None,
+        *,
+        flags: Sequence[FlagRule] = (),
+        similarity: Similarity | None = None,
     ) -> None:
+        """`similarity` reads what the candidate covered by meaning (without it, by cue words only); `flags` are the
+        red-flag rules whose serious mistakes get challenged when they are made."""
         self._flow = flow
         self._probes = probes or ProbeBook()
         self._seconds = minutes * 60
         self._retriever = retriever
         self._facts = facts or FactFinder()
+        self._flags = tuple(flags)
+        self._reader = Reader(flow, similarity) if similarity is not None else None
+        self._steps: dict[tuple[str, InterviewState, str, float], Step] = {}
+        self._lock = threading.Lock()
 
     def opening(self, question: Question) -> Move:
         text = (
@@ -245,14 +275,30 @@ class OfflineInterviewer:
         return tuple(p.chunk_id for p in self._retriever.search(topic, k=2, stage=stage))
 
     def advance(self, question: Question, state: InterviewState, message: str, at: float = 0.0) -> Step:
-        """One candidate message in: the new state and the interviewer's reply out."""
-        _, statement = split_message(message)
-        answers = self._answers(question, clarifying_questions(message))
+        """One candidate message in: the new state and the interviewer's reply out (remembered, since every reply
+        replays the conversation so far: a step is a pure function of these arguments)."""
+        key = (question.id, state, message, at)
+        with self._lock:
+            known = self._steps.get(key)
+        if known is not None:
+            return known
+        step = self._advance(question, state, message, at)
+        with self._lock:
+            if len(self._steps) >= REMEMBERED_STEPS:
+                self._steps.clear()
+            self._steps[key] = step
+        return step
+
+    def _advance(self, question: Question, state: InterviewState, message: str, at: float) -> Step:
+        asked, statement = split_message(message)
+        state, answers = self._answers(question, state, clarifying_questions(message))
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
         state = self._absorb(question, state, statement, at)
+        if asked and len(statement.split()) < VAGUE_WORDS:  # a short lead-in to questions: the answers are the reply
+            return Step(state, " ".join(answers))
         step = self._react(question, state, statement, at)
-        return replace(step, text=" ".join([*answers, step.text]))
+        return replace(step, text=" ".join([*answers, *([] if answers or not step.lead else [step.lead]), step.text]))
 
     def stated_choices(self, statement: str) -> list[str]:
         return stated_choices(self._probes, statement)
@@ -261,31 +307,56 @@ class OfflineInterviewer:
         stated = self.stated_choices(statement)
         absorbed = replace(
             state,
-            covered=state.covered | covered_points(question, statement),
+            covered=state.covered | self.covered(question, statement),
+            statements=state.statements + tuple(sentences(statement)),
             stage_turns=state.stage_turns + 1,
             answered=state.answered + 1,
             choices_stated=state.choices_stated + tuple(c for c in stated if c not in state.choices_stated),
         )
         return _clock_started(absorbed, at)
 
+    def covered(self, question: Question, statement: str) -> frozenset[str]:
+        """Expected points the statement states: by cue words, and by meaning when a `Similarity` is given."""
+        by_cue = covered_points(question, statement)
+        if self._reader is None:
+            return by_cue
+        parts = sentences(statement)
+        return by_cue | {p for found in self._reader.points(question, parts) for p in found}
+
     def _react(self, question: Question, state: InterviewState, statement: str, at: float) -> Step:
         if state.finished:
-            return Step(state, FINISHED_REPLY)
+            line = AFTER_FINISH[state.after_finish % len(AFTER_FINISH)]
+            return Step(replace(state, after_finish=state.after_finish + 1), line)
         if self._time_spent(state, at, whole=True) >= state.budget_s:
             return Step(replace(state, finished=True), TIME_UP_REPLY)
+        challenge = self._challenge(question, state, statement)
+        if challenge is not None:
+            return challenge
         if self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]:
             for probe in (self._ambiguity, self._choice, self._vague):
-                step = probe(state, statement)
+                step = probe(state, statement, question)
                 if step is not None:
                     return step
         return self._stage_flow(question, state, at)
+
+    def _challenge(self, question: Question, state: InterviewState, statement: str) -> Step | None:
+        """A serious mistake made in this statement (and not disowned anywhere so far) is challenged at once, once."""
+        now = set(sentences(statement))
+        fresh = [m for m in serious_mistakes(self._flags, question, state.statements)
+                 if m.rule.id not in state.challenged and any(affirms_any(s, m.rule.when) for s in now)]
+        if not fresh:
+            return None
+        rule = fresh[0].rule
+        named = set(self.stated_choices(fresh[0].sentence))  # a choice in the mistaken claim is probed by the challenge
+        after = replace(state, challenged=state.challenged | {rule.id}, choices_probed=state.choices_probed | named)
+        return Step(after, rule.challenge, rule.title)
 
     @staticmethod
     def _time_spent(state: InterviewState, at: float, whole: bool = False) -> float:
         start = state.started_at if whole else state.stage_started_at
         return 0.0 if start is None or at <= 0 else at - start
 
-    def _ambiguity(self, state: InterviewState, statement: str) -> Step | None:
+    def _ambiguity(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
         statement_terms = terms(statement)
         for item in self._probes.ambiguities:
             vague = matches_any(statement_terms, item.cues) and not matches_any(statement_terms, item.unless)
@@ -293,28 +364,41 @@ class OfflineInterviewer:
                 return Step(replace(state, ambiguities_asked=state.ambiguities_asked | {item.id}), item.ask)
         return None
 
-    def _choice(self, state: InterviewState, statement: str) -> Step | None:
-        """Probe the choices this statement makes (two at most in one reply); older ones are not revisited."""
+    def _choice(self, state: InterviewState, statement: str, question: Question) -> Step | None:
+        """Probe the choices this statement makes (two at most in one reply), in the words the problem calls for;
+        older ones are not revisited."""
         stated = set(self.stated_choices(statement))
         fresh = [c for c in self._probes.choices if c.id in stated]
         pending = [c for c in fresh if c.id not in state.choices_probed][:MAX_PROBES_PER_REPLY]
         if not pending:
             return None
-        text = " And: ".join(c.probe for c in pending)
+        text = " And: ".join(self._probes.probe_for(c, question.domain) for c in pending)
         return Step(replace(state, choices_probed=state.choices_probed | {c.id for c in pending}), text, text)
 
-    def _vague(self, state: InterviewState, statement: str) -> Step | None:
+    def _vague(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
         if state.stage in state.vague_stages or not is_vague(statement):
             return None
-        return Step(replace(state, vague_stages=state.vague_stages | {state.stage}), self._probes.vague_followup)
+        followup = self._probes.vague_followup
+        if state.vague_stages:  # the stock line once; later, the same request about this stage
+            followup = AGAIN_VAGUE.format(title=self._flow.guide(state.stage).title)
+        if len(statement.split()) >= MIN_QUOTED_WORDS:
+            followup = f"You said \"{statement.strip().rstrip('.')}\". {followup}"
+        return Step(replace(state, vague_stages=state.vague_stages | {state.stage}), followup)
 
-    def _answers(self, question: Question, asked: list[str]) -> list[str]:
+    def _answers(self, question: Question, state: InterviewState, asked: list[str]) -> tuple[InterviewState, list[str]]:
+        """The facts each question asks for; a request to state an assumption for what the sheet does not cover."""
         replies: list[str] = []
+        assumed = state.assumptions
         for sentence in asked:
             facts = self._facts.find(question, sentence)
-            texts = [f.answer for f in facts] or [ASSUMPTION_REPLY]
-            replies.extend(t for t in texts if t not in replies)
-        return replies
+            if facts:
+                replies.extend(f.answer for f in facts if f.answer not in replies)
+            elif self._facts.closest(question, sentence) in replies:
+                continue  # answered already by a fact given for another question of this message
+            elif not any(r == ASSUMPTION_REPLY or r in ASSUMPTION_AGAIN for r in replies):
+                replies.append(ASSUMPTION_AGAIN[(assumed - 1) % len(ASSUMPTION_AGAIN)] if assumed else ASSUMPTION_REPLY)
+                assumed += 1
+        return replace(state, assumptions=assumed), replies
 
     def _stage_flow(self, question: Question, state: InterviewState, at: float) -> Step:
         """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""
@@ -335,18 +419,21 @@ class OfflineInterviewer:
     def _move_on(
         self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float
     ) -> Step:
+        """Every stage is visited in order: one the candidate already covered is only acknowledged, not asked again."""
         later = STAGES[STAGES.index(state.stage) + 1 :]
-        upcoming = [s for s in later if stage_cov[s] < 1.0]
         ack = _ACKS[state.answered % len(_ACKS)]
-        if not upcoming:
-            return Step(replace(state, finished=True), f"{ack} {FINISHED_REPLY}")
-        nxt = upcoming[0]
+        if not later:
+            return Step(replace(state, finished=True), FINISHED_REPLY, lead=ack)
+        nxt = later[0]
         curveball = self._curveball_due(question, state, nxt, stage_cov)
         if curveball:
             used = replace(state, curveballs_used=state.curveballs_used + 1)
-            return Step(used, f"{ack} Before we go on, a change of scenario: {curveball}")
+            return Step(used, f"Before we go on, a change of scenario: {curveball}", lead=ack)
         moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
-        return Step(moved, f"{ack} Let's move on. {self._flow.guide(nxt).opener}")
+        guide = self._flow.guide(nxt)
+        if stage_cov[nxt] >= 1.0:
+            return Step(moved, COVERED_STAGE.format(title=guide.title.lower()), lead=ack)
+        return Step(moved, f"Let's move on. {guide.opener}", lead=ack)
 
     @staticmethod
     def _curveball_due(

@@ -96,6 +96,7 @@ class ChoiceSchema(_Strict):
     id: str
     cues: list[str] = Field(min_length=1)
     probe: str = Field(min_length=1)
+    ranking_probe: str = ""
 
 
 class AmbiguitySchema(_Strict):
@@ -109,6 +110,7 @@ class ProbeBookSchema(_Strict):
     choices: list[ChoiceSchema] = Field(min_length=1)
     ambiguities: list[AmbiguitySchema] = []
     vague_followup: str = Field(min_length=1)
+    ranking_domains: list[str] = []
 
 
 class FlagSchema(_Strict):
@@ -122,11 +124,14 @@ class FlagSchema(_Strict):
     stage: Stage | None = None
     caps: Stage | None = None  # a serious mistake: the stage it caps while uncorrected
     cap: int = Field(default=2, ge=1, le=3)
+    challenge: str = ""
 
     @model_validator(mode="after")
     def _triggerable(self) -> FlagSchema:
         if not self.when and not (self.absent and self.stage and self.unless):
             raise ValueError(f"flag {self.id!r} needs `when` cues, or `absent: true` with `stage` and `unless`")
+        if self.caps is not None and not self.challenge:
+            raise ValueError(f"flag {self.id!r} caps a stage, so it needs a `challenge` for the interviewer to ask")
         return self
 
 
@@ -210,9 +215,10 @@ def to_flow(schema: FlowSchema) -> Flow:
 
 def to_probes(schema: ProbeBookSchema) -> ProbeBook:
     return ProbeBook(
-        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe) for c in schema.choices),
+        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, c.ranking_probe) for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,
+        ranking_domains=frozenset(schema.ranking_domains),
     )
 
 
@@ -228,6 +234,7 @@ def to_flag(schema: FlagSchema) -> FlagRule:
         stage=schema.stage,
         caps=schema.caps,
         cap=schema.cap,
+        challenge=schema.challenge.strip(),
     )
 
 

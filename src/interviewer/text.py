@@ -35,6 +35,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=32768)
 def terms(text: str) -> frozenset[str]:
     """The set of stemmed content words in `text`."""
     return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)

@@ -73,10 +73,18 @@ def markdown_chunks(source: str, text: str) -> list[Chunk]:
         if section:
             heading = match.group(2) if match.group(1) != "#" or not title else title
             sections.append((heading, section))
+    asks = _asks(meta)
+    if asks:  # how candidates bring the topic up, in their words: found by questions that share no heading word
+        sections.append((title or source, "\n".join(asks)))
     return [
         Chunk(_chunk_id(source, n), source, heading, f"{title}: {heading}\n{text}" if title else text, note_id, stages)
         for n, (heading, text) in enumerate(sections)
     ]
+
+
+def _asks(meta: dict[str, object]) -> list[str]:
+    listed = meta.get("asks")
+    return [str(a) for a in listed if str(a).strip()] if isinstance(listed, list) else []
 
 
 def text_chunks(source: str, text: str, limit: int = TEXT_CHUNK_CHARS) -> list[Chunk]:

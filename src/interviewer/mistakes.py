@@ -1,0 +1,62 @@
+"""Serious mistakes (red-flag rules with `caps`) found in what a candidate says: one definition for the judge, which
+caps the stage, and the interviewer, which challenges the claim when it is made."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from interviewer.domain import FlagRule, Question
+from interviewer.text import matches_any, negates, phrase_terms, terms
+
+RARE_SHARE = 5.0  # a positive class at or under 5% is rare: accuracy says nothing there
+_RARE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_ONE_IN = re.compile(r"\b1 in ([\d,]+)")
+RARE_ONLY = frozenset({"accuracy_on_imbalanced"})  # rules that only apply when the positive class is rare
+
+
+def rare_positives(question: Question | None) -> bool:
+    """The sheet says the class of interest is rare (a share of 5% or less, or 1 in 20 or fewer)."""
+    if question is None:
+        return False
+    for fact in question.facts:
+        shares = [float(m) for m in _RARE_PERCENT.findall(fact.answer)]
+        ones = [int(m.replace(",", "")) for m in _ONE_IN.findall(fact.answer)]
+        if any(share <= RARE_SHARE for share in shares) or any(n >= 100 / RARE_SHARE for n in ones):
+            return True
+    return False
+
+
+def applies(rule: FlagRule, question: Question | None) -> bool:
+    """Whether a rule can fire for this question (its domains; the rare-class condition where it has one)."""
+    domain = question.domain if question else None
+    if rule.domains and domain not in rule.domains:
+        return False
+    return rule.id not in RARE_ONLY or rare_positives(question)
+
+
+def affirms_any(sentence: str, cues: Iterable[str]) -> bool:
+    """The sentence states a cue without negating or dismissing it ('not accuracy' does not count)."""
+    sentence_terms = terms(sentence)
+    return any(phrase_terms(c) <= sentence_terms and not negates(sentence, c) for c in cues)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    rule: FlagRule
+    sentence: str
+
+
+def serious_mistakes(rules: Sequence[FlagRule], question: Question | None, said: Sequence[str]) -> list[Mistake]:
+    """The serious mistakes stated in `said` (sentences), unless a sentence of it shows the candidate knows better."""
+    found: list[Mistake] = []
+    for rule in rules:
+        if rule.caps is None or rule.absent or not applies(rule, question):
+            continue
+        if any(matches_any(terms(s), rule.unless) for s in said):
+            continue
+        sentence = next((s for s in said if affirms_any(s, rule.when)), None)
+        if sentence is not None:
+            found.append(Mistake(rule, sentence))
+    return found

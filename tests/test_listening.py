@@ -1,0 +1,145 @@
+"""The interviewer listens: what was covered in other words is not asked again, serious mistakes are challenged when
+made, probes fit the kind of problem, and each reply reads as one coherent turn."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pytest
+from tests.conftest import STRONG_FRAUD_DIALOGUE
+
+from interviewer.domain import STAGES, FlagRule, Question, Stage, Turn
+from interviewer.policy import AFTER_FINISH, ASSUMPTION_REPLY, FINISHED_REPLY, OfflineInterviewer
+from interviewer.questions import QuestionBank
+from interviewer.retrieval.similarity import EmbeddingSimilarity
+from interviewer.text import sentences
+
+MINUTE = 60.0
+
+
+@pytest.fixture(scope="module")
+def similarity() -> EmbeddingSimilarity:
+    return EmbeddingSimilarity()
+
+
+def _listening(bank: QuestionBank, similarity: EmbeddingSimilarity | None = None) -> OfflineInterviewer:
+    return OfflineInterviewer(bank.flow, bank.probes, flags=bank.flags, similarity=similarity)
+
+
+def _question(bank: QuestionBank, question_id: str) -> Question:
+    question = bank.get(question_id)
+    assert question is not None
+    return question
+
+
+def _talk(policy: OfflineInterviewer, question: Question, messages: Sequence[str]) -> list[Turn]:
+    turns: list[Turn] = []
+    clock = 1_000.0
+    for message in messages:
+        clock += MINUTE
+        move = policy.respond(question, turns, message, clock)
+        turns += [Turn("candidate", message, at=clock), Turn("interviewer", move.text, stage=move.stage, at=clock)]
+    return turns
+
+
+def _rule(bank: QuestionBank, rule_id: str) -> FlagRule:
+    return next(r for r in bank.flags if r.id == rule_id)
+
+
+FRAMING = "We score each card payment as it happens and output a fraud probability, since we must act within 100 ms."
+COSTS_IN_OTHER_WORDS = (
+    "Stopping an honest shopper's purchase hurts us too, so letting a thief through and blocking a real buyer are "
+    "not equally bad."
+)
+
+
+def test_a_point_made_in_other_words_is_not_asked_again(bank: QuestionBank, similarity: EmbeddingSimilarity) -> None:
+    question = _question(bank, "fraud_card_payments")
+    probe = next(p.probe for p in question.expected if p.id == "cost_asymmetry")
+    message = f"{FRAMING} {COSTS_IN_OTHER_WORDS}"
+    assert probe in _listening(bank).respond(question, [], message).text  # cue words alone miss the paraphrase
+    move = _listening(bank, similarity).respond(question, [], message)
+    assert probe not in move.text and move.coverage[Stage.PROBLEM_FORMULATION] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "claim"),
+    [
+        ("accuracy_on_imbalanced", "I would check the accuracy. If it's above 99 percent, it's good."),
+        ("random_split_on_time", "I'd shuffle the data and split it 80/20 randomly for training and testing."),
+        ("label_leakage", "We can use chargeback status as a feature, it is very predictive."),
+        ("own_decisions_as_labels", "For labels I'd treat declined transactions as fraud and the rest as legit."),
+    ],
+)
+def test_a_serious_mistake_is_challenged_when_it_is_made_and_only_once(
+    bank: QuestionBank, rule_id: str, claim: str
+) -> None:
+    question = _question(bank, "fraud_card_payments")
+    challenge = _rule(bank, rule_id).challenge
+    turns = _talk(_listening(bank), question, [claim, claim])
+    assert turns[1].content == challenge
+    assert challenge not in turns[3].content
+    assert challenge not in _talk(OfflineInterviewer(bank.flow, bank.probes), question, [claim])[1].content
+
+
+def test_a_mistake_the_candidate_already_rules_out_is_not_challenged(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    said = ["We split by time so validation looks like the future.", "Then shuffle the data within training."]
+    replies = " ".join(t.content for t in _talk(_listening(bank), question, said) if t.role == "interviewer")
+    assert _rule(bank, "random_split_on_time").challenge not in replies
+
+
+def test_accuracy_is_only_challenged_where_positives_are_rare(bank: QuestionBank) -> None:
+    challenge = _rule(bank, "accuracy_on_imbalanced").challenge
+    claim = "I would report accuracy on the held-out week."
+    assert _listening(bank).respond(_question(bank, "fraud_card_payments"), [], claim).text == challenge
+    assert challenge not in _listening(bank).respond(_question(bank, "support_ticket_routing"), [], claim).text
+
+
+@pytest.mark.parametrize("choice_id", ["precision_recall", "auc", "accuracy"])
+def test_ranking_problems_get_probes_about_the_list_not_a_threshold(bank: QuestionBank, choice_id: str) -> None:
+    choice = next(c for c in bank.probes.choices if c.id == choice_id)
+    said = f"Offline I'd look at {choice.cues[0]} on last week's logged sessions."
+    ranking = _listening(bank).respond(_question(bank, "music_discovery"), [], said).text
+    decision = _listening(bank).respond(_question(bank, "support_ticket_routing"), [], said).text
+    assert choice.ranking_probe in ranking and "threshold" not in ranking
+    assert choice.probe in decision
+
+
+ACK_AFTER_ANSWER = re.compile(r"[.!?] (Okay|Got it|Understood|Thanks)\. ")
+
+
+def test_answers_are_not_glued_to_stock_acknowledgements(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    asking = [f"What's the latency budget? {message}" for message in STRONG_FRAUD_DIALOGUE]
+    replies = [t.content for t in _talk(_listening(bank), question, asking) if t.role == "interviewer"]
+    assert any("Let's move on." in r for r in replies)
+    assert [r for r in replies if ACK_AFTER_ANSWER.search(r)] == []
+
+
+def test_the_interview_ends_only_after_every_stage_and_never_repeats_a_closing_line(bank: QuestionBank) -> None:
+    question = _question(bank, "feed_ranking")
+    turns = _talk(_listening(bank), question, ["not sure"] * 40)
+    replies = [t for t in turns if t.role == "interviewer"]
+    finished_at = next(i for i, t in enumerate(replies) if FINISHED_REPLY in t.content)
+    assert {t.stage for t in replies[: finished_at + 1]} == set(STAGES)
+    after = replies[finished_at + 1 :]
+    assert after and {t.content for t in after} <= set(AFTER_FINISH)
+    long_lines = [s for t in replies for s in sentences(t.content) if len(s.split()) >= 6]
+    assert len(long_lines) == len(set(long_lines))
+
+
+def test_questions_off_the_sheet_ask_for_an_assumption_in_fresh_words_each_time(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    asked = ["What colour is the logo?", "Which city is the head office in?", "What is the CEO's name?"]
+    replies = [t.content for t in _talk(_listening(bank), question, asked) if t.role == "interviewer"]
+    assert replies[0] == ASSUMPTION_REPLY and len(set(replies)) == len(replies)
+    assert all("assum" in r.lower() for r in replies)
+
+
+def test_a_short_lead_in_to_questions_gets_only_the_answers(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    scale = "About 5,000 transactions per second at peak, roughly 150 million a day."
+    reply = _listening(bank).respond(question, [], "Okay. First, the scale. How many transactions per second?").text
+    assert reply == scale  # no follow-up quoting "Okay. First, the scale"
