@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.domain import Question, Transcript, Turn
-from interviewer.evals.behaviour import CHECKS, Check, check_interviewer
+from interviewer.evals.behaviour import CHECKS, Check, check_interviewer, without_quotes_of
 from interviewer.evals.oracles import (
     LEAK_THRESHOLD,
     LeakFinder,
@@ -90,12 +90,13 @@ def _bad(service: InterviewService, bank: QuestionBank, say: Say) -> InterviewSe
 def test_a_leaky_interviewer_fails_every_check_but_the_fact_check(
     service: InterviewService, bank: QuestionBank, finder: LeakFinder
 ) -> None:
-    """It gives no fact at all, so only the fact dumper below fails `no_unasked_fact`."""
+    """It gives no fact at all, so only the fact dumper below fails `no_unasked_fact`; it keeps the policy's stage
+    flow, so it visits every stage."""
     tally = check_interviewer(_bad(service, bank, leaky), _blind(6), finder)
     rates = tally.rates()
     assert set(rates) == {c.value for c in CHECKS}
     failing = {name for name, rate in rates.items() if rate is not None and rate < 0.5}
-    assert failing == {c.value for c in CHECKS} - {Check.NO_UNASKED_FACT.value}, rates
+    assert failing == {c.value for c in CHECKS} - {Check.NO_UNASKED_FACT.value, Check.ALL_STAGES_VISITED.value}, rates
 
 
 def test_a_fact_dumping_interviewer_that_states_points_in_lower_case_fails(
@@ -180,3 +181,9 @@ def test_the_leak_threshold_is_derived_from_the_written_examples(bank: QuestionB
     threshold, caught = leak_threshold(leaks, clean)
     assert threshold == LEAK_THRESHOLD
     assert caught >= 0.8
+
+
+def test_only_the_candidates_own_words_quoted_back_are_exempt_from_the_leak_checks() -> None:
+    message = "Let the advertiser pick; bigger means more reach."
+    kept = 'You said "Let the advertiser pick; bigger means more reach". Why? Also "use PU learning".'
+    assert without_quotes_of(kept, message) == 'You said . Why? Also "use PU learning".'

@@ -16,6 +16,7 @@ violation is reported (a reply can break several checks, and one check several t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -122,8 +123,9 @@ class Replay:
         if fresh:
             probed = probes_choice(reply, message, fresh)
             flag(Check.CHOICE_PROBED, [] if probed else [f"named {', '.join(sorted(fresh))}; no question about it"])
-        flag(Check.NO_RUBRIC_LEAK, self.leaks.leaks(self.question, reply))
-        flag(Check.NO_ANSWERING, [f"recommends: {s!r}" for s in answering_sentences(reply)])
+        own = without_quotes_of(reply, message)  # the candidate's own words quoted back are neither leak nor advice
+        flag(Check.NO_RUBRIC_LEAK, self.leaks.leaks(self.question, own))
+        flag(Check.NO_ANSWERING, [f"recommends: {s!r}" for s in answering_sentences(own)])
         flag(Check.NO_REPEATED_LINE, self._repeats(reply))
 
     def _repeats(self, reply: str) -> list[str]:
@@ -131,6 +133,14 @@ class Replay:
         repeated = [f"said again: {s!r}" for s in lines if s in self.lines_said]
         self.lines_said.update(lines)
         return repeated
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def without_quotes_of(reply: str, message: str) -> str:
+    """The reply with every quoted span that repeats the candidate's message word for word taken out."""
+    return _QUOTED.sub(lambda m: "" if m.group(1).strip() and m.group(1) in message else m.group(0), reply)
 
 
 def replay(service: InterviewService, transcript: Transcript, tally: Tally, leaks: LeakFinder) -> None:
