@@ -204,6 +204,7 @@ class StageScore:
     score: int | None
     evidence: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    estimate: float | None = None  # the score before rounding (within half a point of it); None: the score itself
 
 
 @dataclass(frozen=True)

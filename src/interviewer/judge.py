@@ -49,6 +49,7 @@ STAGE_WEIGHTS: Mapping[Stage, float] = {
     Stage.SCALING_MONITORING: 0.75,
 }
 UNREACHED_SCORE = 1.0
+ROUNDING = 0.49  # a stage's estimate stays within this of its rounded score
 LATER_STAGES = (Stage.INFERENCE, Stage.SCALING_MONITORING)
 MAX_EVIDENCE = 3
 MIN_WORDS = 4
@@ -203,8 +204,15 @@ class JudgeModel:
 
 
 def overall_score(stages: Mapping[Stage, StageScore]) -> float:
-    total = sum(STAGE_WEIGHTS[s] * (stages[s].score or UNREACHED_SCORE) for s in STAGES)
+    """Weighted mean of the stage estimates before rounding, so equal rounded scores still rank by what was said."""
+    total = sum(STAGE_WEIGHTS[s] * _estimate(stages[s]) for s in STAGES)
     return round(total / sum(STAGE_WEIGHTS.values()), 2)
+
+
+def _estimate(stage: StageScore) -> float:
+    if stage.score is None:
+        return UNREACHED_SCORE
+    return stage.score if stage.estimate is None else stage.estimate
 
 
 @dataclass(frozen=True)
@@ -379,7 +387,8 @@ class OfflineJudge:
         if own.sentences == 0:
             return StageScore(1 if own.asked else None, (), missing)
         values = {**own.values(), **features.manner.values(level)}
-        score = max(1, min(4, round(self._model.predict(values))))
+        raw = self._model.predict(values)
+        score = max(1, min(4, round(raw)))
         if hinted:
             score = min(score, HINT_CAP)
         passing = own.sentences <= PASSING_SENTENCES and not (own.reasons or own.numbers or own.trade_offs)
@@ -389,7 +398,7 @@ class OfflineJudge:
             rule = next((r for r in self._flags if r.id == flag.id), None)
             if rule is not None and rule.caps is stage:
                 score = min(score, rule.cap)
-        return StageScore(score, evidence, missing)
+        return StageScore(score, evidence, missing, estimate=min(max(raw, score - ROUNDING), score + ROUNDING))
 
     def _concerns(self, transcript: Transcript, features: Features, flags: Sequence[RedFlag]) -> Concerns:
         serious = {r.id for r in self._flags if r.caps is not None}

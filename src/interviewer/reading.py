@@ -18,6 +18,7 @@ from interviewer.text import is_question, matches_any, sentences, terms
 POINT_THRESHOLD = 0.62  # similarity to a point's closest phrasing at which a sentence states it
 POINT_LIKELY = 0.5  # ... or this much, when the point is clearly the sentence's closest one (by POINT_MARGIN)
 POINT_MARGIN = 0.04
+POINT_SPREAD = 0.1  # a sentence states a second point only when it is about as close to it as to its closest one
 POINT_LEXICAL_THRESHOLD = 0.45  # a cue-word match also needs this much similarity (cue words alone are noisy)
 STAGE_THRESHOLD = 0.5  # similarity at which a sentence is taken to be about a stage by its content
 STAGE_MARGIN = 0.05
@@ -56,8 +57,7 @@ class Reading:
 
 def _stage_asks(flow: Flow, question: Question | None, stage: Stage) -> list[str]:
     guide = flow.guide(stage)
-    probes = [p.probe for p in question.points_for(stage)] if question else []
-    return [guide.opener, *guide.hints, *[p.probe for p in guide.generic_points], *probes]
+    return [guide.opener, *guide.hints, *[p.probe for p in guide.generic_points]]
 
 
 def _stage_says(flow: Flow, question: Question | None, stage: Stage) -> list[str]:
@@ -106,9 +106,10 @@ class Reader:
             text_terms = terms(text)
             found.append(tuple(
                 p.id for p in expected
-                if best[p.id] >= POINT_THRESHOLD
-                or (best[p.id] >= POINT_LIKELY and best[p.id] == clear)
-                or (best[p.id] >= POINT_LEXICAL_THRESHOLD and matches_any(text_terms, p.cues))
+                if best[p.id] >= ranked[0] - POINT_SPREAD
+                and (best[p.id] >= POINT_THRESHOLD
+                     or (best[p.id] >= POINT_LIKELY and best[p.id] == clear)
+                     or (best[p.id] >= POINT_LEXICAL_THRESHOLD and matches_any(text_terms, p.cues)))
             ))
         return found
 
