@@ -107,3 +107,22 @@ def test_overall_counts_unreached_stages_as_the_floor(bank: QuestionBank) -> Non
     half = {s: StageScore(3 if i < 3 else None) for i, s in enumerate(STAGES)}
     assert overall_score(all_three) == 3.0
     assert overall_score(half) < 2.0
+
+
+def test_overall_orders_equal_rounded_scores_by_their_estimates() -> None:
+    low = {s: StageScore(3, estimate=2.6) for s in STAGES}
+    high = {s: StageScore(3, estimate=3.4) for s in STAGES}
+    assert overall_score(low) < overall_score({s: StageScore(3) for s in STAGES}) < overall_score(high)
+
+
+def test_each_estimate_rounds_to_its_stage_score_even_under_a_cap(bank: QuestionBank) -> None:
+    weak = ["I'd check the accuracy of the model on the test set. If the accuracy is above 99 percent, it's good, "
+            "because that is a strong number for fraud at our volume."]
+    for answers in (STRONG_FRAUD, OFF_TOPIC, weak):
+        report = offline_judge(bank).score(_transcript(answers), bank.get("fraud_card_payments"))
+        for stage in report.stages.values():
+            if stage.score is not None and stage.estimate is not None:
+                assert abs(stage.estimate - stage.score) < 0.5 and 1.0 <= stage.estimate <= 4.0
+        assert 1.0 <= report.overall <= 4.0
+    capped = offline_judge(bank).score(_transcript(weak), bank.get("fraud_card_payments")).stages[Stage.METRICS]
+    assert capped.score == 1 and capped.estimate is not None and capped.estimate < 1.5

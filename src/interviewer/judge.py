@@ -215,6 +215,11 @@ def _estimate(stage: StageScore) -> float:
     return stage.score if stage.estimate is None else stage.estimate
 
 
+def _within(raw: float, score: int) -> float:
+    """The model's raw value kept on the 1-4 scale and within half a point of the (capped) stage score."""
+    return min(max(raw, score - ROUNDING, 1.0), score + ROUNDING, 4.0)
+
+
 @dataclass(frozen=True)
 class Concerns:
     """What a hiring committee weighs beyond the stage scores."""
@@ -398,7 +403,7 @@ class OfflineJudge:
             rule = next((r for r in self._flags if r.id == flag.id), None)
             if rule is not None and rule.caps is stage:
                 score = min(score, rule.cap)
-        return StageScore(score, evidence, missing, estimate=min(max(raw, score - ROUNDING), score + ROUNDING))
+        return StageScore(score, evidence, missing, estimate=_within(raw, score))
 
     def _concerns(self, transcript: Transcript, features: Features, flags: Sequence[RedFlag]) -> Concerns:
         serious = {r.id for r in self._flags if r.caps is not None}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlparse
@@ -15,7 +16,7 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.api.types import Where
+from chromadb.api.types import Embedding, Where
 from chromadb.config import Settings as ChromaSettings
 
 from interviewer.domain import STAGES, Stage
@@ -25,6 +26,7 @@ from interviewer.retrieval.chunks import Chunk
 KNOWLEDGE_COLLECTION = "knowledge"
 USER_COLLECTION = "user_material"
 _BATCH = 256
+QUERY_VECTORS = 4096  # query embeddings remembered per store: the interviewer's queries repeat turn after turn
 
 
 def chroma_client(data_dir: Path, url: str | None = None) -> ClientAPI:
@@ -71,6 +73,11 @@ class ChunkStore:
         self._collection: Collection = client.get_or_create_collection(
             name, embedding_function=embedding, configuration={"hnsw": {"space": "cosine"}}  # type: ignore[arg-type]
         )
+        self._embedding = embedding
+        self._query_vector = lru_cache(maxsize=QUERY_VECTORS)(self._embed_query)
+
+    def _embed_query(self, query: str) -> Embedding:
+        return self._embedding([query])[0]
 
     def hashes(self) -> dict[str, tuple[str, str]]:
         """chunk id -> (source, content hash) for everything stored."""
@@ -108,7 +115,10 @@ class ChunkStore:
             return []
         where = cast(Where, {f"stage_{stage.value}": True}) if stage else None
         got = self._collection.query(
-            query_texts=[query], n_results=min(k, count), where=where, include=["documents", "metadatas", "distances"]
+            query_embeddings=[self._query_vector(query)],
+            n_results=min(k, count),
+            where=where,
+            include=["documents", "metadatas", "distances"],
         )
         ids, docs = got["ids"][0], (got["documents"] or [[]])[0]
         metas = cast(list[dict[str, Any]], (got["metadatas"] or [[]])[0])
