@@ -3,10 +3,14 @@ sheet. The thresholds were chosen on our own clarifying questions (evals/own/cla
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import numpy as np
 import pytest
 
 from interviewer.config import Settings
@@ -16,6 +20,7 @@ from interviewer.evals.gates import gate_failures, load_gates
 from interviewer.evals.harness import EvalEnv, eval_env
 from interviewer.meaning import FactFinder, clarifying_questions, question_parts
 from interviewer.questions import QuestionBank
+from interviewer.retrieval.embed import DIMENSIONS
 from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.transcripts import load_clarify_items
 
@@ -82,3 +87,29 @@ def test_the_rule_holds_on_our_own_clarifying_questions(env: EvalEnv) -> None:
     items = load_clarify_items(ROOT / gate["items"])
     assert len(items) >= 800
     assert gate_failures(clarify.clarify_metrics(clarify.ask_each(env.service, items)), gate) == []
+
+
+class _CountingEmbedder:
+    """Stands in for MiniLM: slow enough for threads to overlap, and counts every text it embeds."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        time.sleep(0.05)
+        self.texts.extend(texts)
+        vectors = np.ones((len(texts), DIMENSIONS), dtype=np.float32)
+        unit: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        return unit
+
+
+def test_concurrent_sessions_embed_each_new_text_once() -> None:
+    counting = _CountingEmbedder()
+    fresh = [f"a sentence nobody has embedded yet {uuid.uuid4()}" for _ in range(3)]
+    similarities = [EmbeddingSimilarity(embedder=lambda: counting) for _ in range(8)]  # type: ignore[arg-type, return-value]
+    threads = [threading.Thread(target=s.vectors, args=(fresh,)) for s in similarities]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counting.texts) == sorted(fresh)

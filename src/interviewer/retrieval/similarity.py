@@ -50,6 +50,7 @@ class VectorCache:
 
 
 _MEMORY = VectorCache()
+_EMBEDDING = threading.Lock()  # one batch at a time: it uses every core, and concurrent sessions need the same texts
 
 
 class EmbeddingSimilarity:
@@ -73,14 +74,23 @@ class EmbeddingSimilarity:
             known.update(self._from_disk(texts))
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            fresh = dict(zip(missing, self._embed(missing), strict=True))
-            known.update(fresh)
-            _MEMORY.put(fresh)
+            known.update(self._embed_once(missing))
             if keep:
                 self._to_disk(texts, known)
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([known[t] for t in texts])
+
+    def _embed_once(self, texts: list[str]) -> dict[str, Vectors]:
+        """Vectors for `texts`, embedding only those no other thread has embedded meanwhile."""
+        with _EMBEDDING:
+            found = _MEMORY.get(texts)
+            missing = [t for t in texts if t not in found]
+            if missing:
+                fresh = dict(zip(missing, self._embed(missing), strict=True))
+                _MEMORY.put(fresh)
+                found.update(fresh)
+        return found
 
     def _embed(self, texts: list[str]) -> Vectors:
         if self._embedder is None:
