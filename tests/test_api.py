@@ -15,7 +15,7 @@ def client(service: InterviewService) -> TestClient:
 
 
 def test_health_and_questions(client: TestClient) -> None:
-    assert client.get("/api/health").json() == {"status": "ok"}
+    assert client.get("/api/health").json() == {"status": "ok", "prepared": False}
     questions = client.get("/api/questions").json()
     assert len(questions) >= 5
     assert {"id", "title", "domain"} <= set(questions[0])

@@ -48,6 +48,9 @@ class ScriptedInterviewer:
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
         return self._offline.hint(question, turns, minutes)
 
+    def prepare(self, question: Question) -> None:
+        self._offline.prepare(question)
+
     def respond(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Move:

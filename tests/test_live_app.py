@@ -34,7 +34,7 @@ def _text(message: dict[str, object]) -> str:
 
 
 def test_page_and_api_share_one_server(base_url: str) -> None:
-    assert httpx.get(f"{base_url}/api/health").json() == {"status": "ok"}
+    assert httpx.get(f"{base_url}/api/health").json()["status"] == "ok"
     page = httpx.get(f"{base_url}/")
     assert page.status_code == 200 and "gradio" in page.text.lower()
 

@@ -30,6 +30,11 @@ ERROR_STATUS: dict[type[ServiceError], int] = {
 }
 
 
+class HealthOut(BaseModel):
+    status: str
+    prepared: bool = Field(description="Every question's reference texts are embedded: no turn waits for them.")
+
+
 class QuestionOut(BaseModel):
     id: str
     title: str
@@ -105,12 +110,12 @@ def bearer_check(token: str) -> Callable[[Request], None]:
     return check
 
 
-def health_router() -> APIRouter:
+def health_router(service: InterviewService) -> APIRouter:
     router = APIRouter(prefix="/api")
 
     @router.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def health() -> HealthOut:
+        return HealthOut(status="ok", prepared=service.prepared.is_set())
 
     return router
 
@@ -196,7 +201,7 @@ def create_api(service: InterviewService, auth_token: str | None = None) -> Fast
         docs_url="/api/docs",
         redoc_url=None,
     )
-    app.include_router(health_router())
+    app.include_router(health_router(service))
     app.include_router(api_router(service, auth_token))
     app.add_exception_handler(ServiceError, _service_error)
     return app

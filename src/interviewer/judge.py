@@ -32,11 +32,12 @@ from interviewer.domain import (
     Stage,
     StageScore,
     Transcript,
+    Turn,
     TurnKind,
     Verdict,
 )
 from interviewer.mistakes import affirms_any, applies
-from interviewer.reading import Reader, Reading
+from interviewer.reading import Reader, Reading, prepare_message
 from interviewer.text import has_number, is_question, matches_any, quote, sentences, terms
 
 STAGE_WEIGHTS: Mapping[Stage, float] = {
@@ -102,6 +103,10 @@ _TIME_UP = re.compile(
 
 class Judge(Protocol):
     def score(self, transcript: Transcript, question: Question | None) -> Report: ...
+
+    def prepare(self, question: Question) -> None:
+        """Do ahead of time what scoring an interview about `question` would otherwise wait for."""
+        ...
 
 
 def is_term_list(sentence: str) -> bool:
@@ -303,6 +308,13 @@ class OfflineJudge:
                 Citation(f"knowledge/{self._flow.guide(s).note}", self._flow.guide(s).note_heading, s) for s in STAGES
             ),
         )
+
+    def prepare(self, question: Question) -> None:
+        """Scores a one-message interview, so every reference text the judge compares sentences with is embedded."""
+        first = Stage.PROBLEM_FORMULATION
+        opener = Turn("interviewer", self._flow.guide(first).opener, stage=first)
+        said = Turn("candidate", prepare_message(question))
+        self.score(Transcript("prepare", (opener, said), question.id), question)
 
     def features(
         self, transcript: Transcript, question: Question | None, evidence: Evidence | None = None

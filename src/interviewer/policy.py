@@ -34,7 +34,7 @@ from interviewer.domain import (
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.meaning import FactFinder, clarifying_questions, lexical_facts
 from interviewer.mistakes import affirms_any, serious_mistakes
-from interviewer.reading import Reader
+from interviewer.reading import Reader, prepare_message
 from interviewer.text import affirms, has_number, is_question, matches_any, sentences, terms
 
 MAX_TURNS_PER_STAGE = 3
@@ -131,6 +131,10 @@ class Interviewer(Protocol):
         ...
 
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move: ...
+
+    def prepare(self, question: Question) -> None:
+        """Do ahead of time what the first reply about `question` would otherwise wait for."""
+        ...
 
 
 def covered_points(question: Question, text: str) -> frozenset[str]:
@@ -259,6 +263,11 @@ class OfflineInterviewer:
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
         yield self.respond(question, turns, message, now, minutes)
+
+    def prepare(self, question: Question) -> None:
+        """One reply to a prepared message: every reference text (fact asks, point phrasings, stage texts) is embedded
+        and kept, so a candidate's turn embeds only the candidate's own sentences."""
+        self.respond(question, [], prepare_message(question))
 
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
         state = self.state(question, turns, minutes)

@@ -55,6 +55,16 @@ class Reading:
         return found
 
 
+PREPARE_QUESTION = "Roughly how much traffic should I plan for?"
+
+
+def prepare_message(question: Question) -> str:
+    """A message that reads like a candidate's: one on-topic statement and one clarifying question. Reading it
+    embeds every reference text the interviewer and the judge compare a candidate's words with."""
+    statement = f"{question.expected[0].summary}." if question.expected else ""
+    return f"{statement} {PREPARE_QUESTION}".strip()
+
+
 def _stage_asks(flow: Flow, question: Question | None, stage: Stage) -> list[str]:
     guide = flow.guide(stage)
     return [guide.opener, *guide.hints, *[p.probe for p in guide.generic_points]]

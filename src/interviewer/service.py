@@ -93,6 +93,15 @@ class InterviewService:
     retriever: Retriever | None = None
     backend: str = "offline"
     scoring_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
+    prepared: threading.Event = field(default_factory=threading.Event)
+
+    def prepare(self) -> None:
+        """Embed every question's reference texts (kept on disk in the data folder, so a restart only reads them):
+        after this no candidate's turn or report waits for them. The web server runs it in the background."""
+        for question in self.bank.questions:
+            self.interviewer.prepare(question)
+            self.judge.prepare(question)
+        self.prepared.set()
 
     def questions(self) -> tuple[Question, ...]:
         return self.bank.questions

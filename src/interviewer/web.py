@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 
 import gradio as gr
@@ -53,7 +54,9 @@ def server(settings: Settings, service: InterviewService | None = None) -> uvico
     quiet_third_parties()
     if settings.host not in LOOPBACK and not settings.auth_token:
         print(f"interviewer: WARNING: listening on {settings.host} with no INTERVIEWER_AUTH_TOKEN", flush=True)
-    app = create_app(service or build_service(settings, build_knowledge(settings)), settings.auth_token)
+    service = service or build_service(settings, build_knowledge(settings))
+    threading.Thread(target=service.prepare, name="prepare", daemon=True).start()  # /api/health says when it is done
+    app = create_app(service, settings.auth_token)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
     return uvicorn.Server(config)
 

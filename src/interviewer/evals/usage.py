@@ -120,6 +120,9 @@ class MeteredInterviewer:
         with _timed(self._meter.replies_ms):
             return self._inner.hint(question, turns, minutes)
 
+    def prepare(self, question: Question) -> None:
+        self._inner.prepare(question)
+
 
 class MeteredJudge:
     def __init__(self, inner: Judge, meter: Meter) -> None:
@@ -129,6 +132,9 @@ class MeteredJudge:
     def score(self, transcript: Transcript, question: Question | None) -> Report:
         with _timed(self._meter.scores_ms):
             return self._inner.score(transcript, question)
+
+    def prepare(self, question: Question) -> None:
+        self._inner.prepare(question)
 
 
 def metered(service: InterviewService, meter: Meter) -> InterviewService:

@@ -69,6 +69,9 @@ class LLMJudge:
         self._offline, self._chat, self._counter = offline, chat, counter
         self._rubric, self._budget = rubric, budget
 
+    def prepare(self, question: Question) -> None:
+        self._offline.prepare(question)
+
     def score(self, transcript: Transcript, question: Question | None) -> Report:
         base = self._offline.score(transcript, question)
         said = [s for s, _ in Evidence.of(transcript).said]

@@ -57,11 +57,16 @@ class EmbeddingSimilarity:
     """Cosine similarity of L2-normalised embeddings; the embedder is created on first use."""
 
     def __init__(
-        self, embedder: Callable[[], MiniLMEmbedder] = shared_embedder, cache_dir: Path | None = None
+        self,
+        embedder: Callable[[], MiniLMEmbedder] = shared_embedder,
+        cache_dir: Path | None = None,
+        memory: VectorCache = _MEMORY,
     ) -> None:
+        """`memory`: the process-wide cache unless a caller needs one of its own (a test that counts embeddings)."""
         self._make = embedder
         self._embedder: MiniLMEmbedder | None = None
         self._cache_dir = cache_dir
+        self._memory = memory
 
     def similarities(self, sentences: Sequence[str], targets: Sequence[str]) -> list[list[float]]:
         matrix = self.vectors(sentences) @ self.vectors(targets, keep=True).T
@@ -69,7 +74,7 @@ class EmbeddingSimilarity:
 
     def vectors(self, texts: Sequence[str], keep: bool = False) -> Vectors:
         """Unit vectors for `texts`, in order; `keep` also stores the whole batch on disk (reference texts)."""
-        known = _MEMORY.get(texts)
+        known = self._memory.get(texts)
         if keep and len(known) < len(set(texts)):
             known.update(self._from_disk(texts))
         missing = list(dict.fromkeys(t for t in texts if t not in known))
@@ -84,11 +89,11 @@ class EmbeddingSimilarity:
     def _embed_once(self, texts: list[str]) -> dict[str, Vectors]:
         """Vectors for `texts`, embedding only those no other thread has embedded meanwhile."""
         with _EMBEDDING:
-            found = _MEMORY.get(texts)
+            found = self._memory.get(texts)
             missing = [t for t in texts if t not in found]
             if missing:
                 fresh = dict(zip(missing, self._embed(missing), strict=True))
-                _MEMORY.put(fresh)
+                self._memory.put(fresh)
                 found.update(fresh)
         return found
 
@@ -114,7 +119,7 @@ class EmbeddingSimilarity:
         if matrix.shape != (len(texts), DIMENSIONS):
             return {}
         loaded = dict(zip(texts, matrix, strict=True))
-        _MEMORY.put(loaded)
+        self._memory.put(loaded)
         return loaded
 
     def _to_disk(self, texts: Sequence[str], known: dict[str, Vectors]) -> None:

@@ -1,0 +1,106 @@
+"""Preparing a question embeds every reference text ahead of time: afterwards a candidate's turn and the report
+embed only the candidate's own words, and a restarted server reads the prepared vectors from disk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from fastapi.testclient import TestClient
+from tests.conftest import make_service
+
+from interviewer.api import create_api
+from interviewer.domain import Question, Stage, Transcript, Turn
+from interviewer.judge import OfflineJudge
+from interviewer.meaning import FactFinder
+from interviewer.policy import OfflineInterviewer
+from interviewer.questions import QuestionBank
+from interviewer.reading import prepare_message
+from interviewer.retrieval.similarity import EmbeddingSimilarity, VectorCache, shared_embedder
+
+MESSAGE = (
+    "I'd treat this as a supervised problem and keep the first version simple. "
+    "Labels would come from what actually happened a few weeks later. How many events arrive per second at peak?"
+)
+
+
+class _CountingEmbedder:
+    """The real MiniLM, counting every text it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return shared_embedder().embed(texts)
+
+
+class _Fixed:
+    """Every text equally close to every other: enough for a judge whose preparation is only recorded."""
+
+    def similarities(self, sentences: Sequence[str], targets: Sequence[str]) -> list[list[float]]:
+        return [[0.5 for _ in targets] for _ in sentences]
+
+
+def _pair(bank: QuestionBank, embedder: _CountingEmbedder, cache_dir: Path) -> tuple[OfflineInterviewer, OfflineJudge]:
+    similarity = EmbeddingSimilarity(embedder=lambda: embedder, cache_dir=cache_dir, memory=VectorCache())  # type: ignore[arg-type, return-value]
+    interviewer = OfflineInterviewer(bank.flow, bank.probes, facts=FactFinder(similarity), flags=bank.flags,
+                                     similarity=similarity)
+    return interviewer, OfflineJudge(bank.flow, bank.flags, similarity)
+
+
+def _one_turn(interviewer: OfflineInterviewer, judge: OfflineJudge, question: Question) -> None:
+    interviewer.respond(question, [], MESSAGE)
+    opener = Turn("interviewer", interviewer.opening(question).text, stage=Stage.PROBLEM_FORMULATION)
+    judge.score(Transcript("t", (opener, Turn("candidate", MESSAGE)), question.id), question)
+
+
+def test_after_prepare_a_turn_and_a_report_embed_only_the_candidates_words(bank: QuestionBank, tmp_path: Path) -> None:
+    question = bank.questions[0]
+    counting = _CountingEmbedder()
+    interviewer, judge = _pair(bank, counting, tmp_path)
+    interviewer.prepare(question)
+    judge.prepare(question)
+    counting.texts.clear()
+    _one_turn(interviewer, judge, question)
+    assert counting.texts, "the candidate's sentences are new and must be embedded"
+    assert [text for text in counting.texts if text not in MESSAGE] == []
+
+
+def test_without_prepare_the_first_turn_embeds_the_reference_texts(bank: QuestionBank, tmp_path: Path) -> None:
+    counting = _CountingEmbedder()
+    interviewer, judge = _pair(bank, counting, tmp_path)
+    _one_turn(interviewer, judge, bank.questions[1])
+    assert len([text for text in counting.texts if text not in MESSAGE]) > 50
+
+
+def test_a_restart_reads_prepared_vectors_from_disk(bank: QuestionBank, tmp_path: Path) -> None:
+    question = bank.questions[2]
+    first = _CountingEmbedder()
+    interviewer, judge = _pair(bank, first, tmp_path)
+    interviewer.prepare(question)
+    judge.prepare(question)
+    restarted = _CountingEmbedder()
+    interviewer, judge = _pair(bank, restarted, tmp_path)
+    interviewer.prepare(question)
+    judge.prepare(question)
+    said = f"{prepare_message(question)} {interviewer.opening(question).text}"
+    assert len(first.texts) > 50
+    assert [text for text in restarted.texts if text not in said] == []
+
+
+def test_the_service_prepares_every_question_and_health_says_so(bank: QuestionBank, tmp_path: Path) -> None:
+    prepared: list[str] = []
+
+    class Recording(OfflineJudge):
+        def prepare(self, question: Question) -> None:
+            prepared.append(question.id)
+
+    service = replace(make_service(bank, tmp_path / "db.sqlite3"), judge=Recording(bank.flow, bank.flags, _Fixed()))
+    client = TestClient(create_api(service))
+    assert client.get("/api/health").json() == {"status": "ok", "prepared": False}
+    service.prepare()
+    assert prepared == [q.id for q in bank.questions]
+    assert client.get("/api/health").json() == {"status": "ok", "prepared": True}
