@@ -135,6 +135,7 @@ def test_the_shipped_judge_model_is_the_fit_on_our_own_transcripts(isolated_env:
     fitted = json.loads(result.stdout[result.stdout.index("{"):])
     shipped = load_judge_model(ROOT / "knowledge")
     assert fitted["intercept"] == shipped.intercept and fitted["weights"] == dict(shipped.weights)
+    assert tuple(fitted["cuts"]) == shipped.cuts
     assert fitted["n"] >= 350
     refused = runner.invoke(app, ["calibrate", "--transcripts", str(ROOT / "evals" / "blind" / "transcripts")])
     assert refused.exit_code == 2 and "never fit on the blind set" in refused.output

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -197,15 +198,31 @@ class Features:
     time_up: bool = False  # the interviewer called time
 
 
+ROUNDING_CUTS = (1.5, 2.5, 3.5)
+
+
 @dataclass(frozen=True)
 class JudgeModel:
-    """Stage score = intercept + sum of weight x feature, rounded into 1-4 (`knowledge/judge_model.yaml`)."""
+    """Stage estimate = intercept + sum of weight x feature; the score is 1 plus the number of `cuts` it reaches
+    (`knowledge/judge_model.yaml`). A least-squares fit pulls estimates towards the middle of the scale; cuts fitted
+    for agreement with the labellers undo that (the default cuts are plain rounding)."""
 
     intercept: float = 1.5
     weights: Mapping[str, float] = field(default_factory=lambda: {"coverage": 2.0, "reasons": 0.4})
+    cuts: tuple[float, float, float] = ROUNDING_CUTS
 
     def predict(self, values: Mapping[str, float]) -> float:
         return self.intercept + sum(w * values.get(name, 0.0) for name, w in self.weights.items())
+
+    def score(self, estimate: float) -> int:
+        return 1 + sum(estimate >= cut for cut in self.cuts)
+
+    def on_scale(self, estimate: float) -> float:
+        """The estimate on the 1-4 scale the cuts define: each cut maps to the half-way point between two scores (the
+        second to 2.5), linearly in between, so equal scores still order by the estimate."""
+        edges = (self.cuts[0] - 1.0, *self.cuts, self.cuts[-1] + 1.0)
+        i = min(max(bisect_right(edges, estimate) - 1, 0), len(edges) - 2)
+        return 0.5 + i + (estimate - edges[i]) / (edges[i + 1] - edges[i])
 
 
 def overall_score(stages: Mapping[Stage, StageScore]) -> float:
@@ -405,7 +422,7 @@ class OfflineJudge:
             return StageScore(1 if own.asked else None, (), missing)
         values = {**own.values(), **features.manner.values(level)}
         raw = self._model.predict(values)
-        score = max(1, min(4, round(raw)))
+        score = self._model.score(raw)
         if hinted:
             score = min(score, HINT_CAP)
         passing = own.sentences <= PASSING_SENTENCES and not (own.reasons or own.numbers or own.trade_offs)
@@ -415,7 +432,7 @@ class OfflineJudge:
             rule = next((r for r in self._flags if r.id == flag.id), None)
             if rule is not None and rule.caps is stage:
                 score = min(score, rule.cap)
-        return StageScore(score, evidence, missing, estimate=_within(raw, score))
+        return StageScore(score, evidence, missing, estimate=_within(self._model.on_scale(raw), score))
 
     def _concerns(self, transcript: Transcript, features: Features, flags: Sequence[RedFlag]) -> Concerns:
         serious = {r.id for r in self._flags if r.caps is not None}

@@ -25,7 +25,7 @@ from interviewer.domain import (
     Stage,
     StageGuide,
 )
-from interviewer.judge import JudgeModel
+from interviewer.judge import ROUNDING_CUTS, JudgeModel
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -296,6 +296,14 @@ def _question(knowledge_dir: Path, path: Path) -> Question:
 class JudgeModelSchema(_Strict):
     intercept: float
     weights: dict[str, float] = Field(min_length=1)
+    cuts: tuple[float, float, float] = ROUNDING_CUTS
+
+    @field_validator("cuts")
+    @classmethod
+    def _increasing(cls, cuts: tuple[float, float, float]) -> tuple[float, float, float]:
+        if not cuts[0] < cuts[1] < cuts[2]:
+            raise ValueError(f"cuts must increase: {list(cuts)}")
+        return cuts
 
 
 def load_judge_model(knowledge_dir: Path) -> JudgeModel:
@@ -304,4 +312,4 @@ def load_judge_model(knowledge_dir: Path) -> JudgeModel:
     if not path.is_file():
         return JudgeModel()
     schema = _validate(JudgeModelSchema, path)
-    return JudgeModel(schema.intercept, dict(schema.weights))
+    return JudgeModel(schema.intercept, dict(schema.weights), schema.cuts)

@@ -2,14 +2,17 @@
 
 Each stage of each transcript is one example: the judge's features for it (`OfflineJudge.features`) against the mean
 of the labellers' scores (not reached counts 0). A ridge regression (closed form, numpy) keeps the weights small, so
-a handful of transcripts cannot swing them. Stages the judge finds nobody discussed are left out: the rules decide
-those. The result is written to `knowledge/judge_model.yaml`, which the app reads.
+a handful of transcripts cannot swing them. Least squares pulls estimates towards the middle of the scale, so the cuts
+between scores (into 3 and into 4) are then fitted for agreement (quadratic kappa) with both labellers. Stages the
+judge finds nobody discussed are left out: the rules decide those. The result is written to
+`knowledge/judge_model.yaml`, which the app reads.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -20,19 +23,32 @@ import yaml
 from interviewer.bootstrap import build_service
 from interviewer.config import Settings
 from interviewer.domain import STAGES, Question
+from interviewer.evals.metrics import qwk
 from interviewer.evaluation import LabelledCase
-from interviewer.judge import JudgeModel, OfflineJudge
+from interviewer.judge import ROUNDING_CUTS, JudgeModel, OfflineJudge
 from interviewer.transcripts import load_labelled
 
 DEFAULT_ALPHA = 1.0
 
 
-def examples(
-    judge: OfflineJudge, cases: Sequence[LabelledCase], questions: dict[str, Question]
-) -> tuple[list[dict[str, float]], list[float]]:
-    """(features, target) per discussed stage of every case."""
+@dataclass(frozen=True)
+class Examples:
+    """Per discussed stage of every case: the judge's features and each labeller's score (0 for not reached)."""
+
+    rows: list[dict[str, float]]
+    first: list[int]
+    second: list[int]
+
+    @property
+    def targets(self) -> list[float]:
+        """The labellers' mean: what the linear model is fitted to."""
+        return [(a + b) / 2 for a, b in zip(self.first, self.second, strict=True)]
+
+
+def examples(judge: OfflineJudge, cases: Sequence[LabelledCase], questions: dict[str, Question]) -> Examples:
     rows: list[dict[str, float]] = []
-    targets: list[float] = []
+    first: list[int] = []
+    second_scores: list[int] = []
     for case in cases:
         transcript = case.transcript
         features = judge.features(transcript, questions.get(transcript.question_id or ""))
@@ -42,8 +58,9 @@ def examples(
             if own.sentences == 0:
                 continue
             rows.append({**own.values(), **features.manner.values(transcript.level)})
-            targets.append(((case.labels.stages.get(stage) or 0) + (second.stages.get(stage) or 0)) / 2)
-    return rows, targets
+            first.append(case.labels.stages.get(stage) or 0)
+            second_scores.append(second.stages.get(stage) or 0)
+    return Examples(rows, first, second_scores)
 
 
 def fit(rows: Sequence[dict[str, float]], targets: Sequence[float], alpha: float = DEFAULT_ALPHA) -> JudgeModel:
@@ -57,14 +74,48 @@ def fit(rows: Sequence[dict[str, float]], targets: Sequence[float], alpha: float
     return JudgeModel(round(float(solution[-1]), 4), weights)
 
 
+CUT_GRID = tuple(round(1.0 + 0.05 * i, 2) for i in range(61))  # 1.00, 1.05, ... 4.00
+
+
+FITTED_CUTS = (1, 2)  # the cuts into 3 and into 4; the cut into 2 stays at rounding
+
+
+def fit_cuts(model: JudgeModel, data: Examples, rounds: int = 3) -> JudgeModel:
+    """The cuts into 3 and into 4 that maximise quadratic kappa against both labellers (pooled), one at a time from
+    plain rounding (coordinate ascent over a 0.05 grid, keeping the cuts in order; ties keep the cut nearer rounding).
+
+    The cut into 2 is not fitted: a 1 is "absent or wrong" in the rubric, which the features (how much was said and
+    how deeply) cannot tell from a 2 (on our own transcripts the estimates of stages labelled 1 and 2 have the same
+    spread), so fitting it only moves right-but-thin answers down to 1. The rules decide a 1 (mistake caps)."""
+    estimates = [model.predict(row) for row in data.rows]
+    labels = data.first + data.second
+    cuts = list(ROUNDING_CUTS)
+
+    def agreement(candidate: Sequence[float]) -> float:
+        trial = replace(model, cuts=(candidate[0], candidate[1], candidate[2]))
+        scores = [trial.score(e) for e in estimates]
+        return qwk(labels, scores + scores)
+
+    for _ in range(rounds):
+        for i in FITTED_CUTS:
+            low = cuts[i - 1] if i else 0.0
+            high = cuts[i + 1] if i + 1 < len(cuts) else 5.0
+            options = [c for c in CUT_GRID if low < c < high]
+            cuts[i] = max(options, key=lambda c: (agreement([*cuts[:i], c, *cuts[i + 1:]]), -abs(c - ROUNDING_CUTS[i])))
+    return replace(model, cuts=(cuts[0], cuts[1], cuts[2]))
+
+
 def write(path: Path, model: JudgeModel, source: str, alpha: float, n: int) -> None:
     header = (
         "# The offline judge's stage model, written by `interviewer calibrate` (do not edit by hand).\n"
         f"# Fit on {source}: {n} discussed stages, ridge alpha {alpha}.\n"
-        "# Stage score = intercept + sum(weight x feature), rounded into 1-4; the rubric's caps and the verdict rules\n"
-        "# apply after it (src/interviewer/judge.py).\n"
+        "# Stage estimate = intercept + sum(weight x feature); the score is 1 plus the number of cuts it\n"
+        "# reaches (cuts fitted for agreement with both labellers); the rubric's caps and the verdict rules apply\n"
+        "# after it (src/interviewer/judge.py).\n"
     )
-    body = yaml.safe_dump({"intercept": model.intercept, "weights": dict(model.weights)}, sort_keys=True)
+    body = yaml.safe_dump(
+        {"intercept": model.intercept, "weights": dict(model.weights), "cuts": list(model.cuts)}, sort_keys=True
+    )
     path.write_text(header + body, encoding="utf-8")
 
 
@@ -92,10 +143,11 @@ def calibrate(  # one option per parameter is how typer declares a command
     if judge is None:
         typer.echo("error: calibration needs the offline judge (unset INTERVIEWER_LLM_*)", err=True)
         raise typer.Exit(2)
-    rows, targets = examples(judge, cases, {q.id: q for q in service.questions()})
-    model = fit(rows, targets, alpha)
-    typer.echo(json.dumps({"intercept": model.intercept, "weights": dict(model.weights), "n": len(rows)}, indent=2))
+    data = examples(judge, cases, {q.id: q for q in service.questions()})
+    model = fit_cuts(fit(data.rows, data.targets, alpha), data)
+    fitted = {"intercept": model.intercept, "weights": dict(model.weights), "cuts": list(model.cuts)}
+    typer.echo(json.dumps({**fitted, "n": len(data.rows)}, indent=2))
     if write_model:
         path = settings.knowledge_dir / "judge_model.yaml"
-        write(path, model, str(transcripts), alpha, len(rows))
+        write(path, model, str(transcripts), alpha, len(data.rows))
         typer.echo(f"wrote {path}")

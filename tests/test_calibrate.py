@@ -1,0 +1,54 @@
+"""The judge model's cuts between scores: plain rounding by default, and fitted for agreement with the labellers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.evals.calibrate import Examples, fit_cuts
+from interviewer.evals.metrics import qwk
+from interviewer.judge import ROUNDING_CUTS, JudgeModel
+from interviewer.questions import BankError, load_judge_model
+
+
+def test_default_cuts_round_and_keep_the_estimate() -> None:
+    model = JudgeModel()
+    assert model.cuts == ROUNDING_CUTS
+    assert [model.score(x) for x in (0.2, 1.49, 1.5, 2.7, 3.49, 3.5, 5.0)] == [1, 1, 2, 3, 3, 4, 4]
+    assert [model.on_scale(x) for x in (1.2, 2.0, 3.7)] == pytest.approx([1.2, 2.0, 3.7])
+
+
+def test_fitted_cuts_map_onto_the_scale_monotonically() -> None:
+    model = JudgeModel(cuts=(1.5, 2.4, 3.0))
+    assert model.score(2.99) == 3 and model.score(3.0) == 4
+    assert model.on_scale(3.0) == pytest.approx(3.5) and model.on_scale(2.4) == pytest.approx(2.5)
+    assert model.on_scale(2.7) == pytest.approx(3.0)  # half-way between the cuts into 3 and into 4
+    values = [model.on_scale(x / 10) for x in range(0, 50)]
+    assert values == sorted(values)
+
+
+def _compressed() -> tuple[JudgeModel, Examples]:
+    """A model whose estimates sit in the middle: labels 4 come out around 3.3, labels 3 around 2.9."""
+    model = JudgeModel(intercept=0.0, weights={"x": 1.0})
+    estimates = [1.2, 1.3, 2.0, 2.1, 2.6, 2.8, 2.9, 3.0, 3.25, 3.3, 3.35, 3.4]
+    labels = [1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]
+    return model, Examples([{"x": e} for e in estimates], labels, labels)
+
+
+def test_fitted_cuts_agree_better_than_rounding_and_leave_the_cut_into_two() -> None:
+    model, data = _compressed()
+    fitted = fit_cuts(model, data)
+    estimates = [model.predict(row) for row in data.rows]
+    rounded = qwk(data.first, [model.score(e) for e in estimates])
+    agreed = qwk(data.first, [fitted.score(e) for e in estimates])
+    assert agreed > rounded
+    assert agreed == pytest.approx(1.0)
+    assert fitted.cuts[0] == ROUNDING_CUTS[0]
+    assert fitted.cuts[0] < fitted.cuts[1] < fitted.cuts[2] <= 3.25
+
+
+def test_cuts_out_of_order_are_refused_with_the_file_named(tmp_path: Path) -> None:
+    (tmp_path / "judge_model.yaml").write_text("intercept: 1.0\nweights: {coverage: 1.0}\ncuts: [2.5, 1.5, 3.5]\n")
+    with pytest.raises(BankError, match=r"judge_model\.yaml.*cuts must increase"):
+        load_judge_model(tmp_path)
