@@ -190,3 +190,5 @@ def test_only_the_candidates_own_words_quoted_back_are_exempt_from_the_leak_chec
     message = "Let the advertiser pick; bigger means more reach."
     kept = 'You said "Let the advertiser pick; bigger means more reach". Why? Also "use PU learning".'
     assert without_quotes_of(kept, message) == 'You said . Why? Also "use PU learning".'
+    earlier = 'Earlier: "Let the advertiser pick; bigger ...". And "Let the advertiser pick; smaller ...".'
+    assert without_quotes_of(earlier, f"Hello.\n{message}") == 'Earlier: . And "Let the advertiser pick; smaller ...".'

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pytest
 from tests.conftest import STRONG_FRAUD_DIALOGUE
 
-from interviewer.domain import STAGES, FlagRule, Question, Stage, Turn
+from interviewer.domain import STAGES, FlagRule, Output, Question, Stage, Turn
 from interviewer.policy import AFTER_FINISH, ASSUMPTION_REPLY, FINISHED_REPLY, OfflineInterviewer
 from interviewer.questions import QuestionBank
 from interviewer.retrieval.similarity import EmbeddingSimilarity
@@ -103,8 +103,60 @@ def test_ranking_problems_get_probes_about_the_list_not_a_threshold(bank: Questi
     said = f"Offline I'd look at {choice.cues[0]} on last week's logged sessions."
     ranking = _listening(bank).respond(_question(bank, "music_discovery"), [], said).text
     decision = _listening(bank).respond(_question(bank, "support_ticket_routing"), [], said).text
-    assert choice.ranking_probe in ranking and "threshold" not in ranking
+    assert choice.probe_for(Output.RANKING) in ranking and "threshold" not in ranking
     assert choice.probe in decision
+
+
+@pytest.mark.parametrize(
+    ("question_id", "choice_id", "stock"),
+    [
+        ("machine_translation", "neural", "over a simpler one"),  # a neural model is the norm for translation
+        ("receipt_ocr", "accuracy", "class balance"),  # reading fields has no positive class
+        ("receipt_ocr", "embeddings", "items that have none"),
+        ("delivery_eta", "accuracy", "class balance"),  # a predicted number
+        ("machine_translation", "batch", "new users or items"),
+    ],
+)
+def test_probes_fit_what_the_system_produces(bank: QuestionBank, question_id: str, choice_id: str, stock: str) -> None:
+    choice = next(c for c in bank.probes.choices if c.id == choice_id)
+    question = _question(bank, question_id)
+    said = f"For the first version I'd go with {choice.cues[0]} here, it keeps things simple for the team."
+    reply = _listening(bank).respond(question, [], said).text
+    assert choice.probe_for(question.output) in reply
+    assert stock not in reply
+
+
+def test_one_question_per_reply_about_the_first_choice_named(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    said = "I'd precompute the scores in a nightly job and cache them, and train a gradient boosted model on them."
+    reply = _listening(bank).respond(question, [], said).text
+    probes = {c.id: c.probe_for(question.output) for c in bank.probes.choices}
+    assert reply == probes["batch"]
+    assert probes["caching"] not in reply and probes["gbdt"] not in reply and "And:" not in reply
+
+
+def test_a_covered_stage_is_taken_further_from_the_candidates_own_words(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    metrics_said = next(
+        s for s in STRONG_FRAUD_DIALOGUE
+        if (covered := policy.covered(question, s)) and {p.id for p in question.points_for(Stage.METRICS)} <= covered
+    )
+    turns = _talk(policy, question, [metrics_said, "not sure", "not sure", "not sure"])
+    moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.METRICS)
+    quoted = re.search(r'"([^"]+)"', moved)
+    assert quoted is not None and quoted.group(1).rstrip(" .") in metrics_said
+    assert "already covered" not in moved and moved.endswith("?")
+
+
+def test_a_requirement_made_precise_earlier_is_not_asked_for_again(bank: QuestionBank) -> None:
+    question = _question(bank, "machine_translation")
+    ask = next(a.ask for a in bank.probes.ambiguities if a.id == "data_amount")
+    first = "We have about four million translated listing pairs to start from."
+    vague = "That is a lot of data, so a model trained on it should do well."
+    turns = _talk(_listening(bank), question, [first, vague])
+    assert ask not in turns[-1].content
+    assert ask in _listening(bank).respond(question, [], turns[2].content).text
 
 
 ACK_AFTER_ANSWER = re.compile(r"[.!?] (Okay|Got it|Understood|Thanks)\. ")

@@ -90,14 +90,15 @@ def test_every_stated_design_choice_gets_its_trade_off_probe(bank: QuestionBank,
     assert choice.probe in move.text
 
 
-def test_two_choices_in_one_answer_get_two_probes_and_are_not_asked_again(bank: QuestionBank) -> None:
+def test_two_choices_in_one_answer_get_one_question_at_a_time_and_none_twice(bank: QuestionBank) -> None:
     policy, question = _policy(bank), _question(bank)
     said = "I would train LightGBM first and compare it with a transformer, because tabular data suits trees."
-    turns = _talk(policy, question, [said, said])
-    first, second = turns[2].content, turns[4].content
+    turns = _talk(policy, question, [said, said, said])
+    first, second, third = turns[2].content, turns[4].content, turns[6].content
     probes = {c.id: c.probe for c in bank.probes.choices}
-    assert probes["gbdt"] in first and probes["neural"] in first
-    assert probes["gbdt"] not in second and probes["neural"] not in second
+    assert probes["gbdt"] in first and probes["neural"] not in first
+    assert probes["neural"] in second and probes["gbdt"] not in second
+    assert probes["gbdt"] not in third and probes["neural"] not in third
 
 
 def test_a_rejected_choice_is_not_probed(bank: QuestionBank) -> None:

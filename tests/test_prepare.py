@@ -3,6 +3,8 @@ embed only the candidate's own words, and a restarted server reads the prepared 
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +20,8 @@ from interviewer.meaning import FactFinder
 from interviewer.policy import OfflineInterviewer
 from interviewer.questions import QuestionBank
 from interviewer.reading import prepare_message
-from interviewer.retrieval.similarity import EmbeddingSimilarity, VectorCache, shared_embedder
+from interviewer.retrieval.embed import DIMENSIONS
+from interviewer.retrieval.similarity import REFERENCE_CHUNK, EmbeddingSimilarity, VectorCache, shared_embedder
 
 MESSAGE = (
     "I'd treat this as a supervised problem and keep the first version simple. "
@@ -104,3 +107,36 @@ def test_the_service_prepares_every_question_and_health_says_so(bank: QuestionBa
     service.prepare()
     assert prepared == [q.id for q in bank.questions]
     assert client.get("/api/health").json() == {"status": "ok", "prepared": True}
+
+
+class _HeldEmbedder:
+    """Records each batch; the first one waits until the test lets it finish."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+        self.first_started = threading.Event()
+        self.release = threading.Event()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.batches.append(list(texts))
+        if len(self.batches) == 1:
+            self.first_started.set()
+            self.release.wait(10)
+        return np.full((len(texts), DIMENSIONS), DIMENSIONS**-0.5, dtype=np.float32)
+
+
+def test_a_candidates_sentence_goes_before_the_rest_of_a_question_being_prepared() -> None:
+    embedder = _HeldEmbedder()
+    similarity = EmbeddingSimilarity(embedder=lambda: embedder, memory=VectorCache())  # type: ignore[arg-type, return-value]
+    references = [f"reference text {i}" for i in range(3 * REFERENCE_CHUNK)]
+    preparing = threading.Thread(target=similarity.vectors, args=(references,), kwargs={"keep": True})
+    preparing.start()
+    assert embedder.first_started.wait(10)
+    turn = threading.Thread(target=similarity.vectors, args=(["What latency do we need?"],))
+    turn.start()
+    time.sleep(0.3)  # the turn is now waiting for the first chunk
+    embedder.release.set()
+    preparing.join(10)
+    turn.join(10)
+    assert [len(b) for b in embedder.batches] == [REFERENCE_CHUNK, 1, REFERENCE_CHUNK, REFERENCE_CHUNK]
+    assert embedder.batches[1] == ["What latency do we need?"]

@@ -70,3 +70,19 @@ def test_unreadable_yaml_is_a_clear_error(tmp_path: Path) -> None:
 def test_an_empty_question_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(BankError, match="no question files"):
         load_bank(_copy_knowledge(tmp_path))
+
+
+def test_a_deeper_question_without_the_candidates_quote_is_rejected(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    flow = (knowledge / "flow.yaml").read_text()
+    (knowledge / "flow.yaml").write_text(flow.replace('you said "{quote}"', "you said something", 1))
+    with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper.*\{quote\}"):
+        load_bank(knowledge)
+
+
+def test_a_question_must_say_what_its_system_produces(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    text = (KNOWLEDGE / "questions" / "receipt_ocr.yaml").read_text()
+    (knowledge / "questions" / "receipt_ocr.yaml").write_text(text.replace("output: extraction\n", ""))
+    with pytest.raises(BankError, match=r"receipt_ocr\.yaml: output: Field required"):
+        load_bank(knowledge)

@@ -26,6 +26,17 @@ class Stage(StrEnum):
 
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
+QUOTE_SLOT = "{quote}"  # where a stage's `deeper` question quotes the candidate
+
+
+class Output(StrEnum):
+    """What a question's system produces: the kind of problem decides which probes fit it."""
+
+    DECISION = "decision"  # a yes/no or a class per item, acted on at a threshold
+    RANKING = "ranking"  # an ordered list
+    ESTIMATE = "estimate"  # a number (a time, a demand)
+    GENERATION = "generation"  # text written by the model
+    EXTRACTION = "extraction"  # structured fields read from a document
 
 
 class TurnKind(StrEnum):
@@ -87,7 +98,10 @@ class ChoiceProbe:
     id: str
     cues: tuple[str, ...]
     probe: str
-    ranking_probe: str = ""  # asked instead on ranking problems; empty: the same probe fits every problem
+    variants: tuple[tuple[Output, str], ...] = ()  # asked instead on problems with that output
+
+    def probe_for(self, output: Output) -> str:
+        return dict(self.variants).get(output, self.probe)
 
 
 @dataclass(frozen=True)
@@ -105,10 +119,6 @@ class ProbeBook:
     choices: tuple[ChoiceProbe, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
     vague_followup: str = "Can you make that concrete: which numbers, or which reasons, drive that choice?"
-    ranking_domains: frozenset[str] = frozenset()  # question domains whose output is an ordered list, not a decision
-
-    def probe_for(self, choice: ChoiceProbe, domain: str) -> str:
-        return choice.ranking_probe if choice.ranking_probe and domain in self.ranking_domains else choice.probe
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ class FlagRule:
     when: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    outputs: tuple[Output, ...] = ()  # when given: only questions whose system produces one of these
     absent: bool = False
     stage: Stage | None = None
     caps: Stage | None = None
@@ -147,6 +158,7 @@ class Question:
     expected: tuple[ExpectedPoint, ...]
     red_flags: tuple[RedFlagRule, ...] = ()
     curveballs: tuple[Curveball, ...] = ()
+    output: Output = Output.DECISION
 
     def points_for(self, stage: Stage) -> tuple[ExpectedPoint, ...]:
         return tuple(point for point in self.expected if point.stage is stage)
@@ -164,6 +176,7 @@ class StageGuide:
     generic_points: tuple[ExpectedPoint, ...]
     note: str
     note_heading: str
+    deeper: str = ""  # asked instead of the opener when the candidate already covered the stage: what goes beyond it
 
 
 @dataclass(frozen=True)

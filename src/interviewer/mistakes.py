@@ -29,9 +29,11 @@ def rare_positives(question: Question | None) -> bool:
 
 
 def applies(rule: FlagRule, question: Question | None) -> bool:
-    """Whether a rule can fire for this question (its domains; the rare-class condition where it has one)."""
+    """Whether a rule can fire for this question (its domains and outputs; the rare-class condition if it has one)."""
     domain = question.domain if question else None
     if rule.domains and domain not in rule.domains:
+        return False
+    if rule.outputs and (question is None or question.output not in rule.outputs):
         return False
     return rule.id not in RARE_ONLY or rare_positives(question)
 

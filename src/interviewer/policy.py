@@ -13,11 +13,12 @@ is covered, probed out or out of time).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from interviewer.domain import (
+    QUOTE_SLOT,
     STAGES,
     ExpectedPoint,
     Fact,
@@ -52,7 +53,7 @@ STAGE_TIME_SHARE: Mapping[Stage, float] = {
 CURVEBALL_BEFORE = (Stage.TRAINING, Stage.SCALING_MONITORING)
 VAGUE_WORDS = 12
 MIN_QUOTED_WORDS = 4  # a vague statement at least this long is quoted back in the follow-up
-MAX_PROBES_PER_REPLY = 2
+MAX_QUOTED_WORDS = 24  # a longer sentence quoted back is cut here
 ASSUMPTION_REPLY = "That isn't something I can pin down for you, so it's your call: state an assumption and keep going."
 ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other words, so no line is said twice
     "The brief doesn't say. Assume something sensible and tell me.",
@@ -168,17 +169,28 @@ def split_message(message: str) -> tuple[list[str], str]:
 
 
 def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
-    """Ids of the design choices the statement makes (a mention that rejects the choice does not count)."""
+    """Ids of the design choices the statement makes, in the order it makes them (a mention that rejects the choice
+    does not count)."""
     parts = sentences(statement)
     statement_terms = terms(statement)
     mentioned = [c for c in probes.choices if matches_any(statement_terms, c.cues)]
-    return [c.id for c in mentioned if any(affirms(s, cue) for s in parts for cue in c.cues)]
+    stated = [c for c in mentioned if any(affirms(s, cue) for s in parts for cue in c.cues)]
+    lowered = statement.lower()
+    first_at = {c.id: min((at for cue in c.cues if (at := lowered.find(cue)) >= 0), default=len(lowered))
+                for c in stated}
+    return sorted(first_at, key=first_at.__getitem__)
 
 
 def is_vague(statement: str) -> bool:
     words = statement.split()
     reasoned = has_number(statement) or matches_any(terms(statement), _REASONS)
     return len(words) < VAGUE_WORDS and not reasoned
+
+
+def quotable(sentence: str) -> str:
+    """A candidate sentence as it is quoted back: no closing full stop, no double quotes, at most a line long."""
+    words = sentence.strip().rstrip(".").replace('"', "'").split()
+    return " ".join(words[:MAX_QUOTED_WORDS]) + (" ..." if len(words) > MAX_QUOTED_WORDS else "")
 
 
 @dataclass(frozen=True)
@@ -366,23 +378,24 @@ class OfflineInterviewer:
         return 0.0 if start is None or at <= 0 else at - start
 
     def _ambiguity(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
+        """The interviewer's own clarifying question for a vague requirement, unless it was made precise already."""
         statement_terms = terms(statement)
+        said_terms = statement_terms.union(*(terms(s) for s in state.statements))
         for item in self._probes.ambiguities:
-            vague = matches_any(statement_terms, item.cues) and not matches_any(statement_terms, item.unless)
+            vague = matches_any(statement_terms, item.cues) and not matches_any(said_terms, item.unless)
             if item.id not in state.ambiguities_asked and vague and not has_number(statement):
                 return Step(replace(state, ambiguities_asked=state.ambiguities_asked | {item.id}), item.ask)
         return None
 
     def _choice(self, state: InterviewState, statement: str, question: Question) -> Step | None:
-        """Probe the choices this statement makes (two at most in one reply), in the words the problem calls for;
-        older ones are not revisited."""
-        stated = set(self.stated_choices(statement))
-        fresh = [c for c in self._probes.choices if c.id in stated]
-        pending = [c for c in fresh if c.id not in state.choices_probed][:MAX_PROBES_PER_REPLY]
+        """Probe the first new choice this statement makes (one question per reply), in the words the problem's
+        output calls for; older ones are not revisited."""
+        by_id = {c.id: c for c in self._probes.choices}
+        pending = [by_id[c] for c in self.stated_choices(statement) if c not in state.choices_probed]
         if not pending:
             return None
-        text = " And: ".join(self._probes.probe_for(c, question.domain) for c in pending)
-        return Step(replace(state, choices_probed=state.choices_probed | {c.id for c in pending}), text, text)
+        text = pending[0].probe_for(question.output)
+        return Step(replace(state, choices_probed=state.choices_probed | {pending[0].id}), text, text)
 
     def _vague(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
         if state.stage in state.vague_stages or not is_vague(statement):
@@ -391,7 +404,7 @@ class OfflineInterviewer:
         if state.vague_stages:  # the stock line once; later, the same request about this stage
             followup = AGAIN_VAGUE.format(title=self._flow.guide(state.stage).title)
         if len(statement.split()) >= MIN_QUOTED_WORDS:
-            followup = f"You said \"{statement.strip().rstrip('.')}\". {followup}"
+            followup = f"You said \"{quotable(statement)}\". {followup}"
         return Step(replace(state, vague_stages=state.vague_stages | {state.stage}), followup)
 
     def _answers(self, question: Question, state: InterviewState, asked: list[str]) -> tuple[InterviewState, list[str]]:
@@ -441,8 +454,27 @@ class OfflineInterviewer:
         moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
-            return Step(moved, COVERED_STAGE.format(title=guide.title.lower()), lead=ack)
+            return Step(moved, self._deeper(question, state, nxt), lead=ack)
         return Step(moved, f"Let's move on. {guide.opener}", lead=ack)
+
+    def _deeper(self, question: Question, state: InterviewState, stage: Stage) -> str:
+        """For a stage the candidate already covered: their own words on it, and what would go beyond them."""
+        guide = self._flow.guide(stage)
+        quote = self._said_about(question, state.statements, stage)
+        if not guide.deeper or quote is None:
+            return COVERED_STAGE.format(title=guide.title.lower())
+        return guide.deeper.replace(QUOTE_SLOT, quote)
+
+    def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:
+        """The latest of the candidate's sentences that states one of the stage's points, shortened for quoting."""
+        wanted = {p.id for p in question.points_for(stage)}
+        texts = [s for s in statements if len(s.split()) >= MIN_QUOTED_WORDS]
+        if self._reader is None:
+            found: Sequence[Iterable[str]] = [covered_points(question, s) for s in texts]
+        else:
+            found = self._reader.points(question, texts)
+        hits = [text for text, points in zip(texts, found, strict=True) if wanted & set(points)]
+        return quotable(hits[-1]) if hits else None
 
     @staticmethod
     def _curveball_due(

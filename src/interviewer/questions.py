@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from interviewer.domain import (
+    QUOTE_SLOT,
     STAGES,
     Ambiguity,
     ChoiceProbe,
@@ -19,6 +20,7 @@ from interviewer.domain import (
     FlagRule,
     Flow,
     Level,
+    Output,
     ProbeBook,
     Question,
     RedFlagRule,
@@ -66,6 +68,7 @@ class QuestionSchema(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str = Field(min_length=1)
     domain: str = Field(min_length=1)
+    output: Output
     levels: list[Level] = Field(min_length=1)
     prompt: str = Field(min_length=1)
     facts: list[FactSchema] = Field(min_length=10)
@@ -90,13 +93,21 @@ class GuideSchema(_Strict):
     cues: list[str] = Field(min_length=1)
     hints: list[str] = Field(min_length=1)
     generic_points: list[PointSchema] = Field(min_length=1)
+    deeper: str = Field(min_length=1)
+
+    @field_validator("deeper")
+    @classmethod
+    def _quotes_once(cls, value: str) -> str:
+        if value.count(QUOTE_SLOT) != 1 or value.replace(QUOTE_SLOT, "").count("{"):
+            raise ValueError(f"`deeper` needs {QUOTE_SLOT} once (the candidate's own words) and no other braces")
+        return value
 
 
 class ChoiceSchema(_Strict):
     id: str
     cues: list[str] = Field(min_length=1)
     probe: str = Field(min_length=1)
-    ranking_probe: str = ""
+    variants: dict[Output, str] = {}
 
 
 class AmbiguitySchema(_Strict):
@@ -110,7 +121,6 @@ class ProbeBookSchema(_Strict):
     choices: list[ChoiceSchema] = Field(min_length=1)
     ambiguities: list[AmbiguitySchema] = []
     vague_followup: str = Field(min_length=1)
-    ranking_domains: list[str] = []
 
 
 class FlagSchema(_Strict):
@@ -120,6 +130,7 @@ class FlagSchema(_Strict):
     when: list[str] = []
     unless: list[str] = []
     domains: list[str] = []
+    outputs: list[Output] = []
     absent: bool = False
     stage: Stage | None = None
     caps: Stage | None = None  # a serious mistake: the stage it caps while uncorrected
@@ -193,6 +204,7 @@ def to_question(schema: QuestionSchema, asks: Phrasings | None = None, says: Phr
             RedFlagRule(id=r.id, cues=tuple(r.cues), explanation=r.explanation.strip()) for r in schema.red_flags
         ),
         curveballs=tuple(Curveball(id=c.id, prompt=c.prompt) for c in schema.curveballs),
+        output=schema.output,
     )
 
 
@@ -207,6 +219,7 @@ def to_flow(schema: FlowSchema) -> Flow:
             generic_points=_points(stage, g.generic_points),
             note=g.note,
             note_heading=g.note_heading,
+            deeper=g.deeper,
         )
         for stage, g in schema.stages.items()
     }
@@ -215,10 +228,9 @@ def to_flow(schema: FlowSchema) -> Flow:
 
 def to_probes(schema: ProbeBookSchema) -> ProbeBook:
     return ProbeBook(
-        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, c.ranking_probe) for c in schema.choices),
+        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items())) for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,
-        ranking_domains=frozenset(schema.ranking_domains),
     )
 
 
@@ -230,6 +242,7 @@ def to_flag(schema: FlagSchema) -> FlagRule:
         when=tuple(schema.when),
         unless=tuple(schema.unless),
         domains=tuple(schema.domains),
+        outputs=tuple(schema.outputs),
         absent=schema.absent,
         stage=schema.stage,
         caps=schema.caps,

@@ -104,6 +104,7 @@ class Replay:
     choices_named: set[str] = field(default_factory=set)
     lines_said: set[str] = field(default_factory=set)
     stages: set[Stage] = field(default_factory=lambda: {STAGES[0]})
+    said: list[str] = field(default_factory=list)  # the candidate's messages so far
 
     def check(self, number: int, message: str, reply: str) -> None:
         """Every check that applies to this exchange, each recorded with all its violations."""
@@ -123,7 +124,8 @@ class Replay:
         if fresh:
             probed = probes_choice(reply, message, fresh)
             flag(Check.CHOICE_PROBED, [] if probed else [f"named {', '.join(sorted(fresh))}; no question about it"])
-        own = without_quotes_of(reply, message)  # the candidate's own words quoted back are neither leak nor advice
+        self.said.append(message)
+        own = without_quotes_of(reply, "\n".join(self.said))  # the candidate's words quoted back: no leak, no advice
         flag(Check.NO_RUBRIC_LEAK, self.leaks.leaks(self.question, own))
         flag(Check.NO_ANSWERING, [f"recommends: {s!r}" for s in answering_sentences(own)])
         flag(Check.NO_REPEATED_LINE, self._repeats(reply))
@@ -138,9 +140,14 @@ class Replay:
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
-def without_quotes_of(reply: str, message: str) -> str:
-    """The reply with every quoted span that repeats the candidate's message word for word taken out."""
-    return _QUOTED.sub(lambda m: "" if m.group(1).strip() and m.group(1) in message else m.group(0), reply)
+def without_quotes_of(reply: str, said: str) -> str:
+    """The reply with every quoted span that repeats what the candidate said word for word taken out (a quote cut
+    short with a closing "..." counts when the part before it was said)."""
+    def quoted_back(span: str) -> bool:
+        words = span.removesuffix(" ...").rstrip(".").strip()
+        return bool(words) and words in said.replace('"', "'")
+
+    return _QUOTED.sub(lambda m: "" if quoted_back(m.group(1)) else m.group(0), reply)
 
 
 def replay(service: InterviewService, transcript: Transcript, tally: Tally, leaks: LeakFinder) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,8 +50,34 @@ class VectorCache:
                 self._vectors.popitem(last=False)
 
 
+class EmbeddingTurns:
+    """One batch at a time (a batch uses every core, and concurrent sessions need the same texts); a candidate's
+    sentences go before the next chunk of reference texts, so preparing a question never holds up a turn long."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._busy = False
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def turn(self, urgent: bool) -> Iterator[None]:
+        with self._changed:
+            self._urgent_waiting += urgent
+            while self._busy or (not urgent and self._urgent_waiting):
+                self._changed.wait()
+            self._urgent_waiting -= urgent
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+
+
+REFERENCE_CHUNK = 32  # reference texts embedded per turn: about a quarter of a second on 2 cores
 _MEMORY = VectorCache()
-_EMBEDDING = threading.Lock()  # one batch at a time: it uses every core, and concurrent sessions need the same texts
+_EMBEDDING = EmbeddingTurns()
 
 
 class EmbeddingSimilarity:
@@ -78,17 +105,18 @@ class EmbeddingSimilarity:
         if keep and len(known) < len(set(texts)):
             known.update(self._from_disk(texts))
         missing = list(dict.fromkeys(t for t in texts if t not in known))
-        if missing:
-            known.update(self._embed_once(missing))
-            if keep:
-                self._to_disk(texts, known)
+        step = REFERENCE_CHUNK if keep else max(1, len(missing))
+        for start in range(0, len(missing), step):
+            known.update(self._embed_once(missing[start : start + step], urgent=not keep))
+        if missing and keep:
+            self._to_disk(texts, known)
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([known[t] for t in texts])
 
-    def _embed_once(self, texts: list[str]) -> dict[str, Vectors]:
+    def _embed_once(self, texts: list[str], urgent: bool) -> dict[str, Vectors]:
         """Vectors for `texts`, embedding only those no other thread has embedded meanwhile."""
-        with _EMBEDDING:
+        with _EMBEDDING.turn(urgent):
             found = self._memory.get(texts)
             missing = [t for t in texts if t not in found]
             if missing:
