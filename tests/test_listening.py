@@ -83,6 +83,25 @@ def test_a_serious_mistake_is_challenged_when_it_is_made_and_only_once(
     assert challenge not in _talk(OfflineInterviewer(bank.flow, bank.probes), question, [claim])[1].content
 
 
+@pytest.mark.parametrize(
+    ("claim", "challenged"),
+    [
+        ("Mix all the payments together and keep a random fifth aside as the test set.", True),
+        ("I'd use 5-fold cross validation with shuffled folds over last year's payments.", True),
+        ("We would randomly put each payment in training or validation.", False),  # no split, fold or test set named
+        ("In the A/B test we randomly split cardholders into control and treatment.", False),  # an experiment's arms
+        ("After splitting by month I shuffle the training rows before each epoch.", False),  # a time split
+        ("Shuffling would be a mistake; the split goes by date, older months for training.", False),
+    ],
+)
+def test_a_random_split_is_recognised_in_other_words_and_not_in_an_experiment(
+    bank: QuestionBank, claim: str, challenged: bool
+) -> None:
+    challenge = _rule(bank, "random_split_on_time").challenge
+    reply = _listening(bank).respond(_question(bank, "fraud_card_payments"), [], claim).text
+    assert (reply == challenge) is challenged
+
+
 def test_a_mistake_the_candidate_already_rules_out_is_not_challenged(bank: QuestionBank) -> None:
     question = _question(bank, "fraud_card_payments")
     said = ["We split by time so validation looks like the future.", "Then shuffle the data within training."]
@@ -195,3 +214,15 @@ def test_a_short_lead_in_to_questions_gets_only_the_answers(bank: QuestionBank) 
     scale = "About 5,000 transactions per second at peak, roughly 150 million a day."
     reply = _listening(bank).respond(question, [], "Okay. First, the scale. How many transactions per second?").text
     assert reply == scale  # no follow-up quoting "Okay. First, the scale"
+
+
+def test_a_stage_the_candidate_began_continues_from_its_open_points_not_its_opener(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    began = "Offline I'd track precision and recall at the blocking threshold on a later month of payments."
+    assert 0 < policy.progress(question, [Turn("candidate", began)]).coverage[Stage.METRICS] < 1
+    turns = _talk(policy, question, [began, "not sure", "not sure", "not sure"])
+    moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.METRICS)
+    assert bank.flow.guide(Stage.METRICS).opener not in moved
+    open_probes = [p.probe for p in question.points_for(Stage.METRICS)]
+    assert "started on already" in moved and any(probe in moved for probe in open_probes)

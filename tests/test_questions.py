@@ -86,3 +86,14 @@ def test_a_question_must_say_what_its_system_produces(tmp_path: Path) -> None:
     (knowledge / "questions" / "receipt_ocr.yaml").write_text(text.replace("output: extraction\n", ""))
     with pytest.raises(BankError, match=r"receipt_ocr\.yaml: output: Field required"):
         load_bank(knowledge)
+
+
+def test_a_flag_with_a_single_group_to_find_together_is_rejected(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    flags = (knowledge / "red_flags.yaml").read_text()
+    start = flags.index("    when_together:")
+    end = flags.index("    not_with:")
+    one_group = "    when_together:\n      - [random, shuffle]\n"
+    (knowledge / "red_flags.yaml").write_text(flags[:start] + one_group + flags[end:])
+    with pytest.raises(BankError, match=r"red_flags\.yaml.*two or more groups"):
+        load_bank(knowledge)

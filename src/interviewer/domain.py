@@ -134,6 +134,8 @@ class FlagRule:
     unless: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     outputs: tuple[Output, ...] = ()  # when given: only questions whose system produces one of these
+    when_together: tuple[tuple[str, ...], ...] = ()  # also raised by a sentence with a term of every group
+    not_with: tuple[str, ...] = ()  # a sentence with one of these never raises it (it is about something else)
     absent: bool = False
     stage: Stage | None = None
     caps: Stage | None = None

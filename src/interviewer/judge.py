@@ -37,7 +37,7 @@ from interviewer.domain import (
     TurnKind,
     Verdict,
 )
-from interviewer.mistakes import affirms_any, applies
+from interviewer.mistakes import applies, states
 from interviewer.reading import Reader, Reading, prepare_message
 from interviewer.text import has_number, is_question, matches_any, quote, sentences, terms
 
@@ -134,9 +134,9 @@ class Evidence:
     def matching(self, cues: Sequence[str]) -> list[str]:
         return [s for s, t in self.said if matches_any(t, cues)]
 
-    def affirming(self, cues: Sequence[str]) -> list[str]:
-        """Sentences that state a cue without negating or dismissing it ('not accuracy' does not count)."""
-        return [s for s, _ in self.said if affirms_any(s, cues)]
+    def stating(self, rule: FlagRule) -> list[str]:
+        """Sentences that raise the rule, without negating or dismissing it ('not accuracy' does not count)."""
+        return [s for s, _ in self.said if states(rule, s)]
 
 
 @dataclass(frozen=True)
@@ -488,7 +488,7 @@ def find_red_flags(
                 flags.append(RedFlag(rule.id, f"(nothing on {missing} in {len(evidence.said)} statements)",
                                      rule.explanation))
             continue
-        found = evidence.affirming(rule.when)
+        found = evidence.stating(rule)
         if found:
             flags.append(RedFlag(rule.id, quote(found[0]), rule.explanation))
     for own in question.red_flags if question else ():

@@ -44,6 +44,21 @@ def affirms_any(sentence: str, cues: Iterable[str]) -> bool:
     return any(phrase_terms(c) <= sentence_terms and not negates(sentence, c) for c in cues)
 
 
+def states(rule: FlagRule, sentence: str) -> bool:
+    """The sentence raises the rule: it affirms one of `when`, or it affirms a term of the first `when_together`
+    group and has a term of each other group ('shuffle everything and hold out a fifth as the test set'); never a
+    sentence with one of `not_with` (a random split of users into an experiment's arms is no mistake)."""
+    sentence_terms = terms(sentence)
+    if matches_any(sentence_terms, rule.not_with):
+        return False
+    if affirms_any(sentence, rule.when):
+        return True
+    if not rule.when_together:
+        return False
+    first, *others = rule.when_together
+    return affirms_any(sentence, first) and all(matches_any(sentence_terms, group) for group in others)
+
+
 @dataclass(frozen=True)
 class Mistake:
     rule: FlagRule
@@ -58,7 +73,7 @@ def serious_mistakes(rules: Sequence[FlagRule], question: Question | None, said:
             continue
         if any(matches_any(terms(s), rule.unless) for s in said):
             continue
-        sentence = next((s for s in said if affirms_any(s, rule.when)), None)
+        sentence = next((s for s in said if states(rule, s)), None)
         if sentence is not None:
             found.append(Mistake(rule, sentence))
     return found

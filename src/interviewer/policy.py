@@ -34,7 +34,7 @@ from interviewer.domain import (
 )
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.meaning import FactFinder, clarifying_questions, lexical_facts
-from interviewer.mistakes import affirms_any, serious_mistakes
+from interviewer.mistakes import serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import affirms, has_number, is_question, matches_any, sentences, terms
 
@@ -68,6 +68,7 @@ TIME_UP_REPLY = "We are at time. Add a last thought if you like, then end the in
 AFTER_FINISH = ("Noted.", "Noted, thanks.", "Got it.", "Understood. Press End when ready.")  # short: never repeated
 AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, or the reason behind it?"
 COVERED_STAGE = "You have already covered {title}; anything to add there before we go on?"
+PARTLY_SAID = "On to {title}, which you have started on already. {probe}"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 _REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise")
 
@@ -185,6 +186,11 @@ def is_vague(statement: str) -> bool:
     words = statement.split()
     reasoned = has_number(statement) or matches_any(terms(statement), _REASONS)
     return len(words) < VAGUE_WORDS and not reasoned
+
+
+def in_sentence(title: str) -> str:
+    """A stage title inside a sentence: 'Data pipeline' -> 'data pipeline', 'MVP and high-level design' unchanged."""
+    return title if title[:2].isupper() else title[:1].lower() + title[1:]
 
 
 def quotable(sentence: str) -> str:
@@ -364,7 +370,7 @@ class OfflineInterviewer:
         """A serious mistake made in this statement (and not disowned anywhere so far) is challenged at once, once."""
         now = set(sentences(statement))
         fresh = [m for m in serious_mistakes(self._flags, question, state.statements)
-                 if m.rule.id not in state.challenged and any(affirms_any(s, m.rule.when) for s in now)]
+                 if m.rule.id not in state.challenged and any(states(m.rule, s) for s in now)]
         if not fresh:
             return None
         rule = fresh[0].rule
@@ -441,7 +447,8 @@ class OfflineInterviewer:
     def _move_on(
         self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float
     ) -> Step:
-        """Every stage is visited in order: one the candidate already covered is only acknowledged, not asked again."""
+        """Every stage is visited in order: one the candidate covered is taken further, one they began is continued from
+        their words, neither is asked for again."""
         later = STAGES[STAGES.index(state.stage) + 1 :]
         ack = _ACKS[state.answered % len(_ACKS)]
         if not later:
@@ -455,14 +462,23 @@ class OfflineInterviewer:
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
             return Step(moved, self._deeper(question, state, nxt), lead=ack)
-        return Step(moved, f"Let's move on. {guide.opener}", lead=ack)
+        partly = self._partly_said(question, moved) if stage_cov[nxt] > 0 else None
+        return partly or Step(moved, f"Let's move on. {guide.opener}", lead=ack)
+
+    def _partly_said(self, question: Question, moved: InterviewState) -> Step | None:
+        """A stage the candidate already began: not its whole opener again, only the first point still open."""
+        probe = self._next_probe(question, moved)
+        if probe is None:
+            return None
+        text = PARTLY_SAID.format(title=in_sentence(self._flow.guide(moved.stage).title), probe=probe.probe)
+        return Step(replace(moved, probed=moved.probed | {probe.id}), text, probe.summary)
 
     def _deeper(self, question: Question, state: InterviewState, stage: Stage) -> str:
         """For a stage the candidate already covered: their own words on it, and what would go beyond them."""
         guide = self._flow.guide(stage)
         quote = self._said_about(question, state.statements, stage)
         if not guide.deeper or quote is None:
-            return COVERED_STAGE.format(title=guide.title.lower())
+            return COVERED_STAGE.format(title=in_sentence(guide.title))
         return guide.deeper.replace(QUOTE_SLOT, quote)
 
     def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:

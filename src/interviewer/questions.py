@@ -128,6 +128,8 @@ class FlagSchema(_Strict):
     title: str
     explanation: str
     when: list[str] = []
+    when_together: list[list[str]] = []
+    not_with: list[str] = []
     unless: list[str] = []
     domains: list[str] = []
     outputs: list[Output] = []
@@ -139,8 +141,10 @@ class FlagSchema(_Strict):
 
     @model_validator(mode="after")
     def _triggerable(self) -> FlagSchema:
-        if not self.when and not (self.absent and self.stage and self.unless):
+        if not (self.when or self.when_together) and not (self.absent and self.stage and self.unless):
             raise ValueError(f"flag {self.id!r} needs `when` cues, or `absent: true` with `stage` and `unless`")
+        if len(self.when_together) == 1 or not all(self.when_together):
+            raise ValueError(f"flag {self.id!r}: `when_together` needs two or more groups, none empty")
         if self.caps is not None and not self.challenge:
             raise ValueError(f"flag {self.id!r} caps a stage, so it needs a `challenge` for the interviewer to ask")
         return self
@@ -240,6 +244,8 @@ def to_flag(schema: FlagSchema) -> FlagRule:
         title=schema.title,
         explanation=schema.explanation.strip(),
         when=tuple(schema.when),
+        when_together=tuple(tuple(group) for group in schema.when_together),
+        not_with=tuple(schema.not_with),
         unless=tuple(schema.unless),
         domains=tuple(schema.domains),
         outputs=tuple(schema.outputs),
