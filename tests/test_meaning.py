@@ -55,6 +55,17 @@ def test_a_question_the_sheet_does_not_cover_gets_no_fact(finder: FactFinder, ba
     assert _ids(finder, bank, "feed_ranking", "Which cloud provider are we on?") == []
 
 
+def test_a_vague_short_question_gets_the_closest_fact_when_it_uses_that_facts_cue_words(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    vague = "And what runs today?"
+    assert finder.scores(question, [vague])[0][0].score < 0.5  # far from every example: meaning alone is unsure
+    assert _ids(finder, bank, "fraud_card_payments", vague) == ["existing_system"]
+    assert _ids(finder, bank, "fraud_card_payments", "And what runs?") == []  # no cue word: an assumption instead
+
+
 def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:
     assert clarifying_questions("I assume something catches fraud today. What does it do?") == [
         "I assume something catches fraud today. What does it do?"]
