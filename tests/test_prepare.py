@@ -54,6 +54,15 @@ def _pair(bank: QuestionBank, embedder: _CountingEmbedder, cache_dir: Path) -> t
     return interviewer, OfflineJudge(bank.flow, bank.flags, similarity)
 
 
+def _prepared(
+    bank: QuestionBank, embedder: _CountingEmbedder, cache_dir: Path, question: Question
+) -> tuple[OfflineInterviewer, OfflineJudge]:
+    interviewer, judge = _pair(bank, embedder, cache_dir)
+    interviewer.prepare(question)
+    judge.prepare(question)
+    return interviewer, judge
+
+
 def _one_turn(interviewer: OfflineInterviewer, judge: OfflineJudge, question: Question) -> None:
     interviewer.respond(question, [], MESSAGE)
     opener = Turn("interviewer", interviewer.opening(question).text, stage=Stage.PROBLEM_FORMULATION)
@@ -63,9 +72,7 @@ def _one_turn(interviewer: OfflineInterviewer, judge: OfflineJudge, question: Qu
 def test_after_prepare_a_turn_and_a_report_embed_only_the_candidates_words(bank: QuestionBank, tmp_path: Path) -> None:
     question = bank.questions[0]
     counting = _CountingEmbedder()
-    interviewer, judge = _pair(bank, counting, tmp_path)
-    interviewer.prepare(question)
-    judge.prepare(question)
+    interviewer, judge = _prepared(bank, counting, tmp_path, question)
     counting.texts.clear()
     _one_turn(interviewer, judge, question)
     assert counting.texts, "the candidate's sentences are new and must be embedded"
@@ -82,13 +89,9 @@ def test_without_prepare_the_first_turn_embeds_the_reference_texts(bank: Questio
 def test_a_restart_reads_prepared_vectors_from_disk(bank: QuestionBank, tmp_path: Path) -> None:
     question = bank.questions[2]
     first = _CountingEmbedder()
-    interviewer, judge = _pair(bank, first, tmp_path)
-    interviewer.prepare(question)
-    judge.prepare(question)
+    _prepared(bank, first, tmp_path, question)
     restarted = _CountingEmbedder()
-    interviewer, judge = _pair(bank, restarted, tmp_path)
-    interviewer.prepare(question)
-    judge.prepare(question)
+    interviewer, _ = _prepared(bank, restarted, tmp_path, question)
     said = f"{prepare_message(question)} {interviewer.opening(question).text}"
     assert len(first.texts) > 50
     assert [text for text in restarted.texts if text not in said] == []
