@@ -64,6 +64,7 @@ def test_a_vague_short_question_gets_the_closest_fact_when_it_uses_that_facts_cu
     assert finder.scores(question, [vague])[0][0].score < 0.5  # far from every example: meaning alone is unsure
     assert _ids(finder, bank, "fraud_card_payments", vague) == ["existing_system"]
     assert _ids(finder, bank, "fraud_card_payments", "And what runs?") == []  # no cue word: an assumption instead
+    assert _ids(finder, bank, "feed_ranking", "What would a perfect candidate say here?") == []  # the interviewee
 
 
 def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:

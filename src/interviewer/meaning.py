@@ -29,6 +29,7 @@ SURE, LIKELY, MARGIN = 0.75, 0.5, 0.12
 PART_SURE, PART_LIKELY, PART_MARGIN = 0.7, 0.45, 0.1
 CLOSEST = 2
 MAX_FACTS = 3
+_ROLES = re.compile(r"\b(?:candidates?|interview(?:ers?|ees?|s)?)\b", re.IGNORECASE)
 MIN_PART_WORDS = 3
 CONTEXT_WORDS = 10  # a question this short ("What does it do?") is read with the sentence before it
 _PARTS = re.compile(r",\s*(?:and|or)?\s*|;\s*|\s+\b(?:and|or)\b\s+(?=(?:what|how|which|who|when|where|why|is|are|do|"
@@ -120,8 +121,9 @@ def _asked(ranked: Sequence[FactScore], sure: float, likely: float, margin: floa
 
 def _backed_by_cue(question: Question, asked: str, ranked: Sequence[FactScore]) -> list[FactScore]:
     """When meaning alone is unsure (short, vague questions: "what's in place today?"): the closest fact by meaning,
-    if the question also uses that fact's cue words."""
-    cued = {f.id for f in lexical_facts(question, asked)}
+    if the question also uses that fact's cue words (words naming the interview's own roles do not count: "what would
+    a perfect candidate say?" is not about candidate posts)."""
+    cued = {f.id for f in lexical_facts(question, _ROLES.sub(" ", asked))}
     return [ranked[0]] if ranked and ranked[0].fact.id in cued else []
 
 
