@@ -18,7 +18,7 @@ from interviewer.evals import clarify
 from interviewer.evals.backends import BackendChoice
 from interviewer.evals.gates import gate_failures, load_gates
 from interviewer.evals.harness import EvalEnv, eval_env
-from interviewer.meaning import FactFinder, clarifying_questions, question_parts
+from interviewer.meaning import FactFinder, clarifying_questions, joined_questions, question_parts
 from interviewer.questions import QuestionBank
 from interviewer.retrieval.embed import DIMENSIONS
 from interviewer.retrieval.similarity import EmbeddingSimilarity
@@ -48,6 +48,19 @@ def test_two_things_asked_at_once_get_both_facts(finder: FactFinder, bank: Quest
     found = _ids(finder, bank, "fraud_card_payments",
                  "How many payments do we handle at peak, and how long do we have to decide on each one?")
     assert found == ["scale", "latency"]
+
+
+def test_a_second_question_joined_to_the_first_gets_its_closest_fact(finder: FactFinder, bank: QuestionBank) -> None:
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    second = "how long can we take for each"
+    best, runner_up = finder.scores(question, [second])[0][:2]
+    assert best.fact.id == "latency" and best.score - runner_up.score < 0.1  # not sure enough on its own
+    joined = f"How many transactions per second at peak, and {second}?"
+    assert joined_questions(joined) == ["How many transactions per second at peak", second]
+    assert _ids(finder, bank, "fraud_card_payments", joined) == ["scale", "latency"]
+    assert joined_questions("Do the fraudsters act alone, or in organised groups?") == []  # one question
+    assert _ids(finder, bank, "fraud_card_payments", "How big is the team, and when do we ship?") == []  # off sheet
 
 
 def test_a_question_the_sheet_does_not_cover_gets_no_fact(finder: FactFinder, bank: QuestionBank) -> None:
