@@ -27,7 +27,7 @@ from interviewer.text import best_cue_size, is_question, sentences, terms
 # given a neighbouring fact (single 0.848 -> 0.911, off-sheet 0.833 -> 0.767).
 SURE, LIKELY, MARGIN = 0.75, 0.5, 0.12
 PART_SURE, PART_LIKELY, PART_MARGIN = 0.7, 0.45, 0.1
-# Two questions joined in one ("how many reviews come in daily, and how fast do we have to process them?"): once
+# Two questions joined in one ("how many photos arrive per hour, and which formats must we accept from them?"): once
 # either rule above has found a fact, each joined question also gets its own closest fact when it scores at least
 # JOINED. The second question is often short and leans on the first ("them"), so it sits far from every example; the
 # fact found first shows the message is about the sheet at all. Chosen on evals/own/clarify (0.3; 0.4 and 0.35 gave
@@ -52,7 +52,7 @@ def question_parts(text: str) -> list[str]:
 
 
 def joined_questions(text: str) -> list[str]:
-    """Separate questions asked in one ("how big is the catalogue, and are there limits on stock?"): parts joined by
+    """Separate questions asked in one ("what formats do the photos come in, and who uploads them?"): parts joined by
     'and' before a question word, a semicolon or a question mark, each starting with a question word. Alternatives
     ("do they act alone, or in groups?") are one question. Empty unless there are at least two."""
     parts = [p.strip(" ?.,") for p in _JOINS.split(text)]
