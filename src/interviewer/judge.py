@@ -144,6 +144,7 @@ class StageFeatures:
     """What the candidate said about one stage, as numbers the judge model weighs."""
 
     sentences: int = 0
+    in_turn: int = 0  # sentences clearly about it, or said while it was asked about and not clearly about another
     coverage: float = 0.0  # mean over the stage's expected points of the best similarity any sentence reaches
     weakest: float = 0.0  # the least covered point
     asked: bool = False
@@ -196,6 +197,10 @@ class Features:
     reading: Reading
     covered: Mapping[str, tuple[str, ...]]  # point id -> the sentences that state it
     time_up: bool = False  # the interviewer called time
+
+    def values(self, stage: Stage, level: Level) -> dict[str, float]:
+        """What the judge model weighs for one stage: the stage's own features and the candidate's manner."""
+        return {**self.stages[stage].values(), **self.manner.values(level)}
 
 
 ROUNDING_CUTS = (1.5, 2.5, 3.5)
@@ -392,6 +397,7 @@ class OfflineJudge:
         closeness = [best.get(p.id, 0.0) for p in points] or [0.0]
         return StageFeatures(
             sentences=len(about),
+            in_turn=sum((stage in s.stages) if s.clear else (s.asked is stage) for s in reading.said),
             coverage=sum(closeness) / len(closeness),
             weakest=min(closeness),
             asked=stage in reading.asked,
@@ -420,7 +426,7 @@ class OfflineJudge:
         missing = tuple(p.summary for p in points if p.id not in features.covered) or depth_gaps(own)
         if own.sentences == 0:
             return StageScore(1 if own.asked else None, (), missing)
-        values = {**own.values(), **features.manner.values(level)}
+        values = features.values(stage, level)
         raw = self._model.predict(values)
         score = self._model.score(raw)
         if hinted:
@@ -441,7 +447,7 @@ class OfflineJudge:
         return Concerns(
             mistakes=sum(f.id in serious for f in flags),
             bluffing=manner.bluff_rate >= BLUFF_RATE and manner.number_rate < BLUFF_NUMBERS,
-            stopped_early=features.time_up and any(s.sentences <= STOPPED_SENTENCES for s in later),
+            stopped_early=features.time_up and any(s.in_turn <= STOPPED_SENTENCES for s in later),
             said_little=manner.words < LITTLE_WORDS,
         )
 

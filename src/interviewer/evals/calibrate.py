@@ -57,7 +57,7 @@ def examples(judge: OfflineJudge, cases: Sequence[LabelledCase], questions: dict
             own = features.stages[stage]
             if own.sentences == 0:
                 continue
-            rows.append({**own.values(), **features.manner.values(transcript.level)})
+            rows.append(features.values(stage, transcript.level))
             first.append(case.labels.stages.get(stage) or 0)
             second_scores.append(second.stages.get(stage) or 0)
     return Examples(rows, first, second_scores)
