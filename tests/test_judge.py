@@ -3,8 +3,9 @@ from __future__ import annotations
 from tests.conftest import OFF_TOPIC, STRONG_FRAUD, offline_judge
 
 from interviewer.domain import STAGES, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
-from interviewer.judge import Concerns, overall_score, verdict_of
+from interviewer.judge import Concerns, overall_score, said_in_turn, verdict_of
 from interviewer.questions import QuestionBank
+from interviewer.reading import Reading, Said
 
 
 def _transcript(answers: tuple[str, ...] | list[str], question_id: str = "fraud_card_payments") -> Transcript:
@@ -126,3 +127,18 @@ def test_each_estimate_rounds_to_its_stage_score_even_under_a_cap(bank: Question
         assert 1.0 <= report.overall <= 4.0
     capped = offline_judge(bank).score(_transcript(weak), bank.get("fraud_card_payments")).stages[Stage.METRICS]
     assert capped.score == 1 and capped.estimate is not None and capped.estimate < 1.5
+
+
+def test_a_stage_said_in_turn_counts_clear_sentences_anywhere_and_guesses_only_in_its_turn() -> None:
+    scaling, design = Stage.SCALING_MONITORING, Stage.MVP_DESIGN
+    reading = Reading(
+        (
+            Said("Drift alerts fire when the score distribution shifts.", 0, design, (scaling,), clear=True),
+            Said("Then we would keep an eye on it over time.", 1, design, (scaling,), clear=False),
+            Said("We could look at it again every so often.", 1, design, (scaling,), clear=False),
+            Said("It should be fine once it is running.", 2, scaling, (design,), clear=False),
+        ),
+        frozenset({design, scaling}),
+    )
+    assert said_in_turn(reading, scaling) == 2  # the clear one said earlier, and the guess said in its turn
+    assert said_in_turn(reading, design) == 2  # the two guesses said while design was asked

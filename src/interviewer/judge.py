@@ -397,7 +397,7 @@ class OfflineJudge:
         closeness = [best.get(p.id, 0.0) for p in points] or [0.0]
         return StageFeatures(
             sentences=len(about),
-            in_turn=sum((stage in s.stages) if s.clear else (s.asked is stage) for s in reading.said),
+            in_turn=said_in_turn(reading, stage),
             coverage=sum(closeness) / len(closeness),
             weakest=min(closeness),
             asked=stage in reading.asked,
@@ -456,6 +456,13 @@ BLUFF_RATE = 1.5  # buzzwords per 100 words at which, with almost no numbers, th
 BLUFF_NUMBERS = 0.08
 STOPPED_SENTENCES = 2
 LITTLE_WORDS = 120
+
+
+def said_in_turn(reading: Reading, stage: Stage) -> int:
+    """Sentences said about a stage in its turn: those clearly about it (wherever said), and those said while it was
+    being asked about that are not clearly about another. Mentions elsewhere that only lean towards it do not count,
+    so a stage the interview never got to stays thin even when earlier answers touched on it."""
+    return sum((stage in s.stages) if s.clear else (s.asked is stage) for s in reading.said)
 
 
 def _manner(said: Sequence[str]) -> Manner:
