@@ -146,7 +146,7 @@ def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
     assert probes_choice("What hit rate do you expect for the cached entries?", "We cache embeddings.", {"cache"})
     assert not probes_choice("Offline metric?", "We would fine-tune BERT.", {"neural", "fine_tuning"})
     assert not probes_choice("Let's move on.", "I'd use LightGBM because it is fast.")
-    assert asks_in("Questions first. Catalogue size, query volume, latency target?") == 3
+    assert asks_in("Some numbers before I start. Item count, searches per day, response budget?") == 3
     assert asks_in("What is the latency budget? And the traffic?") == 2
     recommends = "You should use gradient boosted trees."
     assert answering_sentences(f"{recommends} Why?") == [recommends]
