@@ -80,6 +80,23 @@ def test_a_vague_short_question_gets_the_closest_fact_when_it_uses_that_facts_cu
     assert _ids(finder, bank, "feed_ranking", "What would a perfect candidate say here?") == []  # the interviewee
 
 
+def test_a_question_in_the_facts_own_words_gets_it_when_meaning_is_unsure(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    """Neither close to an example nor using a cue word, but every content word is among those written for the fact;
+    two words nobody wrote for it ("post", "email") make it a question the sheet does not answer."""
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    in_its_words = "Does a merchant get told why?"
+    best, runner_up = finder.scores(question, [in_its_words])[0][:2]
+    assert best.fact.id == "regulation" and best.score - runner_up.score < 0.12  # meaning alone is not sure
+    assert _ids(finder, bank, "fraud_card_payments", in_its_words) == ["regulation"]
+    assert _ids(finder, bank, "fraud_card_payments", "What do we see about the card at decision time?") == [
+        "features_available"]
+    assert _ids(finder, bank, "fraud_card_payments", "Does a merchant get told why, by post or email?") == []
+    assert _ids(finder, bank, "fraud_card_payments", "What colour is the logo?") == []
+
+
 def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:
     assert clarifying_questions("I assume something catches fraud today. What does it do?") == [
         "I assume something catches fraud today. What does it do?"]
