@@ -10,7 +10,14 @@ import pytest
 from tests.conftest import STRONG_FRAUD_DIALOGUE
 
 from interviewer.domain import STAGES, FlagRule, Output, Question, Stage, Turn
-from interviewer.policy import AFTER_FINISH, ASSUMPTION_REPLY, FINISHED_REPLY, OfflineInterviewer
+from interviewer.policy import (
+    AFTER_FINISH,
+    ASSUMPTION_REPLY,
+    FINISHED_REPLY,
+    MAX_QUOTED_WORDS,
+    OfflineInterviewer,
+    quotable,
+)
 from interviewer.questions import QuestionBank
 from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.text import sentences
@@ -226,3 +233,38 @@ def test_a_stage_the_candidate_began_continues_from_its_open_points_not_its_open
     assert bank.flow.guide(Stage.METRICS).opener not in moved
     open_probes = [p.probe for p in question.points_for(Stage.METRICS)]
     assert "started on already" in moved and any(probe in moved for probe in open_probes)
+
+
+@pytest.mark.parametrize(
+    ("choice_id", "its_answer"),
+    [
+        ("caching", "Entries live for five minutes (a short TTL), so a card's score is never stale for long."),
+        ("gbdt", "Trees cope with tabular inputs and missing values, and they are quick to train."),
+        ("feature_store", "The counters are computed point in time, so training sees exactly what serving saw."),
+        ("precision_recall", "On the block path I would pick the threshold that keeps wrongly blocked buyers under "
+                             "one in ten, and accept the fraud it lets through."),
+        ("ab_test", "Two weeks on a tenth of the traffic gives enough sample size to see a 2 percent change."),
+    ],
+)
+def test_a_choice_is_not_probed_when_the_candidate_already_answered_its_probe(
+    bank: QuestionBank, choice_id: str, its_answer: str
+) -> None:
+    choice = next(c for c in bank.probes.choices if c.id == choice_id)
+    question = _question(bank, "fraud_card_payments")
+    bare = f"For the first version I'd go with {choice.cues[0]} here, it keeps things simple for the team."
+    if choice_id == "precision_recall":
+        bare = "Offline I'd look at precision and recall on last week's payments."
+    assert choice.probe in _listening(bank).respond(question, [], bare).text
+    assert choice.probe not in _listening(bank).respond(question, [], f"{bare} {its_answer}").text
+    earlier = _talk(_listening(bank), question, [f"{FRAMING} {its_answer}"])
+    assert choice.probe not in _listening(bank).respond(question, earlier, bare).text
+
+
+def test_a_long_sentence_is_quoted_back_up_to_the_end_of_a_clause() -> None:
+    long = ("Events land on a queue, a worker reads each one, looks up the account's recent history in the store, and "
+            "writes a score that the decision service then turns into approve, review or decline.")
+    assert quotable(long) == ("Events land on a queue, a worker reads each one, looks up the account's recent history "
+                              "in the store")
+    unbroken = " ".join(f"word{i}" for i in range(MAX_QUOTED_WORDS + 5))
+    assert quotable(unbroken).endswith(f"word{MAX_QUOTED_WORDS - 1} ...")
+    assert quotable("We retrain weekly.") == "We retrain weekly"

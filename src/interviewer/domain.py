@@ -99,6 +99,7 @@ class ChoiceProbe:
     cues: tuple[str, ...]
     probe: str
     variants: tuple[tuple[Output, str], ...] = ()  # asked instead on problems with that output
+    answered: tuple[str, ...] = ()  # cue phrases, each within one sentence, that answer the probe already
 
     def probe_for(self, output: Output) -> str:
         return dict(self.variants).get(output, self.probe)

@@ -20,6 +20,7 @@ from typing import Protocol
 from interviewer.domain import (
     QUOTE_SLOT,
     STAGES,
+    ChoiceProbe,
     ExpectedPoint,
     Fact,
     FlagRule,
@@ -182,6 +183,12 @@ def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
     return sorted(first_at, key=first_at.__getitem__)
 
 
+def answered_already(choice: ChoiceProbe, said: Sequence[str]) -> bool:
+    """The candidate has already said what the choice's probe would ask for: one of its `answered` cue phrases
+    within one sentence of theirs ("split by time" answers the random-split probe)."""
+    return any(matches_any(terms(sentence), choice.answered) for sentence in said)
+
+
 def is_vague(statement: str) -> bool:
     words = statement.split()
     reasoned = has_number(statement) or matches_any(terms(statement), _REASONS)
@@ -196,7 +203,13 @@ def in_sentence(title: str) -> str:
 def quotable(sentence: str) -> str:
     """A candidate sentence as it is quoted back: no closing full stop, no double quotes, at most a line long."""
     words = sentence.strip().rstrip(".").replace('"', "'").split()
-    return " ".join(words[:MAX_QUOTED_WORDS]) + (" ..." if len(words) > MAX_QUOTED_WORDS else "")
+    if len(words) <= MAX_QUOTED_WORDS:
+        return " ".join(words)
+    kept = words[:MAX_QUOTED_WORDS]
+    ends = [i for i, word in enumerate(kept[:-1], 1) if word[-1] in ",;:" or kept[i] in ("-", "--", "\u2014")]
+    if ends and ends[-1] >= MIN_QUOTED_WORDS:  # cut where a clause ends, not in the middle of one
+        return " ".join(kept[: ends[-1]]).rstrip(",;:")
+    return " ".join(kept) + " ..."
 
 
 @dataclass(frozen=True)
@@ -397,7 +410,8 @@ class OfflineInterviewer:
         """Probe the first new choice this statement makes (one question per reply), in the words the problem's
         output calls for; older ones are not revisited."""
         by_id = {c.id: c for c in self._probes.choices}
-        pending = [by_id[c] for c in self.stated_choices(statement) if c not in state.choices_probed]
+        pending = [by_id[c] for c in self.stated_choices(statement)
+                   if c not in state.choices_probed and not answered_already(by_id[c], state.statements)]
         if not pending:
             return None
         text = pending[0].probe_for(question.output)

@@ -108,6 +108,7 @@ class ChoiceSchema(_Strict):
     cues: list[str] = Field(min_length=1)
     probe: str = Field(min_length=1)
     variants: dict[Output, str] = {}
+    answered: list[str] = []
 
 
 class AmbiguitySchema(_Strict):
@@ -232,7 +233,8 @@ def to_flow(schema: FlowSchema) -> Flow:
 
 def to_probes(schema: ProbeBookSchema) -> ProbeBook:
     return ProbeBook(
-        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items())) for c in schema.choices),
+        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items()), tuple(c.answered))
+                      for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,
     )

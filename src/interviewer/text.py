@@ -93,7 +93,7 @@ def quote(text: str, limit: int = 220) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-_NEGATORS = frozenset("not no never than instead avoid without over skip".split())
+_NEGATORS = frozenset("not no never than instead avoid without over skip t".split())  # t: any "n't" contraction
 _DISMISSALS = frozenset("meaningless misleading useless pointless wrong bad".split())
 
 
