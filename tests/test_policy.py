@@ -92,7 +92,7 @@ def test_every_stated_design_choice_gets_its_trade_off_probe(bank: QuestionBank,
 
 def test_two_choices_in_one_answer_get_one_question_at_a_time_and_none_twice(bank: QuestionBank) -> None:
     policy, question = _policy(bank), _question(bank)
-    said = "I would train LightGBM first and compare it with a transformer, because tabular data suits trees."
+    said = "I would train LightGBM first and compare it with a transformer, because the team knows both."
     turns = _talk(policy, question, [said, said, said])
     first, second, third = turns[2].content, turns[4].content, turns[6].content
     probes = {c.id: c.probe for c in bank.probes.choices}
@@ -103,7 +103,7 @@ def test_two_choices_in_one_answer_get_one_question_at_a_time_and_none_twice(ban
 
 def test_a_rejected_choice_is_not_probed(bank: QuestionBank) -> None:
     probes = {c.id: c.probe for c in bank.probes.choices}
-    said = "Accuracy would be meaningless here, so I'd report precision and recall at the operating point."
+    said = "Accuracy would be meaningless here, so I'd report precision and recall on last month's payments."
     move = _policy(bank).respond(_question(bank), [], said)
     assert probes["accuracy"] not in move.text and probes["precision_recall"] in move.text
 
