@@ -12,6 +12,7 @@ from tests.conftest import STRONG_FRAUD_DIALOGUE
 from interviewer.domain import STAGES, FlagRule, Output, Question, Stage, Turn
 from interviewer.policy import (
     AFTER_FINISH,
+    AGAIN_FACT,
     ASSUMPTION_REPLY,
     FINISHED_REPLY,
     MAX_QUOTED_WORDS,
@@ -70,15 +71,15 @@ def test_a_point_made_in_other_words_is_not_asked_again(bank: QuestionBank, simi
     assert probe not in move.text and move.coverage[Stage.PROBLEM_FORMULATION] == 1.0
 
 
-@pytest.mark.parametrize(
-    ("rule_id", "claim"),
-    [
-        ("accuracy_on_imbalanced", "I would check the accuracy. If it's above 99 percent, it's good."),
-        ("random_split_on_time", "I'd shuffle the data and split it 80/20 randomly for training and testing."),
-        ("label_leakage", "We can use chargeback status as a feature, it is very predictive."),
-        ("own_decisions_as_labels", "For labels I'd treat declined transactions as fraud and the rest as legit."),
-    ],
+SERIOUS_CLAIMS = (
+    ("accuracy_on_imbalanced", "I would check the accuracy. If it's above 99 percent, it's good."),
+    ("random_split_on_time", "I'd shuffle the data and split it 80/20 randomly for training and testing."),
+    ("label_leakage", "We can use chargeback status as a feature, it is very predictive."),
+    ("own_decisions_as_labels", "For labels I'd treat declined transactions as fraud and the rest as legit."),
 )
+
+
+@pytest.mark.parametrize(("rule_id", "claim"), SERIOUS_CLAIMS)
 def test_a_serious_mistake_is_challenged_when_it_is_made_and_only_once(
     bank: QuestionBank, rule_id: str, claim: str
 ) -> None:
@@ -88,6 +89,30 @@ def test_a_serious_mistake_is_challenged_when_it_is_made_and_only_once(
     assert turns[1].content == challenge
     assert challenge not in turns[3].content
     assert challenge not in _talk(OfflineInterviewer(bank.flow, bank.probes), question, [claim])[1].content
+
+
+DEFENCES = {
+    "accuracy_on_imbalanced": "I don't think so, a high accuracy still means the model is mostly right.",
+    "random_split_on_time": "Shuffling is fine, both halves get the same mix, so the test number is honest.",
+    "label_leakage": "I'd still keep it, that column is the most predictive one we have.",
+    "own_decisions_as_labels": "That should be fine, the current system is right most of the time anyway.",
+}
+
+
+@pytest.mark.parametrize(("rule_id", "claim"), [(r, c) for r, c in SERIOUS_CLAIMS])
+def test_a_challenged_mistake_the_candidate_defends_is_pressed_once_and_a_concession_is_not(
+    bank: QuestionBank, rule_id: str, claim: str
+) -> None:
+    question = _question(bank, "fraud_card_payments")
+    rule = _rule(bank, rule_id)
+    defence = DEFENCES[rule_id]
+    defended = _talk(_listening(bank), question, [claim, defence, defence])
+    assert [t.content for t in defended if t.role == "interviewer"][:2] == [rule.challenge, rule.press]
+    assert rule.press not in defended[5].content  # pressed once, not again
+    conceded = _talk(_listening(bank), question, [claim, f"Fair point, I was wrong there. {defence}"])
+    assert rule.press not in conceded[3].content
+    moved_on = _talk(_listening(bank), question, [claim, "Let me think about the traffic we expect at peak first."])
+    assert rule.press not in moved_on[3].content  # a message that neither defends nor concedes is not pressed
 
 
 @pytest.mark.parametrize(
@@ -175,6 +200,24 @@ def test_a_covered_stage_is_taken_further_from_the_candidates_own_words(bank: Qu
     assert "already covered" not in moved and moved.endswith("?")
 
 
+def test_a_requirement_the_interviewer_gave_a_number_for_is_not_asked_about(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    question = _question(bank, "fraud_card_payments")
+    ask = next(a.ask for a in bank.probes.ambiguities if a.id == "fast")
+    vague = "The scoring service has to be very fast, so I would keep the model small."
+    assert ask in _listening(bank, similarity).respond(question, [], vague).text
+    turns = _talk(_listening(bank, similarity), question, ["What is the latency budget?", vague])
+    assert "100 ms" in turns[1].content and ask not in turns[3].content
+
+
+def test_a_vague_phrase_is_matched_as_words_in_order_not_as_loose_words(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    ask = next(a.ask for a in bank.probes.ambiguities if a.id == "scale")
+    assert ask in _listening(bank).respond(question, [], "The whole thing has to work at scale for us.").text
+    assert ask not in _listening(bank).respond(question, [], "Robustness mostly comes from scale in these models.").text
+
+
 def test_a_requirement_made_precise_earlier_is_not_asked_for_again(bank: QuestionBank) -> None:
     question = _question(bank, "machine_translation")
     ask = next(a.ask for a in bank.probes.ambiguities if a.id == "data_amount")
@@ -192,7 +235,8 @@ def test_answers_are_not_glued_to_stock_acknowledgements(bank: QuestionBank) -> 
     question = _question(bank, "fraud_card_payments")
     asking = [f"What's the latency budget? {message}" for message in STRONG_FRAUD_DIALOGUE]
     replies = [t.content for t in _talk(_listening(bank), question, asking) if t.role == "interviewer"]
-    assert any("Let's move on." in r for r in replies)
+    stage_moves = [text for g in bank.flow.guides.values() for text in (g.opener, g.bridge)]
+    assert any(move in r for r in replies for move in stage_moves)
     assert [r for r in replies if ACK_AFTER_ANSWER.search(r)] == []
 
 
@@ -232,7 +276,8 @@ def test_a_stage_the_candidate_began_continues_from_its_open_points_not_its_open
     moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.METRICS)
     assert bank.flow.guide(Stage.METRICS).opener not in moved
     open_probes = [p.probe for p in question.points_for(Stage.METRICS)]
-    assert "started on already" in moved and any(probe in moved for probe in open_probes)
+    bridge = bank.flow.guide(Stage.METRICS).bridge
+    assert moved.startswith(bridge) and any(probe in moved for probe in open_probes)
 
 
 @pytest.mark.parametrize(
@@ -268,3 +313,12 @@ def test_a_long_sentence_is_quoted_back_up_to_the_end_of_a_clause() -> None:
     unbroken = " ".join(f"word{i}" for i in range(MAX_QUOTED_WORDS + 5))
     assert quotable(unbroken).endswith(f"word{MAX_QUOTED_WORDS - 1} ...")
     assert quotable("We retrain weekly.") == "We retrain weekly"
+
+
+def test_a_fact_asked_for_again_is_given_as_a_reminder(bank: QuestionBank, similarity: EmbeddingSimilarity) -> None:
+    question = _question(bank, "fraud_card_payments")
+    latency = next(f for f in question.facts if f.id == "latency")
+    asked = ["What's the latency budget?", "Sorry, what was the latency budget again?"]
+    turns = _talk(_listening(bank, similarity), question, asked)
+    assert turns[1].content == latency.answer
+    assert turns[3].content.startswith(AGAIN_FACT) and latency.answer[1:] in turns[3].content

@@ -75,7 +75,7 @@ def test_an_empty_question_folder_is_an_error(tmp_path: Path) -> None:
 def test_a_deeper_question_without_the_candidates_quote_is_rejected(tmp_path: Path) -> None:
     knowledge = _copy_knowledge(tmp_path)
     flow = (knowledge / "flow.yaml").read_text()
-    (knowledge / "flow.yaml").write_text(flow.replace('you said "{quote}"', "you said something", 1))
+    (knowledge / "flow.yaml").write_text(flow.replace('You said "{quote}". Where', 'You said something. Where', 1))
     with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper.*\{quote\}"):
         load_bank(knowledge)
 
@@ -96,4 +96,14 @@ def test_a_flag_with_a_single_group_to_find_together_is_rejected(tmp_path: Path)
     one_group = "    when_together:\n      - [random, shuffle]\n"
     (knowledge / "red_flags.yaml").write_text(flags[:start] + one_group + flags[end:])
     with pytest.raises(BankError, match=r"red_flags\.yaml.*two or more groups"):
+        load_bank(knowledge)
+
+
+def test_a_serious_mistake_without_a_press_for_its_defence_is_rejected(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    flags = (knowledge / "red_flags.yaml").read_text()
+    start = flags.index("    press:")
+    end = flags.index("    explanation:", start)
+    (knowledge / "red_flags.yaml").write_text(flags[:start] + flags[end:])
+    with pytest.raises(BankError, match=r"red_flags\.yaml.*label_leakage.*`press`"):
         load_bank(knowledge)

@@ -120,6 +120,8 @@ class ProbeBook:
     choices: tuple[ChoiceProbe, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
     vague_followup: str = "Can you make that concrete: which numbers, or which reasons, drive that choice?"
+    disagree: tuple[str, ...] = ()  # phrases by which a candidate stands by what was just challenged
+    concede: tuple[str, ...] = ()  # phrases by which a candidate accepts the challenge
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class FlagRule:
     caps: Stage | None = None
     cap: int = 2
     challenge: str = ""  # what the interviewer asks when a candidate makes this mistake (never the answer)
+    press: str = ""  # asked once more when the candidate defends the mistake after the challenge (still not the fix)
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ class StageGuide:
     note: str
     note_heading: str
     deeper: str = ""  # asked instead of the opener when the candidate already covered the stage: what goes beyond it
+    bridge: str = ""  # leads into the stage's first open point when the candidate already began the stage
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.meaning import FactFinder, clarifying_questions, lexical_facts
 from interviewer.mistakes import serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
-from interviewer.text import affirms, has_number, is_question, matches_any, sentences, terms
+from interviewer.text import affirms, has_number, is_question, matches_any, says_any, sentences, terms
 
 MAX_TURNS_PER_STAGE = 3
 REMEMBERED_STEPS = 20_000  # policy steps kept so that replaying a conversation costs nothing (cleared when full)
@@ -63,13 +63,20 @@ ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other
     "Open for you to decide. State the assumption.",
 )
 FINISHED_REPLY = (
-    "We have been through every part of the design. Add anything you want, or end the interview to get your feedback."
+    "That covers the areas I wanted to go through. Add anything you like, or end the interview to get your feedback."
 )
 TIME_UP_REPLY = "We are at time. Add a last thought if you like, then end the interview to get your feedback."
-AFTER_FINISH = ("Noted.", "Noted, thanks.", "Got it.", "Understood. Press End when ready.")  # short: never repeated
+AFTER_FINISH_FIRST = (  # replies once the interview is finished: each of these once, in order ...
+    "Good, I've noted that; it counts in your feedback.",
+    "Thanks, that goes into the feedback as well.",
+    "Noted. End the interview whenever you're ready.",
+)
+AFTER_FINISH_LATER = ("Noted.", "Noted, thanks.", "Got it.")  # ... then these in turn: short, so never a repeated line
+AFTER_FINISH = AFTER_FINISH_FIRST + AFTER_FINISH_LATER
+CURVEBALLS = ("Let me change one thing in the scenario. {prompt}", "One more twist to the scenario. {prompt}")
 AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, or the reason behind it?"
 COVERED_STAGE = "You have already covered {title}; anything to add there before we go on?"
-PARTLY_SAID = "On to {title}, which you have started on already. {probe}"
+AGAIN_FACT = "As I said,"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 _REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise")
 
@@ -88,9 +95,12 @@ class InterviewState:
     vague_stages: frozenset[Stage] = frozenset()
     curveballs_used: int = 0
     challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
+    challenge_pending: str | None = None  # the serious mistake the last reply challenged
+    pressed: frozenset[str] = frozenset()  # challenged mistakes pressed again after the candidate defended them
     statements: tuple[str, ...] = ()  # every sentence the candidate has stated (not asked)
     after_finish: int = 0  # replies given since the interview finished
     assumptions: int = 0  # times the candidate was asked to state an assumption
+    facts_given: frozenset[str] = frozenset()  # fact sheet lines given in earlier replies
     started_at: float | None = None
     stage_started_at: float | None = None
     budget_s: float = DEFAULT_MINUTES * 60
@@ -193,6 +203,16 @@ def is_vague(statement: str) -> bool:
     words = statement.split()
     reasoned = has_number(statement) or matches_any(terms(statement), _REASONS)
     return len(words) < VAGUE_WORDS and not reasoned
+
+
+def _again(fact: Fact, given: frozenset[str]) -> str:
+    """A fact's answer; one given in an earlier reply is said as a reminder ("As I said, today ...")."""
+    if fact.id not in given:
+        return fact.answer
+    text = fact.answer
+    if text[:1].isupper() and text[1:2].islower():  # "Today ..." -> "today ...", but "TVs ..." stays
+        text = text[:1].lower() + text[1:]
+    return f"{AGAIN_FACT} {text}"
 
 
 def in_sentence(title: str) -> str:
@@ -331,13 +351,14 @@ class OfflineInterviewer:
 
     def _advance(self, question: Question, state: InterviewState, message: str, at: float) -> Step:
         asked, statement = split_message(message)
+        pending, state = state.challenge_pending, replace(state, challenge_pending=None)
         state, answers = self._answers(question, state, clarifying_questions(message))
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
         state = self._absorb(question, state, statement, at)
         if asked and len(statement.split()) < VAGUE_WORDS:  # a short lead-in to questions: the answers are the reply
             return Step(state, " ".join(answers))
-        step = self._react(question, state, statement, at)
+        step = self._react(question, state, statement, at, pending)
         return replace(step, text=" ".join([*answers, *([] if answers or not step.lead else [step.lead]), step.text]))
 
     def stated_choices(self, statement: str) -> list[str]:
@@ -363,13 +384,17 @@ class OfflineInterviewer:
         parts = sentences(statement)
         return by_cue | {p for found in self._reader.points(question, parts) for p in found}
 
-    def _react(self, question: Question, state: InterviewState, statement: str, at: float) -> Step:
+    def _react(
+        self, question: Question, state: InterviewState, statement: str, at: float, pending: str | None = None
+    ) -> Step:
+        """`pending`: the serious mistake the interviewer's last reply challenged."""
         if state.finished:
-            line = AFTER_FINISH[state.after_finish % len(AFTER_FINISH)]
+            n = state.after_finish
+            line = AFTER_FINISH[n] if n < len(AFTER_FINISH_FIRST) else AFTER_FINISH_LATER[n % len(AFTER_FINISH_LATER)]
             return Step(replace(state, after_finish=state.after_finish + 1), line)
         if self._time_spent(state, at, whole=True) >= state.budget_s:
             return Step(replace(state, finished=True), TIME_UP_REPLY)
-        challenge = self._challenge(question, state, statement)
+        challenge = self._press(question, state, statement, pending) or self._challenge(question, state, statement)
         if challenge is not None:
             return challenge
         if self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]:
@@ -388,20 +413,37 @@ class OfflineInterviewer:
             return None
         rule = fresh[0].rule
         named = set(self.stated_choices(fresh[0].sentence))  # a choice in the mistaken claim is probed by the challenge
-        after = replace(state, challenged=state.challenged | {rule.id}, choices_probed=state.choices_probed | named)
+        after = replace(state, challenged=state.challenged | {rule.id}, choices_probed=state.choices_probed | named,
+                        challenge_pending=rule.id)
         return Step(after, rule.challenge, rule.title)
+
+    def _press(self, question: Question, state: InterviewState, statement: str, pending: str | None) -> Step | None:
+        """A challenged mistake the candidate defends in the very next message (restates it, or stands by it, and
+        concedes nothing) is pressed once more; a correction (`unless`) anywhere so far ends it."""
+        if pending is None or pending in state.pressed:
+            return None
+        mistake = next((m for m in serious_mistakes(self._flags, question, state.statements) if m.rule.id == pending),
+                       None)
+        if mistake is None or says_any(statement, self._probes.concede):
+            return None
+        restated = any(states(mistake.rule, s) for s in sentences(statement))
+        if not (restated or says_any(statement, self._probes.disagree)):
+            return None
+        return Step(replace(state, pressed=state.pressed | {pending}), mistake.rule.press, mistake.rule.title)
 
     @staticmethod
     def _time_spent(state: InterviewState, at: float, whole: bool = False) -> float:
         start = state.started_at if whole else state.stage_started_at
         return 0.0 if start is None or at <= 0 else at - start
 
-    def _ambiguity(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
-        """The interviewer's own clarifying question for a vague requirement, unless it was made precise already."""
+    def _ambiguity(self, state: InterviewState, statement: str, question: Question) -> Step | None:
+        """The interviewer's own clarifying question for a vague requirement, unless it was made precise already (by
+        the candidate, or by a fact the interviewer gave)."""
         statement_terms = terms(statement)
-        said_terms = statement_terms.union(*(terms(s) for s in state.statements))
+        given = [f.answer for f in question.facts if f.id in state.facts_given]
+        said_terms = statement_terms.union(*(terms(s) for s in (*state.statements, *given)))
         for item in self._probes.ambiguities:
-            vague = matches_any(statement_terms, item.cues) and not matches_any(said_terms, item.unless)
+            vague = says_any(statement, item.cues) and not matches_any(said_terms, item.unless)
             if item.id not in state.ambiguities_asked and vague and not has_number(statement):
                 return Step(replace(state, ambiguities_asked=state.ambiguities_asked | {item.id}), item.ask)
         return None
@@ -430,17 +472,20 @@ class OfflineInterviewer:
     def _answers(self, question: Question, state: InterviewState, asked: list[str]) -> tuple[InterviewState, list[str]]:
         """The facts each question asks for; a request to state an assumption for what the sheet does not cover."""
         replies: list[str] = []
-        assumed = state.assumptions
+        assumed, given, answered = state.assumptions, set(state.facts_given), set[str]()
         for sentence in asked:
             facts = self._facts.find(question, sentence)
             if facts:
-                replies.extend(f.answer for f in facts if f.answer not in replies)
-            elif self._facts.closest(question, sentence) in replies:
+                fresh = [_again(f, state.facts_given) for f in facts]
+                replies.extend(answer for answer in fresh if answer not in replies)
+                given.update(f.id for f in facts)
+                answered.update(f.answer for f in facts)
+            elif self._facts.closest(question, sentence) in answered:
                 continue  # answered already by a fact given for another question of this message
             elif not any(r == ASSUMPTION_REPLY or r in ASSUMPTION_AGAIN for r in replies):
                 replies.append(ASSUMPTION_AGAIN[(assumed - 1) % len(ASSUMPTION_AGAIN)] if assumed else ASSUMPTION_REPLY)
                 assumed += 1
-        return replace(state, assumptions=assumed), replies
+        return replace(state, assumptions=assumed, facts_given=frozenset(given)), replies
 
     def _stage_flow(self, question: Question, state: InterviewState, at: float) -> Step:
         """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""
@@ -471,20 +516,20 @@ class OfflineInterviewer:
         curveball = self._curveball_due(question, state, nxt, stage_cov)
         if curveball:
             used = replace(state, curveballs_used=state.curveballs_used + 1)
-            return Step(used, f"Before we go on, a change of scenario: {curveball}", lead=ack)
+            return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball))
         moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
             return Step(moved, self._deeper(question, state, nxt), lead=ack)
         partly = self._partly_said(question, moved) if stage_cov[nxt] > 0 else None
-        return partly or Step(moved, f"Let's move on. {guide.opener}", lead=ack)
+        return partly or Step(moved, guide.opener, lead=ack)
 
     def _partly_said(self, question: Question, moved: InterviewState) -> Step | None:
         """A stage the candidate already began: not its whole opener again, only the first point still open."""
         probe = self._next_probe(question, moved)
         if probe is None:
             return None
-        text = PARTLY_SAID.format(title=in_sentence(self._flow.guide(moved.stage).title), probe=probe.probe)
+        text = f"{self._flow.guide(moved.stage).bridge} {probe.probe}"
         return Step(replace(moved, probed=moved.probed | {probe.id}), text, probe.summary)
 
     def _deeper(self, question: Question, state: InterviewState, stage: Stage) -> str:

@@ -94,6 +94,7 @@ class GuideSchema(_Strict):
     hints: list[str] = Field(min_length=1)
     generic_points: list[PointSchema] = Field(min_length=1)
     deeper: str = Field(min_length=1)
+    bridge: str = Field(min_length=1)
 
     @field_validator("deeper")
     @classmethod
@@ -122,6 +123,8 @@ class ProbeBookSchema(_Strict):
     choices: list[ChoiceSchema] = Field(min_length=1)
     ambiguities: list[AmbiguitySchema] = []
     vague_followup: str = Field(min_length=1)
+    disagree: list[str] = Field(min_length=1)
+    concede: list[str] = Field(min_length=1)
 
 
 class FlagSchema(_Strict):
@@ -139,6 +142,7 @@ class FlagSchema(_Strict):
     caps: Stage | None = None  # a serious mistake: the stage it caps while uncorrected
     cap: int = Field(default=2, ge=1, le=3)
     challenge: str = ""
+    press: str = ""
 
     @model_validator(mode="after")
     def _triggerable(self) -> FlagSchema:
@@ -146,8 +150,9 @@ class FlagSchema(_Strict):
             raise ValueError(f"flag {self.id!r} needs `when` cues, or `absent: true` with `stage` and `unless`")
         if len(self.when_together) == 1 or not all(self.when_together):
             raise ValueError(f"flag {self.id!r}: `when_together` needs two or more groups, none empty")
-        if self.caps is not None and not self.challenge:
-            raise ValueError(f"flag {self.id!r} caps a stage, so it needs a `challenge` for the interviewer to ask")
+        if self.caps is not None and not (self.challenge and self.press):
+            raise ValueError(f"flag {self.id!r} caps a stage, so it needs a `challenge` for the interviewer to ask and"
+                             " a `press` for when the candidate defends the mistake")
         return self
 
 
@@ -225,6 +230,7 @@ def to_flow(schema: FlowSchema) -> Flow:
             note=g.note,
             note_heading=g.note_heading,
             deeper=g.deeper,
+            bridge=g.bridge,
         )
         for stage, g in schema.stages.items()
     }
@@ -237,6 +243,8 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
                       for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,
+        disagree=tuple(schema.disagree),
+        concede=tuple(schema.concede),
     )
 
 
@@ -256,6 +264,7 @@ def to_flag(schema: FlagSchema) -> FlagRule:
         caps=schema.caps,
         cap=schema.cap,
         challenge=schema.challenge.strip(),
+        press=schema.press.strip(),
     )
 
 

@@ -51,6 +51,13 @@ def matches_any(text_terms: frozenset[str], cues: Iterable[str]) -> bool:
     return any(phrase_terms(cue) <= text_terms for cue in cues)
 
 
+def says_any(text: str, phrases: Iterable[str]) -> bool:
+    """One of `phrases` occurs in `text` as whole words in order ("i don't think so"; not stemmed, no stopwords
+    dropped)."""
+    padded = f" {' '.join(_WORD.findall(text.lower()))} "
+    return any(f" {' '.join(_WORD.findall(p.lower()))} " in padded for p in phrases if _WORD.search(p.lower()))
+
+
 def best_cue_size(text_terms: frozenset[str], cues: Iterable[str]) -> int:
     """How many words the longest matching cue has (0 when none matches): more specific cues win."""
     return max((len(phrase_terms(c)) for c in cues if phrase_terms(c) <= text_terms), default=0)
