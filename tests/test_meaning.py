@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -95,6 +96,20 @@ def test_a_question_in_the_facts_own_words_gets_it_when_meaning_is_unsure(
         "features_available"]
     assert _ids(finder, bank, "fraud_card_payments", "Does a merchant get told why, by post or email?") == []
     assert _ids(finder, bank, "fraud_card_payments", "What colour is the logo?") == []
+
+
+def test_domain_neutral_examples_answer_a_question_nothing_else_matched_and_never_pull_one_away(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    question = bank.get("fake_reviews")
+    assert question is not None and any(f.common_asks for f in question.facts if f.id == "current")
+    without = replace(question, facts=tuple(replace(f, common_asks=()) for f in question.facts))
+    vague = "What do we have in place right now?"
+    assert finder.scores(question, [vague])[0][0].fact.id != "current"  # its own examples point elsewhere
+    assert [f.id for f in finder.find(without, vague)] == []
+    assert [f.id for f in finder.find(question, vague)] == ["current"]
+    delayed = "Do we get conversion data, and how delayed is it?"  # "how delayed" is close to the latency examples
+    assert _ids(finder, bank, "ads_ctr", delayed) == ["conversions"]
 
 
 def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:

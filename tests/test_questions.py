@@ -107,3 +107,13 @@ def test_a_serious_mistake_without_a_press_for_its_defence_is_rejected(tmp_path:
     (knowledge / "red_flags.yaml").write_text(flags[:start] + flags[end:])
     with pytest.raises(BankError, match=r"red_flags\.yaml.*label_leakage.*`press`"):
         load_bank(knowledge)
+
+
+def test_common_phrasings_for_a_fact_id_no_question_has_are_rejected(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    (knowledge / "questions" / "ads_ctr.yaml").write_text((KNOWLEDGE / "questions" / "ads_ctr.yaml").read_text())
+    (knowledge / "asks").mkdir()
+    common = knowledge / "asks" / "_common.yaml"
+    common.write_text((KNOWLEDGE / "asks" / "_common.yaml").read_text() + "  lateny:\n    - How fast must it be?\n")
+    with pytest.raises(BankError, match=r"_common\.yaml: no question has a fact with id\(s\): .*lateny"):
+        load_bank(knowledge)

@@ -70,6 +70,7 @@ class Fact:
     cues: tuple[str, ...]
     answer: str
     asks: tuple[str, ...] = ()
+    common_asks: tuple[str, ...] = ()  # domain-neutral example questions shared by the facts of this id in every sheet
 
 
 @dataclass(frozen=True)

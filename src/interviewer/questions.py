@@ -200,15 +200,23 @@ def _points(stage: Stage, items: list[PointSchema], says: Phrasings | None = Non
     )
 
 
-def to_question(schema: QuestionSchema, asks: Phrasings | None = None, says: Phrasings | None = None) -> Question:
-    asked = asks or {}
+def to_question(
+    schema: QuestionSchema,
+    asks: Phrasings | None = None,
+    says: Phrasings | None = None,
+    common: Phrasings | None = None,
+) -> Question:
+    """`common`: phrasings for fact ids most questions share (`knowledge/asks/_common.yaml`), kept apart from the
+    question's own (`Fact.common_asks`)."""
+    asked, shared = asks or {}, common or {}
     return Question(
         id=schema.id,
         title=schema.title,
         domain=schema.domain,
         prompt=schema.prompt.strip(),
         levels=tuple(schema.levels),
-        facts=tuple(Fact(f.id, tuple(f.cues), f.answer, tuple(asked.get(f.id, ()))) for f in schema.facts),
+        facts=tuple(Fact(f.id, tuple(f.cues), f.answer, tuple(asked.get(f.id, ())), tuple(shared.get(f.id, ())))
+                    for f in schema.facts),
         expected=tuple(p for stage in STAGES for p in _points(stage, schema.expected[stage], says)),
         red_flags=tuple(
             RedFlagRule(id=r.id, cues=tuple(r.cues), explanation=r.explanation.strip()) for r in schema.red_flags
@@ -292,13 +300,18 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
     files = sorted((knowledge_dir / "questions").glob("*.yaml"))
     if not files:
         raise BankError(f"no question files in {knowledge_dir / 'questions'}")
-    questions = tuple(_question(knowledge_dir, f) for f in files)
+    schemas = [(f, _validate(QuestionSchema, f)) for f in files]
+    common = _common_phrasings(knowledge_dir, {fact.id for _, schema in schemas for fact in schema.facts})
+    questions = tuple(_question(knowledge_dir, schema, common) for _, schema in schemas)
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
             raise BankError(f"duplicate question id {q.id!r}")
         seen.add(q.id)
     return QuestionBank(questions=questions, flow=flow, probes=probes, flags=flags)
+
+
+COMMON_PHRASINGS = "_common.yaml"  # phrasings for ids that most questions share, added to every question that has one
 
 
 def _phrasings(folder: Path, question_id: str, known: set[str]) -> Phrasings:
@@ -315,12 +328,23 @@ def _phrasings(folder: Path, question_id: str, known: set[str]) -> Phrasings:
     return merged
 
 
-def _question(knowledge_dir: Path, path: Path) -> Question:
-    schema = _validate(QuestionSchema, path)
+def _common_phrasings(knowledge_dir: Path, fact_ids: set[str]) -> Phrasings:
+    """`knowledge/asks/_common.yaml`, if there is one; each of its ids must be a fact id of some question."""
+    path = knowledge_dir / "asks" / COMMON_PHRASINGS
+    if not path.is_file():
+        return {}
+    phrasings = _validate(PhrasingsSchema, path).phrasings
+    unknown = sorted(set(phrasings) - fact_ids)
+    if unknown:
+        raise BankError(f"{path}: no question has a fact with id(s): {', '.join(unknown)}")
+    return phrasings
+
+
+def _question(knowledge_dir: Path, schema: QuestionSchema, common: Phrasings) -> Question:
     asks = _phrasings(knowledge_dir / "asks", schema.id, {f.id for f in schema.facts})
     points = {p.id for items in schema.expected.values() for p in items}
     says = _phrasings(knowledge_dir / "says", schema.id, points)
-    return to_question(schema, asks, says)
+    return to_question(schema, asks, says, common)
 
 
 class JudgeModelSchema(_Strict):
