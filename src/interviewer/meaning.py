@@ -132,11 +132,12 @@ class FactFinder:
             return None
         return self.scores(question, [asked])[0][0].fact.answer
 
-    def prepare(self, question: Question) -> None:
-        """Embed the domain-neutral example questions now (a prepared reply seldom reaches them)."""
+    def prepare(self, question: Question, asked: str) -> None:
+        """Embed (and keep) the domain-neutral example questions now, comparing `asked` with them: a prepared reply
+        seldom reaches them."""
         common = [ask for fact in question.facts for ask in fact.common_asks]
         if self._similarity is not None and common:
-            self._similarity.similarities([common[0]], common)
+            self._similarity.similarities([asked], common)
 
     def _by_common_asks(self, question: Question, asked: str) -> list[FactScore]:
         """Last: the domain-neutral example questions (`Fact.common_asks`), for a whole question nothing else matched;

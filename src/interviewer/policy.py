@@ -318,8 +318,8 @@ class OfflineInterviewer:
     def prepare(self, question: Question) -> None:
         """One reply to a prepared message: every reference text (fact asks, point phrasings, stage texts) is embedded
         and kept, so a candidate's turn embeds only the candidate's own sentences."""
+        self._facts.prepare(question, prepare_message(question))
         self.respond(question, [], prepare_message(question))
-        self._facts.prepare(question)
 
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
         state = self.state(question, turns, minutes)
