@@ -1,11 +1,28 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from tests.conftest import OFF_TOPIC, STRONG_FRAUD, offline_judge
 
 from interviewer.domain import STAGES, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
-from interviewer.judge import Concerns, overall_score, said_in_turn, verdict_of
+from interviewer.judge import (
+    LATER_STAGES,
+    Concerns,
+    Features,
+    Manner,
+    StageFeatures,
+    overall_score,
+    said_in_turn,
+    stopped_early,
+    thin,
+    verdict_of,
+)
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reading, Said
+from interviewer.transcripts import load_transcript
+
+OWN = Path(__file__).resolve().parents[1] / "evals" / "own" / "transcripts"
 
 
 def _transcript(answers: tuple[str, ...] | list[str], question_id: str = "fraud_card_payments") -> Transcript:
@@ -101,6 +118,12 @@ def test_the_verdict_follows_the_committee_rules_at_each_level() -> None:
     assert verdict_of(fours, "E5", Concerns(stopped_early=True)) is Verdict.NO_HIRE
     assert verdict_of(fours, "E5", Concerns(bluffing=True)) is Verdict.STRONG_NO_HIRE
     assert verdict_of(dict.fromkeys(STAGES, 2), "E5") is Verdict.STRONG_NO_HIRE
+    three_fours = {s: (4 if i in (2, 3, 4) else 3) for i, s in enumerate(STAGES)}  # strong on the model stages alone
+    four_fours = {**three_fours, Stage.INFERENCE: 4}
+    assert verdict_of(three_fours, "E4") is Verdict.STRONG_HIRE and verdict_of(three_fours, "E5") is Verdict.HIRE
+    assert verdict_of(four_fours, "E5") is Verdict.STRONG_HIRE
+    assert verdict_of({**four_fours, Stage.METRICS: 2}, "E5") is Verdict.STRONG_HIRE
+    assert verdict_of({**four_fours, Stage.METRICS: 2}, "E6") is Verdict.HIRE
 
 
 def test_overall_counts_unreached_stages_as_the_floor(bank: QuestionBank) -> None:
@@ -142,3 +165,31 @@ def test_a_stage_said_in_turn_counts_clear_sentences_anywhere_and_guesses_only_i
     )
     assert said_in_turn(reading, scaling) == 2  # the clear one said earlier, and the guess said in its turn
     assert said_in_turn(reading, design) == 2  # the two guesses said while design was asked
+
+
+def _features(in_turn: dict[Stage, int], time_up: bool = True) -> Features:
+    stages = {s: StageFeatures(sentences=in_turn[s], in_turn=in_turn[s]) for s in STAGES}
+    return Features(stages, Manner(), Reading((), frozenset()), {}, time_up)
+
+
+def test_an_interview_is_stopped_early_when_time_was_called_on_a_barely_discussed_later_stage() -> None:
+    cut_short = {s: (1 if s is Stage.SCALING_MONITORING else 9) for s in STAGES}
+    assert stopped_early(_features(cut_short))
+    assert not stopped_early(_features(cut_short, time_up=False))  # nobody called time: the candidate said little
+    terse = {s: (2 if s in LATER_STAGES else 5) for s in STAGES}  # short everywhere: the later stages are no thinner
+    assert not stopped_early(_features(terse))
+    assert not stopped_early(_features(dict.fromkeys(STAGES, 9)))
+
+
+def test_a_later_stage_barely_reached_before_time_was_called_scores_at_most_two(bank: QuestionBank) -> None:
+    """Our own cut-short interview (labelled 2 for both later stages): capped when time was called, not otherwise."""
+    cut = load_transcript(OWN / "account_takeover__out_of_time.json").to_domain()
+    calm = [Turn(t.role, "Thanks, that's all I wanted to ask.") if "out of time" in t.content else t for t in cut.turns]
+    question = bank.get(cut.question_id or "")
+    judge = offline_judge(bank)
+    features = judge.features(cut, question)
+    assert stopped_early(features) and all(thin(features.stages[s], features) for s in LATER_STAGES)
+    capped, uncapped = judge.score(cut, question), judge.score(replace(cut, turns=tuple(calm)), question)
+    assert all((capped.stages[s].score or 0) <= 2 for s in LATER_STAGES)
+    assert any((uncapped.stages[s].score or 0) > 2 for s in LATER_STAGES)
+    assert capped.verdict is Verdict.NO_HIRE

@@ -186,18 +186,34 @@ def test_one_question_per_reply_about_the_first_choice_named(bank: QuestionBank)
     assert probes["caching"] not in reply and probes["gbdt"] not in reply and "And:" not in reply
 
 
-def test_a_covered_stage_is_taken_further_from_the_candidates_own_words(bank: QuestionBank) -> None:
-    question = _question(bank, "fraud_card_payments")
-    policy = _listening(bank)
-    metrics_said = next(
+def _metrics_said(policy: OfflineInterviewer, question: Question) -> str:
+    return next(
         s for s in STRONG_FRAUD_DIALOGUE
         if (covered := policy.covered(question, s)) and {p.id for p in question.points_for(Stage.METRICS)} <= covered
     )
-    turns = _talk(policy, question, [metrics_said, "not sure", "not sure", "not sure"])
-    moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.METRICS)
+
+
+def _first_reply_on(turns: Sequence[Turn], stage: Stage) -> str:
+    return next(t.content for t in turns if t.role == "interviewer" and t.stage is stage)
+
+
+def test_a_stage_covered_by_the_last_message_is_taken_further_from_its_words(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    metrics_said = _metrics_said(policy, question)
+    moved = _first_reply_on(_talk(policy, question, ["not sure", "not sure", metrics_said]), Stage.METRICS)
     quoted = re.search(r'"([^"]+)"', moved)
     assert quoted is not None and quoted.group(1).rstrip(" .") in metrics_said
     assert "already covered" not in moved and moved.endswith("?")
+
+
+def test_a_stage_covered_long_before_is_taken_further_without_an_old_sentence_quoted_back(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    turns = _talk(policy, question, [_metrics_said(policy, question), "not sure", "not sure", "not sure"])
+    moved = _first_reply_on(turns, Stage.METRICS)
+    assert moved.endswith(bank.flow.guide(Stage.METRICS).deeper_unquoted)
+    assert '"' not in moved
 
 
 def test_a_requirement_the_interviewer_gave_a_number_for_is_not_asked_about(
@@ -322,3 +338,13 @@ def test_a_fact_asked_for_again_is_given_as_a_reminder(bank: QuestionBank, simil
     turns = _talk(_listening(bank, similarity), question, asked)
     assert turns[1].content == latency.answer
     assert turns[3].content.startswith(AGAIN_FACT) and latency.answer[1:] in turns[3].content
+
+
+def test_a_short_question_after_a_statement_is_answered_for_what_it_asks(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    question = _question(bank, "ads_ctr")
+    facts = {f.id: f.answer for f in question.facts}
+    message = "New advertisers join every day and their ads have no history. Is there a latency budget?"
+    reply = _listening(bank, similarity).respond(question, [], message).text
+    assert facts["latency"] in reply and facts["new_ads"] not in reply

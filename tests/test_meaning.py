@@ -19,7 +19,7 @@ from interviewer.evals import clarify
 from interviewer.evals.backends import BackendChoice
 from interviewer.evals.gates import gate_failures, load_gates
 from interviewer.evals.harness import EvalEnv, eval_env
-from interviewer.meaning import FactFinder, clarifying_questions, joined_questions, question_parts
+from interviewer.meaning import Asked, FactFinder, asked_in, joined_questions, question_parts
 from interviewer.questions import QuestionBank
 from interviewer.retrieval.embed import DIMENSIONS
 from interviewer.retrieval.similarity import EmbeddingSimilarity
@@ -36,7 +36,7 @@ def finder() -> FactFinder:
 def _ids(finder: FactFinder, bank: QuestionBank, question_id: str, text: str) -> list[str]:
     question = bank.get(question_id)
     assert question is not None
-    return [f.id for asked in clarifying_questions(text) for f in finder.find(question, asked)]
+    return [f.id for asked in asked_in(text) for f in finder.find_asked(question, asked)]
 
 
 def test_a_paraphrased_question_finds_its_fact(finder: FactFinder, bank: QuestionBank) -> None:
@@ -113,16 +113,28 @@ def test_domain_neutral_examples_answer_a_question_nothing_else_matched_and_neve
 
 
 def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:
-    assert clarifying_questions("I assume something catches fraud today. What does it do?") == [
-        "I assume something catches fraud today. What does it do?"]
+    assert asked_in("I assume something catches fraud today. What does it do?") == [
+        Asked("What does it do?", "I assume something catches fraud today.")]
     with_context = "I guess there are rules running already. How do they work?"
     assert _ids(finder, bank, "fraud_card_payments", with_context) == ["existing_system"]
     assert _ids(finder, bank, "fraud_card_payments", "How do they work?") == []
 
 
+def test_a_short_question_that_finds_its_fact_alone_is_not_pulled_to_the_sentence_before(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    question = bank.get("ads_ctr")
+    assert question is not None
+    asked = "Is there a latency budget?"
+    alone = [f.id for f in finder.find(question, asked)]
+    before = "New advertisers join every day and their ads have no history."
+    assert alone and [f.id for f in finder.find(question, f"{before} {asked}")] != alone  # the context would pull it
+    assert _ids(finder, bank, "ads_ctr", f"{before} {asked}") == alone
+
+
 def test_a_design_statement_is_not_a_question() -> None:
-    assert clarifying_questions("What the fraudsters cannot fake is the device history, so we lean on it.") == []
-    assert clarifying_questions("When analysts correct a decision, we use that as a new label.") == []
+    assert asked_in("What the fraudsters cannot fake is the device history, so we lean on it.") == []
+    assert asked_in("When analysts correct a decision, we use that as a new label.") == []
     assert question_parts("How many riders a day, and how fast must the estimate come back?") == [
         "How many riders a day", "how fast must the estimate come back"]
 

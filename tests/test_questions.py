@@ -80,6 +80,18 @@ def test_a_deeper_question_without_the_candidates_quote_is_rejected(tmp_path: Pa
         load_bank(knowledge)
 
 
+def test_a_stage_needs_a_deeper_question_that_quotes_nothing(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    flow = (knowledge / "flow.yaml").read_text()
+    quoting = flow.replace("You have named how you would measure it.", "You said {quote}.", 1)
+    (knowledge / "flow.yaml").write_text(quoting)
+    with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper_unquoted.*quotes nothing"):
+        load_bank(knowledge)
+    (knowledge / "flow.yaml").write_text("\n".join(line for line in flow.splitlines() if "deeper_unquoted" not in line))
+    with pytest.raises(BankError, match=r"deeper_unquoted: Field required"):
+        load_bank(knowledge)
+
+
 def test_a_question_must_say_what_its_system_produces(tmp_path: Path) -> None:
     knowledge = _copy_knowledge(tmp_path)
     text = (KNOWLEDGE / "questions" / "receipt_ocr.yaml").read_text()

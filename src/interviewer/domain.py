@@ -183,7 +183,8 @@ class StageGuide:
     generic_points: tuple[ExpectedPoint, ...]
     note: str
     note_heading: str
-    deeper: str = ""  # asked instead of the opener when the candidate already covered the stage: what goes beyond it
+    deeper: str = ""  # asked instead of the opener when the candidate's last message covered the stage: beyond it
+    deeper_unquoted: str = ""  # the same when they covered it earlier: an old sentence quoted back would not fit
     bridge: str = ""  # leads into the stage's first open point when the candidate already began the stage
 
 

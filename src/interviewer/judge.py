@@ -258,7 +258,10 @@ class Concerns:
 
 
 # Per level: (fewest stages at 3+ for a hire, fewest 4s for a strong hire, most stages at 2 or below for a hire).
-LEVEL_BARS: Mapping[Level, tuple[int, int, int]] = {"E4": (4, 2, 3), "E5": (5, 3, 2), "E6": (5, 4, 1)}
+# A strong hire at E5 needs four 4s (was three; chosen on evals/own/transcripts: verdict within one step 0.857 ->
+# 0.893 against both labellers, exact 0.679 / 0.750 -> 0.679 / 0.768): with three, a candidate strong on the model
+# stages alone passed. E6 differs from E5 in allowing no stage at 2 or below.
+LEVEL_BARS: Mapping[Level, tuple[int, int, int]] = {"E4": (4, 2, 3), "E5": (5, 4, 2), "E6": (5, 4, 1)}
 
 
 def verdict_of(scores: Mapping[Stage, int | None], level: Level, concerns: Concerns = Concerns()) -> Verdict:
@@ -434,6 +437,9 @@ class OfflineJudge:
         passing = own.sentences <= PASSING_SENTENCES and not (own.reasons or own.numbers or own.trade_offs)
         if own.lists_only or concerns.bluffing or passing:
             score = min(score, BLUFF_CAP)  # buzzwords, bluffing, or a passing mention without a reason or number
+        if concerns.stopped_early and stage in LATER_STAGES and thin(own, features):
+            # barely reached before time was called: under half of what the stage needs
+            score = min(score, BLUFF_CAP)
         for flag in flags:
             rule = next((r for r in self._flags if r.id == flag.id), None)
             if rule is not None and rule.caps is stage:
@@ -443,11 +449,10 @@ class OfflineJudge:
     def _concerns(self, transcript: Transcript, features: Features, flags: Sequence[RedFlag]) -> Concerns:
         serious = {r.id for r in self._flags if r.caps is not None}
         manner = features.manner
-        later = [features.stages[s] for s in LATER_STAGES]
         return Concerns(
             mistakes=sum(f.id in serious for f in flags),
             bluffing=manner.bluff_rate >= BLUFF_RATE and manner.number_rate < BLUFF_NUMBERS,
-            stopped_early=features.time_up and any(s.in_turn <= STOPPED_SENTENCES for s in later),
+            stopped_early=stopped_early(features),
             said_little=manner.words < LITTLE_WORDS,
         )
 
@@ -455,7 +460,23 @@ class OfflineJudge:
 BLUFF_RATE = 1.5  # buzzwords per 100 words at which, with almost no numbers, the candidate is bluffing
 BLUFF_NUMBERS = 0.08
 STOPPED_SENTENCES = 2
+# Chosen on evals/own/transcripts (verdict exact 0.643 -> 0.679 / 0.696 -> 0.750 against the two labellers): terse
+# candidates' short later stages had made three strong-hire interviews no_hire. A quarter separates them (0.27-0.28
+# of their mean) from the interviews cut short (0.22-0.24).
+STOPPED_SHARE = 0.25
 LITTLE_WORDS = 120
+
+
+def stopped_early(features: Features) -> bool:
+    """The interviewer called time with a later stage barely discussed (`thin`)."""
+    return features.time_up and any(thin(features.stages[s], features) for s in LATER_STAGES)
+
+
+def thin(stage: StageFeatures, features: Features) -> bool:
+    """Barely discussed: at most `STOPPED_SENTENCES` in its turn, and under `STOPPED_SHARE` of what this candidate
+    says about a stage on average (so a terse candidate's short answer does not count as a stage never reached)."""
+    mean = sum(s.in_turn for s in features.stages.values()) / len(features.stages)
+    return stage.in_turn <= STOPPED_SENTENCES and stage.in_turn < STOPPED_SHARE * mean
 
 
 def said_in_turn(reading: Reading, stage: Stage) -> int:

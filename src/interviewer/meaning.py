@@ -75,9 +75,21 @@ def joined_questions(text: str) -> list[str]:
     return found if len(found) > 1 else []
 
 
-def clarifying_questions(message: str) -> list[str]:
-    """The message's questions, each with the statement just before it when it is short ("I assume there is a
-    system today. What does it do?" is read whole)."""
+@dataclass(frozen=True)
+class Asked:
+    """One question of a message, and the statement just before it when the question is short enough to lean on it
+    ("I assume there is a system today. What does it do?")."""
+
+    question: str
+    context: str = ""
+
+    @property
+    def whole(self) -> str:
+        return f"{self.context} {self.question}".strip()
+
+
+def asked_in(message: str) -> list[Asked]:
+    """The message's questions, each with its context (see `Asked`)."""
     parts = sentences(message)
     found = []
     for i, sentence in enumerate(parts):
@@ -85,7 +97,7 @@ def clarifying_questions(message: str) -> list[str]:
             continue
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
         short = len(sentence.split()) <= CONTEXT_WORDS
-        found.append(f"{before} {sentence}".strip() if before and short else sentence)
+        found.append(Asked(sentence, before if short else ""))
     return found
 
 
@@ -125,6 +137,13 @@ class FactFinder:
         ranked = sorted(chosen.values(), key=lambda s: -s.score)[:MAX_FACTS]
         order = {f.id: i for i, f in enumerate(question.facts)}
         return tuple(sorted((s.fact for s in ranked), key=lambda f: order[f.id]))
+
+    def find_asked(self, question: Question, asked: Asked) -> tuple[Fact, ...]:
+        """The facts a question asks for, read alone first: the statement before a short question is only read with it
+        when the question alone finds nothing ("Errors cost us returns. Is there a hardware budget?" asks about the
+        budget, not the errors)."""
+        alone = self.find(question, asked.question)
+        return alone if alone or not asked.context else self.find(question, asked.whole)
 
     def closest(self, question: Question, asked: str) -> str | None:
         """The answer of the fact closest in meaning to `asked`, however far (None without a `Similarity`)."""

@@ -34,7 +34,7 @@ from interviewer.domain import (
     TurnKind,
 )
 from interviewer.events import NoticeEvent, TokenEvent
-from interviewer.meaning import FactFinder, clarifying_questions, lexical_facts
+from interviewer.meaning import Asked, FactFinder, asked_in, lexical_facts
 from interviewer.mistakes import serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import affirms, has_number, is_question, matches_any, says_any, sentences, terms
@@ -353,7 +353,7 @@ class OfflineInterviewer:
     def _advance(self, question: Question, state: InterviewState, message: str, at: float) -> Step:
         asked, statement = split_message(message)
         pending, state = state.challenge_pending, replace(state, challenge_pending=None)
-        state, answers = self._answers(question, state, clarifying_questions(message))
+        state, answers = self._answers(question, state, asked_in(message))
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
         state = self._absorb(question, state, statement, at)
@@ -403,7 +403,7 @@ class OfflineInterviewer:
                 step = probe(state, statement, question)
                 if step is not None:
                     return step
-        return self._stage_flow(question, state, at)
+        return self._stage_flow(question, state, at, statement)
 
     def _challenge(self, question: Question, state: InterviewState, statement: str) -> Step | None:
         """A serious mistake made in this statement (and not disowned anywhere so far) is challenged at once, once."""
@@ -470,12 +470,15 @@ class OfflineInterviewer:
             followup = f"You said \"{quotable(statement)}\". {followup}"
         return Step(replace(state, vague_stages=state.vague_stages | {state.stage}), followup)
 
-    def _answers(self, question: Question, state: InterviewState, asked: list[str]) -> tuple[InterviewState, list[str]]:
+    def _answers(
+        self, question: Question, state: InterviewState, asked: list[Asked]
+    ) -> tuple[InterviewState, list[str]]:
         """The facts each question asks for; a request to state an assumption for what the sheet does not cover."""
         replies: list[str] = []
         assumed, given, answered = state.assumptions, set(state.facts_given), set[str]()
-        for sentence in asked:
-            facts = self._facts.find(question, sentence)
+        for one in asked:
+            sentence = one.whole
+            facts = self._facts.find_asked(question, one)
             if facts:
                 fresh = [_again(f, state.facts_given) for f in facts]
                 replies.extend(answer for answer in fresh if answer not in replies)
@@ -488,7 +491,7 @@ class OfflineInterviewer:
                 assumed += 1
         return replace(state, assumptions=assumed, facts_given=frozenset(given)), replies
 
-    def _stage_flow(self, question: Question, state: InterviewState, at: float) -> Step:
+    def _stage_flow(self, question: Question, state: InterviewState, at: float, statement: str) -> Step:
         """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""
         stage_cov = coverage(question, state.covered)
         in_time = self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]
@@ -496,7 +499,7 @@ class OfflineInterviewer:
             probe = self._next_probe(question, state)
             if probe is not None:
                 return Step(replace(state, probed=state.probed | {probe.id}), probe.probe, probe.summary)
-        return self._move_on(question, state, stage_cov, at)
+        return self._move_on(question, state, stage_cov, at, statement)
 
     def _next_probe(self, question: Question, state: InterviewState) -> ExpectedPoint | None:
         open_points = [
@@ -505,7 +508,7 @@ class OfflineInterviewer:
         return open_points[0] if open_points else None
 
     def _move_on(
-        self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float
+        self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float, statement: str
     ) -> Step:
         """Every stage is visited in order: one the candidate covered is taken further, one they began is continued from
         their words, neither is asked for again."""
@@ -521,7 +524,7 @@ class OfflineInterviewer:
         moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
-            return Step(moved, self._deeper(question, state, nxt), lead=ack)
+            return Step(moved, self._deeper(question, statement, nxt), lead=ack)
         partly = self._partly_said(question, moved) if stage_cov[nxt] > 0 else None
         return partly or Step(moved, guide.opener, lead=ack)
 
@@ -533,16 +536,17 @@ class OfflineInterviewer:
         text = f"{self._flow.guide(moved.stage).bridge} {probe.probe}"
         return Step(replace(moved, probed=moved.probed | {probe.id}), text, probe.summary)
 
-    def _deeper(self, question: Question, state: InterviewState, stage: Stage) -> str:
-        """For a stage the candidate already covered: their own words on it, and what would go beyond them."""
+    def _deeper(self, question: Question, statement: str, stage: Stage) -> str:
+        """For a stage the candidate already covered: what would go beyond it, quoting their words on it when their
+        last message said them (a sentence from long ago, quoted back, reads as ignoring what they just said)."""
         guide = self._flow.guide(stage)
-        quote = self._said_about(question, state.statements, stage)
-        if not guide.deeper or quote is None:
-            return COVERED_STAGE.format(title=in_sentence(guide.title))
-        return guide.deeper.replace(QUOTE_SLOT, quote)
+        quote = self._said_about(question, sentences(statement), stage)
+        if guide.deeper and quote is not None:
+            return guide.deeper.replace(QUOTE_SLOT, quote)
+        return guide.deeper_unquoted or COVERED_STAGE.format(title=in_sentence(guide.title))
 
     def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:
-        """The latest of the candidate's sentences that states one of the stage's points, shortened for quoting."""
+        """The latest of these sentences that states one of the stage's points, shortened for quoting."""
         wanted = {p.id for p in question.points_for(stage)}
         texts = [s for s in statements if len(s.split()) >= MIN_QUOTED_WORDS]
         if self._reader is None:

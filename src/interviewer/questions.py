@@ -94,6 +94,7 @@ class GuideSchema(_Strict):
     hints: list[str] = Field(min_length=1)
     generic_points: list[PointSchema] = Field(min_length=1)
     deeper: str = Field(min_length=1)
+    deeper_unquoted: str = Field(min_length=1)
     bridge: str = Field(min_length=1)
 
     @field_validator("deeper")
@@ -101,6 +102,13 @@ class GuideSchema(_Strict):
     def _quotes_once(cls, value: str) -> str:
         if value.count(QUOTE_SLOT) != 1 or value.replace(QUOTE_SLOT, "").count("{"):
             raise ValueError(f"`deeper` needs {QUOTE_SLOT} once (the candidate's own words) and no other braces")
+        return value
+
+    @field_validator("deeper_unquoted")
+    @classmethod
+    def _quotes_nothing(cls, value: str) -> str:
+        if "{" in value or "}" in value:
+            raise ValueError("`deeper_unquoted` quotes nothing: it is asked when the candidate's words are long past")
         return value
 
 
@@ -238,6 +246,7 @@ def to_flow(schema: FlowSchema) -> Flow:
             note=g.note,
             note_heading=g.note_heading,
             deeper=g.deeper,
+            deeper_unquoted=g.deeper_unquoted,
             bridge=g.bridge,
         )
         for stage, g in schema.stages.items()
