@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -167,24 +168,27 @@ def test_a_stage_said_in_turn_counts_clear_sentences_anywhere_and_guesses_only_i
     assert said_in_turn(reading, design) == 2  # the two guesses said while design was asked
 
 
-def _features(in_turn: dict[Stage, int], time_up: bool = True) -> Features:
+def _features(in_turn: dict[Stage, int], time_up: bool = True, asked: Sequence[Stage] = STAGES) -> Features:
     stages = {s: StageFeatures(sentences=in_turn[s], in_turn=in_turn[s]) for s in STAGES}
-    return Features(stages, Manner(), Reading((), frozenset()), {}, time_up)
+    return Features(stages, Manner(), Reading((), frozenset(asked)), {}, time_up)
 
 
-def test_an_interview_is_stopped_early_when_time_was_called_on_a_barely_discussed_later_stage() -> None:
+def test_an_interview_is_stopped_early_when_it_ended_on_a_barely_discussed_later_stage() -> None:
     cut_short = {s: (1 if s is Stage.SCALING_MONITORING else 9) for s in STAGES}
-    assert stopped_early(_features(cut_short))
-    assert not stopped_early(_features(cut_short, time_up=False))  # nobody called time: the candidate said little
+    assert stopped_early(_features(cut_short))  # the interviewer called time
+    assert stopped_early(_features(cut_short, time_up=False, asked=STAGES[:5]))  # ended before it was asked about
+    assert not stopped_early(_features(cut_short, time_up=False))  # asked, and the candidate said little: no rule
     terse = {s: (2 if s in LATER_STAGES else 5) for s in STAGES}  # short everywhere: the later stages are no thinner
     assert not stopped_early(_features(terse))
     assert not stopped_early(_features(dict.fromkeys(STAGES, 9)))
 
 
 def test_a_later_stage_barely_reached_before_time_was_called_scores_at_most_two(bank: QuestionBank) -> None:
-    """Our own cut-short interview (labelled 2 for both later stages): capped when time was called, not otherwise."""
+    """Our own cut-short interview (labelled 2 for both later stages): capped when time was called, not when the
+    interviewer asked about both later stages instead."""
     cut = load_transcript(OWN / "account_takeover__out_of_time.json").to_domain()
-    calm = [Turn(t.role, "Thanks, that's all I wanted to ask.") if "out of time" in t.content else t for t in cut.turns]
+    asking = [Turn("interviewer", bank.flow.guide(s).opener) for s in LATER_STAGES]
+    calm = [new for t in cut.turns for new in (asking if "out of time" in t.content else [t])]
     question = bank.get(cut.question_id or "")
     judge = offline_judge(bank)
     features = judge.features(cut, question)

@@ -468,8 +468,12 @@ LITTLE_WORDS = 120
 
 
 def stopped_early(features: Features) -> bool:
-    """The interviewer called time with a later stage barely discussed (`thin`)."""
-    return features.time_up and any(thin(features.stages[s], features) for s in LATER_STAGES)
+    """The interview ended with a later stage barely discussed (`thin`): the interviewer called time, or it ended before
+    the interviewer asked about that stage (the candidate ended it early)."""
+    return any(
+        thin(features.stages[s], features) and (features.time_up or s not in features.reading.asked)
+        for s in LATER_STAGES
+    )
 
 
 def thin(stage: StageFeatures, features: Features) -> bool:
