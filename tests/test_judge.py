@@ -14,6 +14,7 @@ from interviewer.judge import (
     Manner,
     StageFeatures,
     overall_score,
+    passed_over,
     said_in_turn,
     stopped_early,
     thin,
@@ -197,3 +198,25 @@ def test_a_later_stage_barely_reached_before_time_was_called_scores_at_most_two(
     assert all((capped.stages[s].score or 0) <= 2 for s in LATER_STAGES)
     assert any((uncapped.stages[s].score or 0) > 2 for s in LATER_STAGES)
     assert capped.verdict is Verdict.NO_HIRE
+
+
+def test_a_stage_is_passed_over_only_between_discussed_stages() -> None:
+    gap = {s: (0 if s is Stage.TRAINING else 4) for s in STAGES}
+    assert passed_over(Stage.TRAINING, _features(gap))
+    tail = {s: (0 if s in STAGES[4:] else 4) for s in STAGES}  # the interview never got past data
+    assert not any(passed_over(s, _features(tail)) for s in STAGES[4:])
+    head = {s: (0 if s is Stage.PROBLEM_FORMULATION else 4) for s in STAGES}  # nothing before it to pass from
+    assert not passed_over(Stage.PROBLEM_FORMULATION, _features(head))
+
+
+def test_a_stage_the_interview_went_through_is_reached_and_scores_at_most_two(bank: QuestionBank) -> None:
+    """Our own weak candidate, whose few words on training were read as other stages' (both labellers: 2): training is
+    reached because later stages were discussed; cut the interview before them and it is not."""
+    case = load_transcript(OWN / "food_delivery_ranking__weak_junior.json").to_domain()
+    question = bank.get(case.question_id or "")
+    judge = offline_judge(bank)
+    assert judge.features(case, question).stages[Stage.TRAINING].sentences == 0
+    assert judge.score(case, question).stages[Stage.TRAINING].score == 2
+    early = replace(case, turns=case.turns[:14])  # cut after the metrics: nothing after training discussed yet
+    assert not any(judge.features(early, question).stages[s].sentences for s in STAGES[4:])
+    assert judge.score(early, question).stages[Stage.TRAINING].score is None
