@@ -41,7 +41,7 @@ def _cases(gate: dict[str, Any]) -> list:
     return cases
 
 
-@pytest.mark.parametrize("split", ["blind", "own_dev", "own_test"])
+@pytest.mark.parametrize("split", ["blind", "own", "own_dev", "own_test"])
 def test_the_offline_judge_meets_the_gate(split: str, env: EvalEnv) -> None:
     gate = GATES["judge"][split]
     metrics = evaluate_judge(_cases(gate), env.service.score)

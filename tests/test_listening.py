@@ -124,6 +124,8 @@ def test_a_challenged_mistake_the_candidate_defends_is_pressed_once_and_a_conces
         ("In the A/B test we randomly split cardholders into control and treatment.", False),  # an experiment's arms
         ("After splitting by month I shuffle the training rows before each epoch.", False),  # a time split
         ("Shuffling would be a mistake; the split goes by date, older months for training.", False),
+        ("A random split would leak one fraud ring into both training and test.", False),  # said against it
+        ("Splits by month, never random.", False),
     ],
 )
 def test_a_random_split_is_recognised_in_other_words_and_not_in_an_experiment(
@@ -139,6 +141,14 @@ def test_a_mistake_the_candidate_already_rules_out_is_not_challenged(bank: Quest
     said = ["We split by time so validation looks like the future.", "Then shuffle the data within training."]
     replies = " ".join(t.content for t in _talk(_listening(bank), question, said) if t.role == "interviewer")
     assert _rule(bank, "random_split_on_time").challenge not in replies
+
+
+def test_a_mistake_chosen_after_naming_the_right_way_is_challenged(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    said = ["A time-based split would only test on the last month, which could be an unusual one.",
+            "So I'd do a random split of all the payments, 80/10/10."]
+    replies = [t.content for t in _talk(_listening(bank), question, said) if t.role == "interviewer"]
+    assert replies[-1] == _rule(bank, "random_split_on_time").challenge
 
 
 def test_accuracy_is_only_challenged_where_positives_are_rare(bank: QuestionBank) -> None:

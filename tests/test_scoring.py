@@ -102,13 +102,22 @@ def test_pairs_that_differ_in_one_respect_score_in_order(
     assert (strong.stages[stage].score or 0) > (weak.stages[stage].score or 0)
 
 
+LEAK = "We also use the final outcome of the dispute as an input."
+
+
 def test_leakage_lowers_trust_through_a_flag_not_by_chance(bank: QuestionBank) -> None:
     clean = _score(bank, [*STRONG_FRAUD])
-    leaky = _score(bank, [*STRONG_FRAUD, "We also use the final outcome of the dispute as an input."])
     assert "label_leakage" not in _flags(clean)
-    assert "label_leakage" not in _flags(leaky), "the strong answer already said point in time, which clears it"
     naive = _score(bank, ["We use the final outcome of the dispute as an input feature."])
     assert "label_leakage" in _flags(naive)
+
+
+def test_a_mistake_stated_after_knowing_better_stands_and_one_corrected_later_does_not(bank: QuestionBank) -> None:
+    leaky = _score(bank, [*STRONG_FRAUD, LEAK])  # the strong answer said "point in time", then added a leak
+    assert _flags(leaky).get("label_leakage") == LEAK
+    assert (leaky.stages[Stage.DATA_PIPELINE].score or 0) <= 1
+    corrected = _score(bank, [LEAK, *STRONG_FRAUD])  # the leak first, then features built point in time
+    assert "label_leakage" not in _flags(corrected)
 
 
 BUZZWORDS = [

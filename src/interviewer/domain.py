@@ -129,7 +129,10 @@ class ProbeBook:
 class FlagRule:
     """A generic ML red flag: raised by `when` unless `unless` is said anywhere (or, if `absent`, by its absence).
 
-    A serious mistake (`caps` set) caps that stage at `cap` while the candidate has not corrected it."""
+    A serious mistake (`caps` set) caps that stage at `cap` while the candidate has not corrected it: its `unless`
+    shows they know better, and clears it only when no sentence after it states the mistake again (see
+    `mistakes.standing`); with `cleared_anywhere`, its `unless` is something said alongside that makes up for it (a
+    proper metric next to accuracy) and clears it wherever it is said."""
 
     id: str
     title: str
@@ -144,6 +147,7 @@ class FlagRule:
     stage: Stage | None = None
     caps: Stage | None = None
     cap: int = 2
+    cleared_anywhere: bool = False
     challenge: str = ""  # what the interviewer asks when a candidate makes this mistake (never the answer)
     press: str = ""  # asked once more when the candidate defends the mistake after the challenge (still not the fix)
 

@@ -37,7 +37,7 @@ from interviewer.domain import (
     TurnKind,
     Verdict,
 )
-from interviewer.mistakes import applies, states
+from interviewer.mistakes import applies, standing
 from interviewer.reading import Reader, Reading, prepare_message
 from interviewer.text import has_number, is_question, matches_any, quote, sentences, terms
 
@@ -134,9 +134,9 @@ class Evidence:
     def matching(self, cues: Sequence[str]) -> list[str]:
         return [s for s, t in self.said if matches_any(t, cues)]
 
-    def stating(self, rule: FlagRule) -> list[str]:
-        """Sentences that raise the rule, without negating or dismissing it ('not accuracy' does not count)."""
-        return [s for s, _ in self.said if states(rule, s)]
+    @property
+    def sentences(self) -> list[str]:
+        return [s for s, _ in self.said]
 
 
 @dataclass(frozen=True)
@@ -528,9 +528,9 @@ def find_red_flags(
     for rule in rules:
         if not applies(rule, question):
             continue
-        if evidence.matching(rule.unless):
-            continue
         if rule.absent:
+            if evidence.matching(rule.unless):
+                continue
             stage = features.stages[rule.stage] if rule.stage is not None else None
             reached = stage is not None and (stage.sentences > 0 or stage.asked)
             if substantial and reached:
@@ -538,9 +538,9 @@ def find_red_flags(
                 flags.append(RedFlag(rule.id, f"(nothing on {missing} in {len(evidence.said)} statements)",
                                      rule.explanation))
             continue
-        found = evidence.stating(rule)
-        if found:
-            flags.append(RedFlag(rule.id, quote(found[0]), rule.explanation))
+        stands = standing(rule, evidence.sentences)
+        if stands is not None:
+            flags.append(RedFlag(rule.id, quote(stands), rule.explanation))
     for own in question.red_flags if question else ():
         found = evidence.matching(own.cues)
         if found:

@@ -65,15 +65,30 @@ class Mistake:
     sentence: str
 
 
+def standing(rule: FlagRule, said: Sequence[str]) -> str | None:
+    """The first sentence of `said` that raises the rule, when the candidate still stands by it: the last sentence
+    that raises it comes after every sentence that shows they know better (`unless`). A correction made later ends
+    the mistake; knowing the right words and then choosing the mistake anyway ("a time-based split would throw away
+    recent data, so a random split") does not. A sentence that does both counts as knowing better. For a rule that is
+    not a serious mistake, or one `cleared_anywhere`, an `unless` said anywhere clears it.
+
+    Chosen on evals/own/transcripts, where three red-flag candidates who argued for a random split or stood by
+    accuracy after naming the alternative had been let off (pooled kappa 0.730/0.741 -> 0.740/0.750)."""
+    raised = [i for i, s in enumerate(said) if states(rule, s)]
+    knows = [i for i, s in enumerate(said) if matches_any(terms(s), rule.unless)]
+    anywhere = rule.caps is None or rule.cleared_anywhere
+    if not raised or (knows and (anywhere or knows[-1] >= raised[-1])):
+        return None
+    return said[raised[0]]
+
+
 def serious_mistakes(rules: Sequence[FlagRule], question: Question | None, said: Sequence[str]) -> list[Mistake]:
-    """The serious mistakes stated in `said` (sentences), unless a sentence of it shows the candidate knows better."""
+    """The serious mistakes stated in `said` (sentences) that the candidate still stands by (`standing`)."""
     found: list[Mistake] = []
     for rule in rules:
         if rule.caps is None or rule.absent or not applies(rule, question):
             continue
-        if any(matches_any(terms(s), rule.unless) for s in said):
-            continue
-        sentence = next((s for s in said if states(rule, s)), None)
+        sentence = standing(rule, said)
         if sentence is not None:
             found.append(Mistake(rule, sentence))
     return found

@@ -149,6 +149,7 @@ class FlagSchema(_Strict):
     stage: Stage | None = None
     caps: Stage | None = None  # a serious mistake: the stage it caps while uncorrected
     cap: int = Field(default=2, ge=1, le=3)
+    cleared_anywhere: bool = False
     challenge: str = ""
     press: str = ""
 
@@ -280,6 +281,7 @@ def to_flag(schema: FlagSchema) -> FlagRule:
         stage=schema.stage,
         caps=schema.caps,
         cap=schema.cap,
+        cleared_anywhere=schema.cleared_anywhere,
         challenge=schema.challenge.strip(),
         press=schema.press.strip(),
     )

@@ -101,7 +101,11 @@ def quote(text: str, limit: int = 220) -> str:
 
 
 _NEGATORS = frozenset("not no never than instead avoid without over skip t".split())  # t: any "n't" contraction
-_DISMISSALS = frozenset("meaningless misleading useless pointless wrong bad".split())
+# Words that, just after a named approach, reject it: 'accuracy is misleading', 'a random split would leak'.
+_DISMISSALS = frozenset(
+    "meaningless misleading useless pointless wrong bad leak leaks leaking inflate inflates overestimate "
+    "overestimates overstate overstates optimistic mix mixes".split()
+)
 
 
 def affirms(sentence: str, cue: str) -> bool:
@@ -131,16 +135,19 @@ _WINDOW = 4
 
 def negates(sentence: str, cue: str) -> bool:
     """True when the sentence mentions the cue only negated or dismissed: 'we would not use accuracy', 'rather than a
-    random split', 'accuracy is misleading here'. Each cue word is looked at where it occurs."""
+    random split', 'accuracy is misleading here', 'splits by time, never random'. Each cue word is looked at where
+    it occurs; the cue is negated when every occurrence of one of its words is."""
     words = re.findall(r"[a-z0-9']+", sentence.lower())
     stems = [stem(w) for w in words]
     wanted = {stem(w) for w in _WORD.findall(cue.lower()) if w not in STOPWORDS}
-    places = [i for i, s in enumerate(stems) if s in wanted]
-    if not places:
-        return False
-    for i in places:
-        before = set(words[max(0, i - _WINDOW) : i])
-        after = set(words[i + 1 : i + 1 + _WINDOW])
-        if not (before & _NEGATING or after & _DISMISSALS):
-            return False
-    return True
+    for word in wanted:
+        places = [i for i, s in enumerate(stems) if s == word]
+        if places and all(_negated_at(words, i) for i in places):
+            return True
+    return False
+
+
+def _negated_at(words: list[str], i: int) -> bool:
+    before = set(words[max(0, i - _WINDOW) : i])
+    after = set(words[i + 1 : i + 1 + _WINDOW])
+    return bool(before & _NEGATING or after & _DISMISSALS)
