@@ -420,7 +420,7 @@ class OfflineInterviewer:
 
     def _press(self, question: Question, state: InterviewState, statement: str, pending: str | None) -> Step | None:
         """A challenged mistake the candidate defends in the very next message (restates it, or stands by it, and
-        concedes nothing) is pressed once more; a correction (`unless`) anywhere so far ends it."""
+        concedes nothing) is pressed once more; a correction (`unless` said after it, `mistakes.standing`) ends it."""
         if pending is None or pending in state.pressed:
             return None
         mistake = next((m for m in serious_mistakes(self._flags, question, state.statements) if m.rule.id == pending),
