@@ -358,3 +358,18 @@ def test_a_short_question_after_a_statement_is_answered_for_what_it_asks(
     message = "New advertisers join every day and their ads have no history. Is there a latency budget?"
     reply = _listening(bank, similarity).respond(question, [], message).text
     assert facts["latency"] in reply and facts["new_ads"] not in reply
+
+
+def test_a_stage_whose_content_the_candidate_already_gave_is_not_opened_from_scratch(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """A sentence clearly about a later stage, though no expected point of it was read, counts as beginning it: the
+    interviewer continues from an open point instead of asking for the whole stage again."""
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank, similarity)
+    early = "To handle the load we add more servers, and we watch the score distribution on a dashboard every day."
+    assert policy.progress(question, [Turn("candidate", early)]).coverage[Stage.INFERENCE] == 0
+    turns = _talk(policy, question, [early, *["not sure"] * 30])
+    moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.INFERENCE)
+    guide = bank.flow.guide(Stage.INFERENCE)
+    assert guide.opener not in moved and moved.startswith(guide.bridge)

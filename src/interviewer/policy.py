@@ -525,8 +525,15 @@ class OfflineInterviewer:
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
             return Step(moved, self._deeper(question, statement, nxt), lead=ack)
-        partly = self._partly_said(question, moved) if stage_cov[nxt] > 0 else None
+        began = stage_cov[nxt] > 0 or self._began(question, state.statements, nxt)
+        partly = self._partly_said(question, moved) if began else None
         return partly or Step(moved, guide.opener, lead=ack)
+
+    def _began(self, question: Question, said: Sequence[str], stage: Stage) -> bool:
+        """Something the candidate said is clearly about the stage, though no expected point of it was read."""
+        if self._reader is None:
+            return False
+        return stage in self._reader.clear_stages(question, said)
 
     def _partly_said(self, question: Question, moved: InterviewState) -> Step | None:
         """A stage the candidate already began: not its whole opener again, only the first point still open."""

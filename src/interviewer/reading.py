@@ -140,6 +140,14 @@ class Reader:
         matrix = self._similarity.similarities(list(texts), [text for _, text in targets])
         return [_best_per_stage(targets, row) for row in matrix]
 
+    def clear_stages(self, question: Question | None, texts: Sequence[str]) -> list[Stage | None]:
+        """For each text, the stage its content is clearly about (None when no stage clearly leads, or without a
+        `Similarity`)."""
+        if self._similarity is None or not texts:
+            return [None for _ in texts]
+        content = self._content_stages(question, texts)
+        return [_clearly(closeness, STAGE_THRESHOLD, STAGE_MARGIN) for closeness in content]
+
     def _asked_stages(
         self, transcript: Transcript, question: Question | None
     ) -> tuple[list[Stage | None], frozenset[Stage]]:
