@@ -83,7 +83,7 @@ def test_a_deeper_question_without_the_candidates_quote_is_rejected(tmp_path: Pa
 def test_a_stage_needs_a_deeper_question_that_quotes_nothing(tmp_path: Path) -> None:
     knowledge = _copy_knowledge(tmp_path)
     flow = (knowledge / "flow.yaml").read_text()
-    quoting = flow.replace("You have named how you would measure it.", "You said {quote}.", 1)
+    quoting = flow.replace("Let's go deeper on measurement:", "You said {quote}:", 1)
     (knowledge / "flow.yaml").write_text(quoting)
     with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper_unquoted.*quotes nothing"):
         load_bank(knowledge)
