@@ -220,3 +220,18 @@ def test_a_stage_the_interview_went_through_is_reached_and_scores_at_most_two(ba
     early = replace(case, turns=case.turns[:14])  # cut after the metrics: nothing after training discussed yet
     assert not any(judge.features(early, question).stages[s].sentences for s in STAGES[4:])
     assert judge.score(early, question).stages[Stage.TRAINING].score is None
+
+
+def test_a_later_stage_never_asked_about_in_an_interview_cut_short_is_not_a_four(bank: QuestionBank) -> None:
+    """Our own cut-short interview whose serving was only talked about while other stages were asked (both labellers:
+    3): at most 3 when time was called before the interviewer asked about it, a 4 when it had been asked about."""
+    cut = load_transcript(OWN / "wake_word_detection__out_of_time.json").to_domain()
+    question = bank.get(cut.question_id or "")
+    judge = offline_judge(bank)
+    features = judge.features(cut, question)
+    assert stopped_early(features) and not features.stages[Stage.INFERENCE].asked
+    asking = Turn("interviewer", bank.flow.guide(Stage.INFERENCE).opener, stage=Stage.INFERENCE)
+    asked_first = replace(cut, turns=(asking, *cut.turns))
+    assert judge.features(asked_first, question).stages[Stage.INFERENCE].asked
+    assert judge.score(cut, question).stages[Stage.INFERENCE].score == 3
+    assert judge.score(asked_first, question).stages[Stage.INFERENCE].score == 4

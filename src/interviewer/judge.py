@@ -437,6 +437,8 @@ class OfflineJudge:
         passing = own.sentences <= PASSING_SENTENCES and not (own.reasons or own.numbers or own.trade_offs)
         if own.lists_only or concerns.bluffing or passing:
             score = min(score, BLUFF_CAP)  # buzzwords, bluffing, or a passing mention without a reason or number
+        if concerns.stopped_early and stage in LATER_STAGES and not own.asked:
+            score = min(score, UNASKED_CAP)  # never reached: what was said on it came up while other stages were asked
         if concerns.stopped_early and stage in LATER_STAGES and thin(own, features):
             # barely reached before time was called: under half of what the stage needs
             score = min(score, BLUFF_CAP)
@@ -457,6 +459,12 @@ class OfflineJudge:
         )
 
 
+# An interview that stopped early never asked about a later stage: what the candidate said on it came up while other
+# stages were asked, so it is not a 4 ("a passing clause does not make a stage a 4"). Chosen on evals/own/transcripts:
+# three of its stages changed, two towards both labellers (search ranking and wake word, cut short: 4 -> 3 where they
+# gave 2-3 and 3), one away (a solid grocery candidate read as stopped early: 4 -> 3 where both gave 4); pooled kappa
+# 0.745 / 0.755 -> 0.744 / 0.755. Capping at 2 instead lowered it to 0.732 / 0.742.
+UNASKED_CAP = 3
 BLUFF_RATE = 1.5  # buzzwords per 100 words at which, with almost no numbers, the candidate is bluffing
 BLUFF_NUMBERS = 0.08
 STOPPED_SENTENCES = 2
