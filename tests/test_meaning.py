@@ -192,3 +192,18 @@ def test_concurrent_sessions_embed_each_new_text_once() -> None:
     for thread in threads:
         thread.join()
     assert sorted(counting.texts) == sorted(fresh)
+
+
+def test_a_question_about_what_no_sheet_covers_gets_no_neighbouring_fact_and_its_other_parts_still_do(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    question = bank.get("wake_word_detection")
+    assert question is not None and question.unanswered
+    without = replace(question, unanswered=())
+    hardware = "How many microphones are in the speaker's array?"
+    assert [f.id for f in finder.find(without, hardware)] == ["scale"]  # the traffic volume, a neighbouring fact
+    assert [f.id for f in finder.find(question, hardware)] == []
+    assert _ids(finder, bank, "ads_ctr", "Is there a feature store we already run?") == []
+    mixed = "What's the latency budget, and how many engineers do I get?"
+    assert _ids(finder, bank, "fraud_card_payments", mixed) == ["latency"]
+    assert _ids(finder, bank, "fraud_card_payments", "How many transactions per second at peak?") == ["scale"]

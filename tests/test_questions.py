@@ -129,3 +129,15 @@ def test_common_phrasings_for_a_fact_id_no_question_has_are_rejected(tmp_path: P
     common.write_text((KNOWLEDGE / "asks" / "_common.yaml").read_text() + "  lateny:\n    - How fast must it be?\n")
     with pytest.raises(BankError, match=r"_common\.yaml: no question has a fact with id\(s\): .*lateny"):
         load_bank(knowledge)
+
+
+def test_questions_no_sheet_answers_are_shared_by_every_question_and_an_empty_list_is_rejected(tmp_path: Path) -> None:
+    bank = load_bank(KNOWLEDGE)
+    shared = {q.unanswered for q in bank.questions}
+    assert len(shared) == 1 and len(next(iter(shared))) >= 100
+    knowledge = _copy_knowledge(tmp_path)
+    (knowledge / "questions" / "ads_ctr.yaml").write_text((KNOWLEDGE / "questions" / "ads_ctr.yaml").read_text())
+    (knowledge / "asks").mkdir()
+    (knowledge / "asks" / "_off_sheet.yaml").write_text("asks: []\n")
+    with pytest.raises(BankError, match=r"_off_sheet\.yaml: asks: .*at least 1"):
+        load_bank(knowledge)

@@ -170,6 +170,7 @@ class Question:
     red_flags: tuple[RedFlagRule, ...] = ()
     curveballs: tuple[Curveball, ...] = ()
     output: Output = Output.DECISION
+    unanswered: tuple[str, ...] = ()  # domain-neutral questions no sheet answers (knowledge/asks/_off_sheet.yaml)
 
     def points_for(self, stage: Stage) -> tuple[ExpectedPoint, ...]:
         return tuple(point for point in self.expected if point.stage is stage)

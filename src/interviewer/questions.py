@@ -199,6 +199,12 @@ class PhrasingsSchema(_Strict):
     phrasings: dict[str, list[str]]
 
 
+class UnansweredSchema(_Strict):
+    """`knowledge/asks/_off_sheet.yaml`: clarifying questions that no question's sheet answers."""
+
+    asks: list[str] = Field(min_length=1)
+
+
 Phrasings = dict[str, list[str]]
 
 
@@ -214,6 +220,7 @@ def to_question(
     asks: Phrasings | None = None,
     says: Phrasings | None = None,
     common: Phrasings | None = None,
+    unanswered: tuple[str, ...] = (),
 ) -> Question:
     """`common`: phrasings for fact ids most questions share (`knowledge/asks/_common.yaml`), kept apart from the
     question's own (`Fact.common_asks`)."""
@@ -232,6 +239,7 @@ def to_question(
         ),
         curveballs=tuple(Curveball(id=c.id, prompt=c.prompt) for c in schema.curveballs),
         output=schema.output,
+        unanswered=unanswered,
     )
 
 
@@ -313,7 +321,8 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
         raise BankError(f"no question files in {knowledge_dir / 'questions'}")
     schemas = [(f, _validate(QuestionSchema, f)) for f in files]
     common = _common_phrasings(knowledge_dir, {fact.id for _, schema in schemas for fact in schema.facts})
-    questions = tuple(_question(knowledge_dir, schema, common) for _, schema in schemas)
+    unanswered = _unanswered(knowledge_dir)
+    questions = tuple(_question(knowledge_dir, schema, common, unanswered) for _, schema in schemas)
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
@@ -322,6 +331,7 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
     return QuestionBank(questions=questions, flow=flow, probes=probes, flags=flags)
 
 
+OFF_SHEET = "_off_sheet.yaml"  # questions no sheet answers, shared by every question
 COMMON_PHRASINGS = "_common.yaml"  # phrasings for ids that most questions share, added to every question that has one
 
 
@@ -351,11 +361,19 @@ def _common_phrasings(knowledge_dir: Path, fact_ids: set[str]) -> Phrasings:
     return phrasings
 
 
-def _question(knowledge_dir: Path, schema: QuestionSchema, common: Phrasings) -> Question:
+def _unanswered(knowledge_dir: Path) -> tuple[str, ...]:
+    """`knowledge/asks/_off_sheet.yaml`, if there is one."""
+    path = knowledge_dir / "asks" / OFF_SHEET
+    return tuple(_validate(UnansweredSchema, path).asks) if path.is_file() else ()
+
+
+def _question(
+    knowledge_dir: Path, schema: QuestionSchema, common: Phrasings, unanswered: tuple[str, ...] = ()
+) -> Question:
     asks = _phrasings(knowledge_dir / "asks", schema.id, {f.id for f in schema.facts})
     points = {p.id for items in schema.expected.values() for p in items}
     says = _phrasings(knowledge_dir / "says", schema.id, points)
-    return to_question(schema, asks, says, common)
+    return to_question(schema, asks, says, common, unanswered)
 
 
 class JudgeModelSchema(_Strict):
