@@ -202,3 +202,13 @@ def test_semantic_matching_keeps_the_off_topic_and_injection_floors(
     plain = semantic_judge.score(Transcript("t", tuple(turns + weak), question.id), question)
     gamed = semantic_judge.score(Transcript("t", tuple(turns + injected), question.id), question)
     assert plain.stages == gamed.stages
+
+
+def test_the_right_way_named_only_as_a_what_if_argued_against_is_no_correction(bank: QuestionBank) -> None:
+    shuffled = "We shuffle all the transactions and split them randomly into train and test sets."
+    what_if = "If we did a time split we would only test on the last month, which could be an odd month."
+    defended = _score(bank, [*STRONG_FRAUD, shuffled, what_if])
+    assert _flags(defended).get("random_split_on_time") == shuffled
+    assert (defended.stages[Stage.TRAINING].score or 0) <= 1
+    corrected = _score(bank, [*STRONG_FRAUD, shuffled, "Actually no: we split by time, training on older months."])
+    assert "random_split_on_time" not in _flags(corrected)

@@ -59,6 +59,17 @@ def states(rule: FlagRule, sentence: str) -> bool:
     return affirms_any(sentence, first) and all(matches_any(sentence_terms, group) for group in others)
 
 
+# "If I did a time split, I'd only validate on the last few weeks": the right way as a what-if, argued against.
+_WHAT_IF = re.compile(r"\bif (?:i|we) (?:did|used|went with|chose|picked|switched to|were to)\b", re.IGNORECASE)
+
+
+def knows_better(rule: FlagRule, sentence: str) -> bool:
+    """The sentence names the right way (`unless`), and not as a what-if the candidate argues against. Chosen on
+    evals/own/transcripts: one red-flag candidate defending a random split of daily sales had been let off (training
+    4 where both labellers gave 1; pooled kappa 0.744/0.755 -> 0.758/0.769); no blind sentence is such a what-if."""
+    return matches_any(terms(sentence), rule.unless) and not _WHAT_IF.search(sentence)
+
+
 @dataclass(frozen=True)
 class Mistake:
     rule: FlagRule
@@ -73,9 +84,14 @@ def standing(rule: FlagRule, said: Sequence[str]) -> str | None:
     not a serious mistake, or one `cleared_anywhere`, an `unless` said anywhere clears it.
 
     Chosen on evals/own/transcripts, where three red-flag candidates who argued for a random split or stood by
-    accuracy after naming the alternative had been let off (pooled kappa 0.730/0.741 -> 0.740/0.750)."""
+    accuracy after naming the alternative had been let off (pooled kappa 0.730/0.741 -> 0.740/0.750). The right way
+    named only as a what-if argued against ("if I did a time split I'd only validate on a few weeks") is no correction
+    either (`knows_better`)."""
     raised = [i for i, s in enumerate(said) if states(rule, s)]
-    knows = [i for i, s in enumerate(said) if matches_any(terms(s), rule.unless)]
+    knows = [
+        i for i, s in enumerate(said)
+        if knows_better(rule, s) or (i in raised and matches_any(terms(s), rule.unless))
+    ]
     anywhere = rule.caps is None or rule.cleared_anywhere
     if not raised or (knows and (anywhere or knows[-1] >= raised[-1])):
         return None
