@@ -6,6 +6,7 @@ from tests.conftest import KNOWLEDGE
 from interviewer.domain import STAGES
 from interviewer.policy import covered_points, find_facts
 from interviewer.questions import BankError, QuestionBank, load_bank
+from interviewer.text import terms
 
 DOMAINS = {"recommendation", "ranking", "search", "ads", "fraud", "nlp", "vision", "forecasting", "on_device"}
 
@@ -141,3 +142,18 @@ def test_questions_no_sheet_answers_are_shared_by_every_question_and_an_empty_li
     (knowledge / "asks" / "_off_sheet.yaml").write_text("asks: []\n")
     with pytest.raises(BankError, match=r"_off_sheet\.yaml: asks: .*at least 1"):
         load_bank(knowledge)
+
+
+def test_a_bridge_names_its_area_and_nothing_the_question_after_it_says_again(bank: QuestionBank) -> None:
+    """The bridge leads into a stage's first open point ("Last area: staying healthy. Once it's running, ...");
+    beyond the stage's own name, no word of it comes back in the first clause of a question that may follow it."""
+    repeated = []
+    for stage in STAGES:
+        guide = bank.flow.guide(stage)
+        own = terms(guide.bridge) - terms(guide.title) - terms("let's")
+        for question in bank.questions:
+            for point in (*question.points_for(stage), *guide.generic_points):
+                shared = own & terms(point.probe.split(",")[0])
+                if shared:
+                    repeated.append((question.id, guide.bridge, point.probe, sorted(shared)))
+    assert repeated == []
