@@ -97,6 +97,34 @@ def test_red_flags_carry_evidence_and_explanation(bank: QuestionBank) -> None:
     assert all(len(f.explanation) > 60 for f in report.red_flags)
 
 
+QUESTION_FLAG_SAID = [  # (question, sentence, raises its own red flag)
+    ("grocery_demand_forecasting", "Then shuffle and split randomly into train, validation and test.", True),
+    ("fraud_card_payments", "We randomly split the data into train and test.", True),
+    ("feed_ranking", "We maximise clicks on every post in the feed.", True),
+    ("grocery_demand_forecasting", "Random splits are out, obviously, they'd leak the future.", False),
+    ("defect_detection", "I think random split is not the best, because images from one batch look alike.", False),
+    ("notification_ranking", "But maximising opens has a predictable failure: heavy users open anyway.", False),
+    ("feed_ranking", "I think that's right, because if you just optimise for clicks you get clickbait.", False),
+    ("hotel_search_ranking", "It's tempting to sort by commission and call it done.", False),
+    ("harmful_content", "Multi-label: one score per policy, because a post can break several.", False),
+    ("wake_word_detection", "Always-on on the DSP, because audio must stay on the device before the wake word.", False),
+]
+
+
+def test_a_question_flag_needs_a_sentence_that_argues_for_it(bank: QuestionBank) -> None:
+    """Every wrong outcome is listed (a flag raised by a sentence that argues against it, or missed)."""
+    wrong = []
+    for question_id, sentence, raises in QUESTION_FLAG_SAID:
+        question = bank.get(question_id)
+        assert question is not None
+        own = {f.id for f in question.red_flags}
+        report = offline_judge(bank).score(_transcript([sentence], question_id), question)
+        raised = own & {f.id for f in report.red_flags}
+        if bool(raised) != raises:
+            wrong.append((question_id, sentence, sorted(raised)))
+    assert not wrong
+
+
 def test_free_text_question_is_scored_against_the_generic_flow(bank: QuestionBank) -> None:
     turns = (
         Turn("interviewer", "How would you measure success?"),

@@ -16,6 +16,7 @@ from interviewer.policy import (
     ASSUMPTION_REPLY,
     FINISHED_REPLY,
     MAX_QUOTED_WORDS,
+    OWN_FLAG_CHALLENGE,
     OfflineInterviewer,
     quotable,
 )
@@ -373,3 +374,15 @@ def test_a_stage_whose_content_the_candidate_already_gave_is_not_opened_from_scr
     moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.INFERENCE)
     guide = bank.flow.guide(Stage.INFERENCE)
     assert guide.opener not in moved and moved.startswith(guide.bridge)
+
+
+def test_a_question_flag_argued_for_is_asked_about_once_in_the_candidates_words(bank: QuestionBank) -> None:
+    question = _question(bank, "feed_ranking")
+    claim = "We maximise clicks on every post, since clicks are what we can measure today."
+    turns = _talk(_listening(bank), question, [claim, claim])
+    assert turns[1].content == OWN_FLAG_CHALLENGE.format(quote=quotable(claim))
+    assert "could go wrong" not in turns[3].content  # once
+    rule = next(r for r in question.red_flags if r.id == "clicks_only")
+    assert rule.explanation not in turns[1].content  # the fix stays hidden
+    against = "I think that's right, because if you just optimise for clicks you get clickbait and churn."
+    assert "could go wrong" not in _listening(bank).respond(question, [], against).text

@@ -204,6 +204,6 @@ def test_a_question_about_what_no_sheet_covers_gets_no_neighbouring_fact_and_its
     assert [f.id for f in finder.find(without, hardware)] == ["scale"]  # the traffic volume, a neighbouring fact
     assert [f.id for f in finder.find(question, hardware)] == []
     assert _ids(finder, bank, "ads_ctr", "Is there a feature store we already run?") == []
-    mixed = "What's the latency budget, and how many engineers do I get?"
+    mixed = "What is the latency target, and how many engineers will I have?"
     assert _ids(finder, bank, "fraud_card_payments", mixed) == ["latency"]
     assert _ids(finder, bank, "fraud_card_payments", "How many transactions per second at peak?") == ["scale"]

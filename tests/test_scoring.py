@@ -212,3 +212,12 @@ def test_the_right_way_named_only_as_a_what_if_argued_against_is_no_correction(b
     assert (defended.stages[Stage.TRAINING].score or 0) <= 1
     corrected = _score(bank, [*STRONG_FRAUD, shuffled, "Actually no: we split by time, training on older months."])
     assert "random_split_on_time" not in _flags(corrected)
+
+
+def test_a_mistake_supposed_after_if_i_we_or_you_is_not_made(bank: QuestionBank) -> None:
+    supposed = "Sellers copy listings, so if I split randomly, the test set will hold near-copies of training rows."
+    assert "random_split_on_time" not in _flags(_score(bank, [*STRONG_FRAUD, supposed]))
+    claimed = "It works if it has high accuracy, like 99 percent."
+    assert _flags(_score(bank, [claimed])).get("accuracy_on_imbalanced") == claimed
+    made = "We shuffle everything and split it randomly, and if you ask me that is fine."
+    assert _flags(_score(bank, [*STRONG_FRAUD, made])).get("random_split_on_time") == made

@@ -37,7 +37,7 @@ from interviewer.domain import (
     TurnKind,
     Verdict,
 )
-from interviewer.mistakes import applies, standing
+from interviewer.mistakes import applies, raising, standing
 from interviewer.reading import Reader, Reading, prepare_message
 from interviewer.text import has_number, is_question, matches_any, quote, sentences, terms
 
@@ -550,7 +550,7 @@ def find_red_flags(
         if stands is not None:
             flags.append(RedFlag(rule.id, quote(stands), rule.explanation))
     for own in question.red_flags if question else ():
-        found = evidence.matching(own.cues)
-        if found:
-            flags.append(RedFlag(own.id, quote(found[0]), own.explanation))
+        sentence = raising(own, evidence.sentences)
+        if sentence is not None:
+            flags.append(RedFlag(own.id, quote(sentence), own.explanation))
     return tuple(flags)

@@ -3,12 +3,13 @@ caps the stage, and the interviewer, which challenges the claim when it is made.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from interviewer.domain import FlagRule, Question
-from interviewer.text import matches_any, negates, phrase_terms, terms
+from interviewer.domain import FlagRule, Question, RedFlagRule
+from interviewer.text import affirms, matches_any, negates, phrase_terms, stem, terms
 
 RARE_SHARE = 5.0  # a positive class at or under 5% is rare: accuracy says nothing there
 _RARE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -39,9 +40,31 @@ def applies(rule: FlagRule, question: Question | None) -> bool:
 
 
 def affirms_any(sentence: str, cues: Iterable[str]) -> bool:
-    """The sentence states a cue without negating or dismissing it ('not accuracy' does not count)."""
+    """The sentence states a cue without negating or dismissing it ('not accuracy' does not count), and not as a
+    what-if ('so if I split randomly, the test set gets near-duplicates')."""
     sentence_terms = terms(sentence)
-    return any(phrase_terms(c) <= sentence_terms and not negates(sentence, c) for c in cues)
+    return any(phrase_terms(c) <= sentence_terms and not negates(sentence, c) and not supposed(sentence, c)
+               for c in cues)
+
+
+_WORDS = re.compile(r"[a-z]+")
+_SUPPOSERS = frozenset({"i", "we", "you"})
+
+
+def supposed(sentence: str, cue: str) -> bool:
+    """The cue comes after an "if I", "if we" or "if you" in the sentence: it is supposed, not proposed ("if you just
+    optimise for clicks you get clickbait"; but "if it has high accuracy" is a claim). Each word of the cue is looked
+    for; the cue is supposed when some word of it is met only after such an "if"."""
+    words = _WORDS.findall(sentence.lower())
+    ifs = [i for i, (word, then) in enumerate(itertools.pairwise(words)) if word == "if" and then in _SUPPOSERS]
+    if not ifs:
+        return False
+    stems = [stem(w) for w in words]
+    for word in _WORDS.findall(cue.lower()):
+        places = [i for i, s in enumerate(stems) if s == stem(word)]
+        if places and places[0] > ifs[0]:
+            return True
+    return False
 
 
 def states(rule: FlagRule, sentence: str) -> bool:
@@ -68,6 +91,29 @@ def knows_better(rule: FlagRule, sentence: str) -> bool:
     evals/own/transcripts: one red-flag candidate defending a random split of daily sales had been let off (training
     4 where both labellers gave 1; pooled kappa 0.744/0.755 -> 0.758/0.769); no blind sentence is such a what-if."""
     return matches_any(terms(sentence), rule.unless) and not _WHAT_IF.search(sentence)
+
+
+# Words that, anywhere in a sentence, show it argues against what it names ("random split is not the best", "maximising
+# opens has a predictable failure", "it's tempting to sort by commission").
+_CRITICAL = frozenset(
+    "not no never without avoid instead rather problem problems failure fails fail wrong bad leak leaks tempting "
+    "hurt hurts misleading useless".split()
+)
+def argues_for(sentence: str, cues: Iterable[str]) -> str | None:
+    """The cue of a question's own red flag (`Question.red_flags`) the sentence argues for: said as a phrase (words in
+    order), not as a what-if (`supposed`), and in a sentence with no word of negation or criticism and no "n't".
+    An accusation needs this much: cue words scattered over a sentence ("one score per policy ... a post ...
+    multi-label" for "one label per post") and a named approach argued against had raised 16 of the 19 such flags on
+    the self-written, dev and test transcripts, 11 of them for candidates labelled hire or strong hire."""
+    lowered = sentence.lower().replace("\u2019", "'")
+    if set(_WORDS.findall(lowered)) & _CRITICAL or "n't" in lowered:
+        return None
+    return next((cue for cue in cues if affirms(sentence, cue) and not supposed(sentence, cue)), None)
+
+
+def raising(rule: RedFlagRule, said: Sequence[str]) -> str | None:
+    """The first sentence that raises a question's own red flag (`argues_for`)."""
+    return next((s for s in said if argues_for(s, rule.cues) is not None), None)
 
 
 @dataclass(frozen=True)

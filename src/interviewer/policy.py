@@ -4,16 +4,17 @@ State is never stored separately: `OfflineInterviewer.state` folds the stored tu
 into an `InterviewState`, so a resumed session continues exactly where it stopped. An LLM-backed interviewer
 implements the same `Interviewer` protocol and lets this policy choose every move.
 
-Each candidate statement gets, in order of priority: the interviewer's own clarifying question when the candidate is
-vague about a requirement; a trade-off probe for each design choice stated; a follow-up when the answer is too vague;
-then the stage flow (probe a missing point once, throw a curveball once a baseline exists, or move on when the stage
-is covered, probed out or out of time).
+Each candidate statement gets, in order of priority: a challenge of a serious mistake made in it (or a press of one
+just challenged and defended); the interviewer's own clarifying question when the candidate is vague about a
+requirement; a trade-off probe for each design choice stated; a question about one of the question's own red flags
+argued for in it; a follow-up when the answer is too vague; then the stage flow (probe a missing point once, throw a
+curveball once a baseline exists, or move on when the stage is covered, probed out or out of time).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -35,7 +36,7 @@ from interviewer.domain import (
 )
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.meaning import Asked, FactFinder, asked_in, lexical_facts
-from interviewer.mistakes import serious_mistakes, states
+from interviewer.mistakes import raising, serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import affirms, has_number, is_question, matches_any, says_any, sentences, terms
 
@@ -74,6 +75,9 @@ AFTER_FINISH_FIRST = (  # replies once the interview is finished: each of these 
 AFTER_FINISH_LATER = ("Noted.", "Noted, thanks.", "Got it.")  # ... then these in turn: short, so never a repeated line
 AFTER_FINISH = AFTER_FINISH_FIRST + AFTER_FINISH_LATER
 CURVEBALLS = ("Let me change one thing in the scenario. {prompt}", "One more twist to the scenario. {prompt}")
+# A question's own red flag (`Question.red_flags`) argued for in this statement: asked about once, in the candidate's
+# words, never with the fix (the flag's explanation stays hidden until the feedback).
+OWN_FLAG_CHALLENGE = 'Before we go on: you said "{quote}". What could go wrong with that for this product?'
 AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, or the reason behind it?"
 COVERED_STAGE = "You have already covered {title}; anything to add there before we go on?"
 AGAIN_FACT = "As I said,"
@@ -242,6 +246,9 @@ class Step:
     lead: str = ""  # a short acknowledgement, dropped when the reply starts with answers to questions
 
 
+Probe = Callable[[InterviewState, str, Question], Step | None]  # one kind of follow-up, or None
+
+
 def _clock_started(state: InterviewState, at: float) -> InterviewState:
     """The interview's and the stage's clocks start with the candidate's first message."""
     return replace(
@@ -398,11 +405,13 @@ class OfflineInterviewer:
         challenge = self._press(question, state, statement, pending) or self._challenge(question, state, statement)
         if challenge is not None:
             return challenge
+        probes: list[Probe] = [self._challenge_own]  # out of the stage's time, only a question flag is asked about
         if self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]:
-            for probe in (self._ambiguity, self._choice, self._vague):
-                step = probe(state, statement, question)
-                if step is not None:
-                    return step
+            probes = [self._ambiguity, self._choice, self._challenge_own, self._vague]
+        for probe in probes:
+            step = probe(state, statement, question)
+            if step is not None:
+                return step
         return self._stage_flow(question, state, at, statement)
 
     def _challenge(self, question: Question, state: InterviewState, statement: str) -> Step | None:
@@ -417,6 +426,17 @@ class OfflineInterviewer:
         after = replace(state, challenged=state.challenged | {rule.id}, choices_probed=state.choices_probed | named,
                         challenge_pending=rule.id)
         return Step(after, rule.challenge, rule.title)
+
+    @staticmethod
+    def _challenge_own(state: InterviewState, statement: str, question: Question) -> Step | None:
+        """The first of the question's own red flags this statement argues for (`mistakes.raising`), asked once; a
+        trade-off probe of a choice stated in it comes first (the random-split probe asks the sharper question)."""
+        for rule in question.red_flags:
+            sentence = raising(rule, sentences(statement)) if rule.id not in state.challenged else None
+            if sentence is not None:
+                text = OWN_FLAG_CHALLENGE.format(quote=quotable(sentence))
+                return Step(replace(state, challenged=state.challenged | {rule.id}), text, sentence)
+        return None
 
     def _press(self, question: Question, state: InterviewState, statement: str, pending: str | None) -> Step | None:
         """A challenged mistake the candidate defends in the very next message (restates it, or stands by it, and
