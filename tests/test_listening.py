@@ -77,6 +77,7 @@ SERIOUS_CLAIMS = (
     ("random_split_on_time", "I'd shuffle the data and split it 80/20 randomly for training and testing."),
     ("label_leakage", "We can use chargeback status as a feature, it is very predictive."),
     ("own_decisions_as_labels", "For labels I'd treat declined transactions as fraud and the rest as legit."),
+    ("unobserved_as_negative", "Any payment without a chargeback so far counts as legit in the training data."),
 )
 
 
@@ -97,6 +98,7 @@ DEFENCES = {
     "random_split_on_time": "Shuffling is fine, both halves get the same mix, so the test number is honest.",
     "label_leakage": "I'd still keep it, that column is the most predictive one we have.",
     "own_decisions_as_labels": "That should be fine, the current system is right most of the time anyway.",
+    "unobserved_as_negative": "I'd keep it: a payment that never got a chargeback is a legit one.",
 }
 
 

@@ -33,6 +33,8 @@ FLAG_CASES = [
      "Validation uses a time based split on later months."),
     ("own_decisions_as_labels", "fraud_card_payments", "We treat declined transactions as fraud for training.",
      "A small random sample of payments is let through unblocked so we see their real outcome."),
+    ("unobserved_as_negative", "job_recommendations", "Applications that get no reply from a recruiter are negatives.",
+     "Recent applications stay unlabelled until the reply window has passed."),
 ]
 
 
