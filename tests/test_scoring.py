@@ -223,3 +223,18 @@ def test_a_mistake_supposed_after_if_i_we_or_you_is_not_made(bank: QuestionBank)
     assert _flags(_score(bank, [claimed])).get("accuracy_on_imbalanced") == claimed
     made = "We shuffle everything and split it randomly, and if you ask me that is fine."
     assert _flags(_score(bank, [*STRONG_FRAUD, made])).get("random_split_on_time") == made
+
+
+def test_an_aggregate_over_the_whole_period_leaks_unless_corrected_and_the_alternative_is_no_correction(
+    bank: QuestionBank,
+) -> None:
+    question_id = "feed_ranking"
+    aggregate = "For popularity I'd compute the like rate once over the full two years of logs, per post."
+    raised = _score(bank, [aggregate], question_id)
+    assert _flags(raised).get("label_leakage") == aggregate and raised.stages[Stage.DATA_PIPELINE].score == 1
+    metric = "We compute precision and recall over the whole year of logs."
+    assert "label_leakage" not in _flags(_score(bank, [metric], question_id))
+    alternative = "The alternative, computing it point in time for every example, is slow and expensive."
+    assert "label_leakage" in _flags(_score(bank, [aggregate, alternative], question_id))
+    corrected = "On reflection each rate has to be computed point in time, from the days before the impression."
+    assert "label_leakage" not in _flags(_score(bank, [aggregate, corrected], question_id))

@@ -83,7 +83,11 @@ def states(rule: FlagRule, sentence: str) -> bool:
 
 
 # "If I did a time split, I'd only validate on the last few weeks": the right way as a what-if, argued against.
-_WHAT_IF = re.compile(r"\bif (?:i|we) (?:did|used|went with|chose|picked|switched to|were to)\b", re.IGNORECASE)
+# So is the right way named as "the alternative" ("The alternative, computing them as of each date, means a lot of
+# point-in-time joins").
+_WHAT_IF = re.compile(
+    r"\bif (?:i|we) (?:did|used|went with|chose|picked|switched to|were to)\b|\bthe alternative\b", re.IGNORECASE
+)
 
 
 def knows_better(rule: FlagRule, sentence: str) -> bool:
