@@ -20,6 +20,7 @@ from interviewer.judge import (
     thin,
     verdict_of,
 )
+from interviewer.mistakes import raising
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reading, Said
 from interviewer.transcripts import load_transcript
@@ -123,6 +124,18 @@ def test_a_question_flag_needs_a_sentence_that_argues_for_it(bank: QuestionBank)
         if bool(raised) != raises:
             wrong.append((question_id, sentence, sorted(raised)))
     assert not wrong
+
+
+def test_every_cue_of_a_question_flag_said_plainly_raises_it(bank: QuestionBank) -> None:
+    """Lists every cue that can never raise its flag (one with "no" or "not" in it had been silenced)."""
+    silent = [
+        (question.id, cue)
+        for question in bank.questions
+        for rule in question.red_flags
+        for cue in rule.cues
+        if raising(rule, [f"Honestly, {cue} here."]) is None
+    ]
+    assert not silent
 
 
 def test_free_text_question_is_scored_against_the_generic_flow(bank: QuestionBank) -> None:

@@ -105,14 +105,20 @@ _CRITICAL = frozenset(
 )
 def argues_for(sentence: str, cues: Iterable[str]) -> str | None:
     """The cue of a question's own red flag (`Question.red_flags`) the sentence argues for: said as a phrase (words in
-    order), not as a what-if (`supposed`), and in a sentence with no word of negation or criticism and no "n't".
+    order), not as a what-if (`supposed`), and in a sentence with no word of negation or criticism and no "n't"
+    beyond those of the cue itself.
     An accusation needs this much: cue words scattered over a sentence ("one score per policy ... a post ...
     multi-label" for "one label per post") and a named approach argued against had raised 16 of the 19 such flags on
-    the self-written, dev and test transcripts, 11 of them for candidates labelled hire or strong hire."""
+    the self-written, blind, dev and test transcripts, 11 of them for candidates labelled hire or strong hire."""
     lowered = sentence.lower().replace("\u2019", "'")
-    if set(_WORDS.findall(lowered)) & _CRITICAL or "n't" in lowered:
-        return None
-    return next((cue for cue in cues if affirms(sentence, cue) and not supposed(sentence, cue)), None)
+    critical = set(_WORDS.findall(lowered)) & _CRITICAL
+    for cue in cues:
+        own = set(_WORDS.findall(cue.lower()))  # a cue may itself say "no" ("no review needed")
+        if critical - own or ("n't" in lowered and "n't" not in cue):
+            continue
+        if affirms(sentence, cue) and not supposed(sentence, cue):
+            return cue
+    return None
 
 
 def raising(rule: RedFlagRule, said: Sequence[str]) -> str | None:
