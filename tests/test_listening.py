@@ -388,3 +388,33 @@ def test_a_question_flag_argued_for_is_asked_about_once_in_the_candidates_words(
     assert rule.explanation not in turns[1].content  # the fix stays hidden
     against = "I think that's right, because if you just optimise for clicks you get clickbait and churn."
     assert "could go wrong" not in _listening(bank).respond(question, [], against).text
+
+
+def test_a_stage_the_candidate_talked_about_by_making_a_mistake_there_is_not_opened_from_scratch(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """A serious mistake of a later stage, challenged when made, means the candidate talked about that stage: on
+    reaching it the interviewer asks about the open point they have not touched, not the stage's whole opener (which
+    would ask for the split again) and not the point their mistake was about."""
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank, similarity)
+    mistake = "For validation I would shuffle the two years of payments and split them 80/20 at random."
+    turns = _talk(policy, question, [f"{FRAMING} {mistake}", *["not sure"] * 30])
+    assert turns[1].content == _rule(bank, "random_split_on_time").challenge
+    moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.TRAINING)
+    guide = bank.flow.guide(Stage.TRAINING)
+    split, model = (p.probe for p in question.points_for(Stage.TRAINING))
+    assert (guide.opener in moved, moved.startswith(guide.bridge), split in moved, model in moved) == (
+        False, True, False, True), moved
+    by_cues = _talk(_listening(bank), question, [f"{FRAMING} {mistake}", *["not sure"] * 30])
+    moved = next(t.content for t in by_cues if t.role == "interviewer" and t.stage is Stage.TRAINING)
+    assert guide.opener not in moved and moved.startswith(guide.bridge), moved  # no reading by meaning needed
+
+
+def test_a_retraining_trigger_said_in_plain_words_answers_the_cadence_probe(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    retraining = next(c for c in bank.probes.choices if c.id == "retraining")
+    bare = "We retrain every week on the latest labelled month."
+    assert retraining.probe in _listening(bank).respond(question, [], bare).text
+    for trigger in ("If the numbers go down, we retrain sooner.", "When precision gets worse we retrain at once."):
+        assert retraining.probe not in _listening(bank).respond(question, [], f"{bare} {trigger}").text, trigger

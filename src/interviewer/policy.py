@@ -521,11 +521,23 @@ class OfflineInterviewer:
                 return Step(replace(state, probed=state.probed | {probe.id}), probe.probe, probe.summary)
         return self._move_on(question, state, stage_cov, at, statement)
 
+    @staticmethod
+    def _open_points(question: Question, state: InterviewState) -> list[ExpectedPoint]:
+        return [p for p in question.points_for(state.stage) if p.id not in state.covered and p.id not in state.probed]
+
     def _next_probe(self, question: Question, state: InterviewState) -> ExpectedPoint | None:
-        open_points = [
-            p for p in question.points_for(state.stage) if p.id not in state.covered and p.id not in state.probed
-        ]
+        open_points = self._open_points(question, state)
         return open_points[0] if open_points else None
+
+    def _least_touched(self, question: Question, state: InterviewState) -> ExpectedPoint | None:
+        """In a stage the candidate already began, the open point they have come least near so far (asking about
+        one they talked about, even wrongly, reads as not listening; the challenge and trade-off probes take up what
+        they said); the flow's order among equals."""
+        open_points = self._open_points(question, state)
+        if self._reader is None or len(open_points) < 2:
+            return open_points[0] if open_points else None
+        nearness = self._reader.closeness(open_points, state.statements)
+        return min(open_points, key=lambda p: nearness[p.id])
 
     def _move_on(
         self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float, statement: str
@@ -545,19 +557,22 @@ class OfflineInterviewer:
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
             return Step(moved, self._deeper(question, statement, nxt), lead=ack)
-        began = stage_cov[nxt] > 0 or self._began(question, state.statements, nxt)
+        began = stage_cov[nxt] > 0 or self._began(question, state, nxt)
         partly = self._partly_said(question, moved) if began else None
         return partly or Step(moved, guide.opener, lead=ack)
 
-    def _began(self, question: Question, said: Sequence[str], stage: Stage) -> bool:
-        """Something the candidate said is clearly about the stage, though no expected point of it was read."""
+    def _began(self, question: Question, state: InterviewState, stage: Stage) -> bool:
+        """Something the candidate said is clearly about the stage, though no expected point of it was read; or they
+        made (and were challenged on) a serious mistake of that stage, so they talked about it."""
+        if any(rule.id in state.challenged and stage in (rule.caps, rule.stage) for rule in self._flags):
+            return True
         if self._reader is None:
             return False
-        return stage in self._reader.clear_stages(question, said)
+        return stage in self._reader.clear_stages(question, state.statements)
 
     def _partly_said(self, question: Question, moved: InterviewState) -> Step | None:
-        """A stage the candidate already began: not its whole opener again, only the first point still open."""
-        probe = self._next_probe(question, moved)
+        """A stage the candidate already began: not its whole opener again, only the open point least talked about."""
+        probe = self._least_touched(question, moved)
         if probe is None:
             return None
         text = f"{self._flow.guide(moved.stage).bridge} {probe.probe}"

@@ -132,6 +132,20 @@ class Reader:
             ))
         return found
 
+    def closeness(self, points: Sequence[ExpectedPoint], texts: Sequence[str]) -> dict[str, float]:
+        """How near each point comes to anything in `texts` (its highest similarity to any of them, by any of its
+        phrasings): a topic the candidate touched, rightly or not, comes near; one never talked about stays far. Every
+        point is 0 without a `Similarity` or texts."""
+        if self._similarity is None or not texts or not points:
+            return {p.id: 0.0 for p in points}
+        targets = [(p, phrase) for p in points for phrase in (p.summary, *p.says)]
+        matrix = self._similarity.similarities(list(texts), [phrase for _, phrase in targets])
+        nearest = {p.id: -1.0 for p in points}
+        for row in matrix:
+            for point_id, value in _best_per_point(targets, row).items():
+                nearest[point_id] = max(nearest[point_id], value)
+        return nearest
+
     def _content_stages(self, question: Question | None, texts: Sequence[str]) -> list[dict[Stage, float]]:
         """Per text: how close it comes to what is said in each stage (empty without a `Similarity`)."""
         if self._similarity is None or not texts:
