@@ -418,3 +418,44 @@ def test_a_retraining_trigger_said_in_plain_words_answers_the_cadence_probe(bank
     assert retraining.probe in _listening(bank).respond(question, [], bare).text
     for trigger in ("If the numbers go down, we retrain sooner.", "When precision gets worse we retrain at once."):
         assert retraining.probe not in _listening(bank).respond(question, [], f"{bare} {trigger}").text, trigger
+
+
+@pytest.mark.parametrize(
+    ("message", "quoted"),
+    [
+        ("Who reviews the flagged ones could be the analysts or the merchant, it depends on the business.",
+         "it depends on the business"),
+        ("For the thresholds, we would keep it configurable per market.", "we would keep it configurable per market"),
+        ("We could score before or after authorisation; it depends.", None),
+        ("Alerts or dashboards, we can decide case by case as we go.", "we can decide case by case as we go"),
+    ],
+)
+def test_a_decision_left_open_is_asked_for_in_the_candidates_words(
+    bank: QuestionBank, message: str, quoted: str | None
+) -> None:
+    ask = bank.probes.deferral_asks[0]
+    reply = _listening(bank).respond(_question(bank, "fraud_card_payments"), [], message).text
+    assert reply == (ask if quoted is None else f'You said "{quoted}". {ask}')
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The cost depends on the index size and on how often we refresh it.",  # explains a trade-off
+        "We would size it for 2,000 payments a second at peak, it depends.",  # a number: committed to something
+        "It depends on the business, but if I had to pick, the analysts review them within the hour.",
+        "Who reviews them could be the analysts or an outside team. It depends. I'd go with the analysts.",
+    ],
+)
+def test_a_decision_explained_sized_or_then_taken_is_not_asked_for(bank: QuestionBank, message: str) -> None:
+    reply = _listening(bank).respond(_question(bank, "fraud_card_payments"), [], message).text
+    assert not any(ask in reply for ask in bank.probes.deferral_asks)
+
+
+def test_decisions_left_open_are_asked_for_in_fresh_words_at_most_once_per_stage(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    turns = _talk(_listening(bank), question, ["Scoring could run before or after authorisation, it depends."] * 40)
+    asks = bank.probes.deferral_asks
+    asked = [t for t in turns if t.role == "interviewer" and any(ask in t.content for ask in asks)]
+    assert [t.content for t in asked] == list(asks)  # each wording once, in turn: no line said twice
+    assert len({t.stage for t in asked}) == len(asked) == 2

@@ -1,4 +1,4 @@
-from interviewer.text import is_question, matches_any, quote, sentences, stem, terms
+from interviewer.text import ends_with_any, is_question, matches_any, quote, sentences, stem, terms
 
 
 def test_stem_folds_common_inflections() -> None:
@@ -25,3 +25,11 @@ def test_sentences_and_quote() -> None:
     assert sentences("One. Two? Three!\nFour") == ["One.", "Two?", "Three!", "Four"]
     long = "word " * 100
     assert quote(long, 20).endswith("…") and len(quote(long, 20)) == 20
+
+
+def test_ends_with_any_matches_whole_words_at_the_end_only() -> None:
+    assert ends_with_any("Could be either, it depends.", ["it depends"])
+    assert ends_with_any("IT   Depends!", ["it depends"])
+    assert not ends_with_any("it depends on the index size", ["it depends"])
+    assert not ends_with_any("the bit depends", ["it depends"])  # not part of a word
+    assert not ends_with_any("anything", [".", ""])  # a phrase with no words matches nothing

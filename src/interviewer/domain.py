@@ -123,6 +123,10 @@ class ProbeBook:
     vague_followup: str = "Can you make that concrete: which numbers, or which reasons, drive that choice?"
     disagree: tuple[str, ...] = ()  # phrases by which a candidate stands by what was just challenged
     concede: tuple[str, ...] = ()  # phrases by which a candidate accepts the challenge
+    deferrals: tuple[str, ...] = ()  # phrases by which a candidate leaves a decision open ("make it configurable")
+    open_endings: tuple[str, ...] = ()  # ... or which do so when they end a clause ("..., it depends.")
+    commitments: tuple[str, ...] = ()  # phrases by which a candidate then decides after all ("if I had to pick")
+    deferral_asks: tuple[str, ...] = ()  # asked for a decision left open, one each time (so at most this many times)
 
 
 @dataclass(frozen=True)

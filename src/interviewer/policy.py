@@ -13,6 +13,7 @@ curveball once a baseline exists, or move on when the stage is covered, probed o
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +39,16 @@ from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.meaning import Asked, FactFinder, asked_in, lexical_facts
 from interviewer.mistakes import raising, serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
-from interviewer.text import affirms, has_number, is_question, matches_any, says_any, sentences, terms
+from interviewer.text import (
+    affirms,
+    ends_with_any,
+    has_number,
+    is_question,
+    matches_any,
+    says_any,
+    sentences,
+    terms,
+)
 
 MAX_TURNS_PER_STAGE = 3
 REMEMBERED_STEPS = 20_000  # policy steps kept so that replaying a conversation costs nothing (cleared when full)
@@ -55,6 +65,8 @@ STAGE_TIME_SHARE: Mapping[Stage, float] = {
 CURVEBALL_BEFORE = (Stage.TRAINING, Stage.SCALING_MONITORING)
 VAGUE_WORDS = 12
 MIN_QUOTED_WORDS = 4  # a vague statement at least this long is quoted back in the follow-up
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-\u2013\u2014]+\s)\s*")
+_LEADING_FILLER = re.compile(r"^(?:(?:so|and|but|yeah|well|although|because|you know|i think|i guess)\b\W*)+", re.I)
 MAX_QUOTED_WORDS = 24  # a longer sentence quoted back is cut here
 ASSUMPTION_REPLY = "That isn't something I can pin down for you, so it's your call: state an assumption and keep going."
 ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other words, so no line is said twice
@@ -97,6 +109,7 @@ class InterviewState:
     choices_probed: frozenset[str] = frozenset()
     ambiguities_asked: frozenset[str] = frozenset()
     vague_stages: frozenset[Stage] = frozenset()
+    deferral_stages: frozenset[Stage] = frozenset()  # stages where a decision left open was asked for
     curveballs_used: int = 0
     challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
     challenge_pending: str | None = None  # the serious mistake the last reply challenged
@@ -234,6 +247,13 @@ def quotable(sentence: str) -> str:
     if ends and ends[-1] >= MIN_QUOTED_WORDS:  # cut where a clause ends, not in the middle of one
         return " ".join(kept[: ends[-1]]).rstrip(",;:")
     return " ".join(kept) + " ..."
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence (split at commas, semicolons, colons, brackets and dashes), each without a leading
+    filler or conjunction ("so", "and", "yeah", "I think")."""
+    parts = (_LEADING_FILLER.sub("", part).strip() for part in _CLAUSE_BREAK.split(sentence))
+    return [part for part in parts if part]
 
 
 @dataclass(frozen=True)
@@ -407,7 +427,7 @@ class OfflineInterviewer:
             return challenge
         probes: list[Probe] = [self._challenge_own]  # out of the stage's time, only a question flag is asked about
         if self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]:
-            probes = [self._ambiguity, self._choice, self._challenge_own, self._vague]
+            probes = [self._ambiguity, self._choice, self._challenge_own, self._deferral, self._vague]
         for probe in probes:
             step = probe(state, statement, question)
             if step is not None:
@@ -479,6 +499,28 @@ class OfflineInterviewer:
             return None
         text = pending[0].probe_for(question.output)
         return Step(replace(state, choices_probed=state.choices_probed | {pending[0].id}), text, text)
+
+    def _deferral(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
+        """A decision the statement leaves open ("it depends on the business") and does not then take ("but if I had
+        to pick, ...") is asked for, quoting the clause that leaves it open; in each of `ProbeBook.deferral_asks` in
+        turn (so at most that many times), never twice in a stage. A sentence with a number in it has committed to
+        something."""
+        asks = self._probes.deferral_asks
+        if state.stage in state.deferral_stages or len(state.deferral_stages) >= len(asks):
+            return None
+        said = sentences(statement)
+        left_open = [(i, c) for i, s in enumerate(said) if not has_number(s)
+                     for c in clauses(s) if self._leaves_open(c)]
+        if not left_open or any(says_any(s, self._probes.commitments) for s in said[left_open[0][0]:]):
+            return None
+        clause = left_open[0][1]
+        ask = asks[len(state.deferral_stages)]
+        if len(clause.split()) >= MIN_QUOTED_WORDS:
+            ask = f'You said "{quotable(clause)}". {ask}'
+        return Step(replace(state, deferral_stages=state.deferral_stages | {state.stage}), ask)
+
+    def _leaves_open(self, clause: str) -> bool:
+        return says_any(clause, self._probes.deferrals) or ends_with_any(clause, self._probes.open_endings)
 
     def _vague(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
         if state.stage in state.vague_stages or not is_vague(statement):

@@ -133,6 +133,10 @@ class ProbeBookSchema(_Strict):
     vague_followup: str = Field(min_length=1)
     disagree: list[str] = Field(min_length=1)
     concede: list[str] = Field(min_length=1)
+    deferrals: list[str] = []
+    open_endings: list[str] = []
+    commitments: list[str] = []
+    deferral_asks: list[str] = []
 
 
 class FlagSchema(_Strict):
@@ -271,6 +275,10 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         vague_followup=schema.vague_followup,
         disagree=tuple(schema.disagree),
         concede=tuple(schema.concede),
+        deferrals=tuple(schema.deferrals),
+        open_endings=tuple(schema.open_endings),
+        commitments=tuple(schema.commitments),
+        deferral_asks=tuple(schema.deferral_asks),
     )
 
 

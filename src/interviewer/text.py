@@ -58,6 +58,12 @@ def says_any(text: str, phrases: Iterable[str]) -> bool:
     return any(f" {' '.join(_WORD.findall(p.lower()))} " in padded for p in phrases if _WORD.search(p.lower()))
 
 
+def ends_with_any(text: str, phrases: Iterable[str]) -> bool:
+    """`text` ends with one of `phrases` as whole words (punctuation aside; not stemmed)."""
+    padded = f" {' '.join(_WORD.findall(text.lower()))}"
+    return any(padded.endswith(f" {' '.join(_WORD.findall(p.lower()))}") for p in phrases if _WORD.search(p.lower()))
+
+
 def best_cue_size(text_terms: frozenset[str], cues: Iterable[str]) -> int:
     """How many words the longest matching cue has (0 when none matches): more specific cues win."""
     return max((len(phrase_terms(c)) for c in cues if phrase_terms(c) <= text_terms), default=0)
