@@ -406,6 +406,7 @@ def test_a_stage_the_candidate_talked_about_by_making_a_mistake_there_is_not_ope
     split, model = (p.probe for p in question.points_for(Stage.TRAINING))
     assert (guide.opener in moved, moved.startswith(guide.bridge), split in moved, model in moved) == (
         False, True, False, True), moved
+    assert not any(split in t.content for t in turns if t.role == "interviewer")  # the challenge took it up
     by_cues = _talk(_listening(bank), question, [f"{FRAMING} {mistake}", *["not sure"] * 30])
     moved = next(t.content for t in by_cues if t.role == "interviewer" and t.stage is Stage.TRAINING)
     assert guide.opener not in moved and moved.startswith(guide.bridge), moved  # no reading by meaning needed
@@ -459,3 +460,17 @@ def test_decisions_left_open_are_asked_for_in_fresh_words_at_most_once_per_stage
     asked = [t for t in turns if t.role == "interviewer" and any(ask in t.content for ask in asks)]
     assert [t.content for t in asked] == list(asks)  # each wording once, in turn: no line said twice
     assert len({t.stage for t in asked}) == len(asked) == 2
+
+
+def test_a_begun_stage_with_nothing_left_open_is_taken_further_not_opened(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """Its split taken up by the challenge and its model covered, training has no open point when it is reached: the
+    interviewer takes it further instead of asking the opener (split, model and loss) again."""
+    question = _question(bank, "fraud_card_payments")
+    mistake = "For validation I would shuffle the two years of payments and split them 80/20 at random."
+    model = "The model is a gradient boosted tree ensemble, with class weights for the 0.1% positives."
+    turns = _talk(_listening(bank, similarity), question, [f"{FRAMING} {mistake}", model, *["not sure"] * 30])
+    moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.TRAINING)
+    guide = bank.flow.guide(Stage.TRAINING)
+    assert guide.opener not in moved and guide.deeper_unquoted in moved, moved

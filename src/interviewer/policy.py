@@ -443,9 +443,20 @@ class OfflineInterviewer:
             return None
         rule = fresh[0].rule
         named = set(self.stated_choices(fresh[0].sentence))  # a choice in the mistaken claim is probed by the challenge
+        discussed = self._point_about(question, rule, fresh[0].sentence)
         after = replace(state, challenged=state.challenged | {rule.id}, choices_probed=state.choices_probed | named,
-                        challenge_pending=rule.id)
+                        probed=state.probed | discussed, challenge_pending=rule.id)
         return Step(after, rule.challenge, rule.title)
+
+    def _point_about(self, question: Question, rule: FlagRule, sentence: str) -> frozenset[str]:
+        """The expected point of the mistake's stage that the mistaken sentence comes nearest: the challenge takes up
+        its topic, so its own probe would ask the candidate about it again (none without a `Similarity`)."""
+        stage = rule.caps or rule.stage
+        points = question.points_for(stage) if stage is not None else ()
+        if self._reader is None or not points:
+            return frozenset()
+        nearness = self._reader.closeness(points, [sentence])
+        return frozenset({max(points, key=lambda p: nearness[p.id]).id})
 
     @staticmethod
     def _challenge_own(state: InterviewState, statement: str, question: Question) -> Step | None:
@@ -599,9 +610,10 @@ class OfflineInterviewer:
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
             return Step(moved, self._deeper(question, statement, nxt), lead=ack)
-        began = stage_cov[nxt] > 0 or self._began(question, state, nxt)
-        partly = self._partly_said(question, moved) if began else None
-        return partly or Step(moved, guide.opener, lead=ack)
+        if not (stage_cov[nxt] > 0 or self._began(question, state, nxt)):
+            return Step(moved, guide.opener, lead=ack)
+        # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
+        return self._partly_said(question, moved) or Step(moved, self._deeper(question, statement, nxt), lead=ack)
 
     def _began(self, question: Question, state: InterviewState, stage: Stage) -> bool:
         """Something the candidate said is clearly about the stage, though no expected point of it was read; or they
