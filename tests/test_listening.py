@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 import pytest
-from tests.conftest import STRONG_FRAUD_DIALOGUE
+from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 
 from interviewer.domain import STAGES, FlagRule, Output, Question, Stage, Turn
 from interviewer.policy import (
@@ -474,3 +474,33 @@ def test_a_begun_stage_with_nothing_left_open_is_taken_further_not_opened(
     moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.TRAINING)
     guide = bank.flow.guide(Stage.TRAINING)
     assert guide.opener not in moved and guide.deeper_unquoted in moved, moved
+
+
+BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
+IDEA = "We could cache each returning card's score for an hour, since fraud often repeats on the same card."
+
+
+def test_an_idea_put_forward_as_a_twist_is_due_is_asked_about_first_and_the_twist_follows(
+    bank: QuestionBank,
+) -> None:
+    """A twist right after a new idea reads as not having listened: the idea is asked about, quoting it, and the
+    twist comes at the next move on; each twist still comes once, each wording of the ask once."""
+    question = _question(bank, "fraud_card_payments")
+    turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[IDEA] * 40])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    order = []
+    for ask, curveball in zip(bank.probes.proposal_asks, question.curveballs, strict=True):
+        asked = [i for i, r in enumerate(replies) if r == f'You said "{quotable(IDEA)}". {ask}']
+        twisted = [i for i, r in enumerate(replies) if curveball.prompt in r]
+        assert len(asked) == len(twisted) == 1, replies
+        order += [asked[0], twisted[0]]
+    assert order == sorted(order), replies
+
+
+def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    said = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
+    turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[said] * 40])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    assert not any(ask in r for r in replies for ask in bank.probes.proposal_asks)
+    assert all(sum(c.prompt in r for r in replies) == 1 for c in question.curveballs)

@@ -111,6 +111,7 @@ class InterviewState:
     vague_stages: frozenset[Stage] = frozenset()
     deferral_stages: frozenset[Stage] = frozenset()  # stages where a decision left open was asked for
     curveballs_used: int = 0
+    proposals_asked: int = 0  # ideas of the candidate's asked about just before a twist (at most one per twist)
     challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
     challenge_pending: str | None = None  # the serious mistake the last reply challenged
     pressed: frozenset[str] = frozenset()  # challenged mistakes pressed again after the candidate defended them
@@ -604,6 +605,9 @@ class OfflineInterviewer:
         nxt = later[0]
         curveball = self._curveball_due(question, state, nxt, stage_cov)
         if curveball:
+            first = self._proposal_first(state, statement)
+            if first is not None:
+                return first
             used = replace(state, curveballs_used=state.curveballs_used + 1)
             return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball))
         moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
@@ -614,6 +618,21 @@ class OfflineInterviewer:
             return Step(moved, guide.opener, lead=ack)
         # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
         return self._partly_said(question, moved) or Step(moved, self._deeper(question, statement, nxt), lead=ack)
+
+    def _proposal_first(self, state: InterviewState, statement: str) -> Step | None:
+        """Before a twist: an idea the candidate just put forward, quoted and asked about (once per twist); the twist
+        comes at the next move on."""
+        asks = self._probes.proposal_asks
+        if state.proposals_asked > state.curveballs_used or state.proposals_asked >= len(asks):
+            return None
+        said = sentences(statement)
+        before = terms(" ".join(state.statements[: len(state.statements) - len(said)]))
+        ideas = [s for s in said if len(s.split()) >= MIN_QUOTED_WORDS and says_any(s, self._probes.proposals)]
+        if not ideas:
+            return None
+        idea = max(ideas, key=lambda s: len(terms(s) - before))
+        ask = f'You said "{quotable(idea)}". {asks[state.proposals_asked]}'
+        return Step(replace(state, proposals_asked=state.proposals_asked + 1), ask)
 
     def _began(self, question: Question, state: InterviewState, stage: Stage) -> bool:
         """Something the candidate said is clearly about the stage, though no expected point of it was read; or they

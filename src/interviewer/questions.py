@@ -137,6 +137,8 @@ class ProbeBookSchema(_Strict):
     open_endings: list[str] = []
     commitments: list[str] = []
     deferral_asks: list[str] = []
+    proposals: list[str] = []
+    proposal_asks: list[str] = []
 
 
 class FlagSchema(_Strict):
@@ -279,6 +281,8 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         open_endings=tuple(schema.open_endings),
         commitments=tuple(schema.commitments),
         deferral_asks=tuple(schema.deferral_asks),
+        proposals=tuple(schema.proposals),
+        proposal_asks=tuple(schema.proposal_asks),
     )
 
 
