@@ -478,6 +478,7 @@ def test_a_begun_stage_with_nothing_left_open_is_taken_further_not_opened(
 
 BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
 IDEA = "We could cache each returning card's score for an hour, since fraud often repeats on the same card."
+IDEA_CLAUSE = "We could cache each returning card's score for an hour"  # the clause putting it forward, not the whole
 
 
 def test_an_idea_put_forward_as_a_twist_is_due_is_asked_about_first_and_the_twist_follows(
@@ -490,7 +491,7 @@ def test_an_idea_put_forward_as_a_twist_is_due_is_asked_about_first_and_the_twis
     replies = [t.content for t in turns if t.role == "interviewer"]
     order = []
     for ask, curveball in zip(bank.probes.proposal_asks, question.curveballs, strict=True):
-        asked = [i for i, r in enumerate(replies) if r == f'You said "{quotable(IDEA)}". {ask}']
+        asked = [i for i, r in enumerate(replies) if r == f'You said "{IDEA_CLAUSE}". {ask}']
         twisted = [i for i, r in enumerate(replies) if curveball.prompt in r]
         assert len(asked) == len(twisted) == 1, replies
         order += [asked[0], twisted[0]]

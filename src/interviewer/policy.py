@@ -631,8 +631,14 @@ class OfflineInterviewer:
         if not ideas:
             return None
         idea = max(ideas, key=lambda s: len(terms(s) - before))
-        ask = f'You said "{quotable(idea)}". {asks[state.proposals_asked]}'
+        ask = f'You said "{quotable(self._idea_clause(idea))}". {asks[state.proposals_asked]}'
         return Step(replace(state, proposals_asked=state.proposals_asked + 1), ask)
+
+    def _idea_clause(self, sentence: str) -> str:
+        """The clause of a sentence that puts the idea forward (a whole sentence quoted back reads as a template),
+        unless it is too short to stand alone."""
+        putting = [c for c in clauses(sentence) if says_any(c, self._probes.proposals)]
+        return putting[0] if putting and len(putting[0].split()) >= MIN_QUOTED_WORDS else sentence
 
     def _began(self, question: Question, state: InterviewState, stage: Stage) -> bool:
         """Something the candidate said is clearly about the stage, though no expected point of it was read; or they
