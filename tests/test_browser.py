@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, serving
 
 from interviewer.config import Settings
+from interviewer.ui import PageHandlers
 from interviewer.web import server
 
 pytestmark = pytest.mark.live
@@ -50,6 +52,24 @@ def _require_browser() -> Any:
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("browser"), port=free_port())
+    with serving(server(settings)):
+        yield f"http://{settings.host}:{settings.port}"
+
+
+FINISH_PAUSE_S = 1.0
+
+
+@pytest.fixture
+def slow_to_finish_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """A server whose replies stay open FINISH_PAUSE_S after the last frame, as they can on a loaded machine."""
+    streamed = PageHandlers.send
+
+    def send_then_pause(self: PageHandlers, session_id: str, text: str) -> Iterator[tuple[Any, ...]]:
+        yield from streamed(self, session_id, text)
+        time.sleep(FINISH_PAUSE_S)
+
+    monkeypatch.setattr(PageHandlers, "send", send_then_pause)
+    settings = Settings(data_dir=tmp_path, port=free_port())
     with serving(server(settings)):
         yield f"http://{settings.host}:{settings.port}"
 
@@ -174,6 +194,24 @@ def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
     )
     assert "ended" in page.locator("#history").inner_text()
     _shot(page, "08-history")
+
+
+def test_text_typed_as_a_reply_finishes_is_kept(browser: Any, slow_to_finish_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(slow_to_finish_url + "/")
+    _start(page)
+    box = page.locator("#answer textarea")
+    box.fill("What's the latency budget?")
+    box.press("Enter")
+    page.wait_for_function("[...document.querySelectorAll('#chat .message')].some(m => m.innerText.includes('100 ms'))")
+    box.fill("Next I'd like to talk about labels")
+    page.wait_for_timeout(FINISH_PAUSE_S * 1000 + 1000)
+    assert box.input_value() == "Next I'd like to talk about labels"
+    _send(page, "Then how many transactions a second?")
+    assert box.input_value() == ""
+    context.close()
 
 
 def test_html_and_scripts_in_a_message_show_as_text(page: Any) -> None:

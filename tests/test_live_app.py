@@ -46,8 +46,8 @@ def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> No
     assert 'aria-current="step" data-stage="problem_formulation"' in tracker
     assert httpx.get(f"{base_url}/api/sessions/{session_id}").json()["turns"][0]["role"] == "interviewer"
 
-    chat, tracker, _, cleared = client.predict("What's the latency budget?", api_name="/send")
-    assert "100 ms" in _text(chat[-1]) and cleared == ""
+    chat, tracker, _, sent = client.predict("What's the latency budget?", api_name="/send")
+    assert "100 ms" in _text(chat[-1]) and sent == "What's the latency budget?"
 
     with pytest.raises(Exception, match="message is empty"):
         client.predict("   ", api_name="/send")

@@ -66,6 +66,6 @@ def test_the_page_streams_checked_model_text(service: InterviewService, bank: Qu
     frames = list(handlers.send(session_id, "What is the scale?"))
     partials = [frame[0][-1]["content"] for frame in frames[:-1]]
     assert partials == ["Thanks. ", f"Thanks. {facts}"]
-    final_chat, _, _, cleared = frames[-1]
-    assert final_chat[-1]["content"] == partials[-1].strip() and cleared == ""
+    final_chat, _, _, sent = frames[-1]
+    assert final_chat[-1]["content"] == partials[-1].strip() and sent == "What is the scale?"
     chat.assert_consumed()

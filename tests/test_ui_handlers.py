@@ -29,8 +29,8 @@ def test_start_with_surprise_me_and_send(service: InterviewService) -> None:
     stored = service.session(session_id)
     assert (stored.level, stored.minutes) == ("E6", 30.0)
     assert 'data-left="1800"' in shown["clock"] and 'data-state="waiting"' in shown["clock"]
-    *_, (chat, tracker, clock, cleared) = handlers.send(session_id, STRONG_FRAUD[0])
-    assert cleared == "" and chat[-2]["role"] == "user" and chat[-2]["content"] == STRONG_FRAUD[0]
+    *_, (chat, tracker, clock, sent) = handlers.send(session_id, STRONG_FRAUD[0])
+    assert sent == STRONG_FRAUD[0] and chat[-2]["role"] == "user" and chat[-2]["content"] == STRONG_FRAUD[0]
     assert 'aria-current="step"' in tracker and 'data-state="running"' in clock
 
 

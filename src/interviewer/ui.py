@@ -113,7 +113,8 @@ class PageHandlers:
         return session_id, session_id, remembered, *self.screen(started.session)
 
     def send(self, session_id: str, text: str) -> Iterator[Outputs]:
-        """(chat, tracker, clock, textbox): checked text streams in; the typed text stays until the turn is stored."""
+        """(chat, tracker, clock, sent text): checked text streams in; the text is given back once the turn is stored,
+        and the page then clears the box only if it still holds that text (`CLEAR_SENT`), never what was typed since."""
         self._require(session_id)
         try:
             chat = chat_messages(self._service.session(session_id).turns)
@@ -129,7 +130,7 @@ class PageHandlers:
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         chat, tracker, clock, *_ = self.screen(self._service.session(session_id))
-        yield chat, tracker, clock, ""
+        yield chat, tracker, clock, text
 
     def hint(self, session_id: str) -> Outputs:
         """(chat, tracker, clock)."""
@@ -215,6 +216,7 @@ class InterviewTab:
     start: gr.Button
     chat: gr.Chatbot
     message: gr.Textbox
+    sent: gr.Textbox
     send: gr.Button
     hint: gr.Button
     end: gr.Button
@@ -272,6 +274,7 @@ def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
                 max_lines=8,
                 elem_id="answer",
             )
+            sent = gr.Textbox(visible=False)  # the text of the last stored turn; not a gr.State: CLEAR_SENT reads it
             with gr.Row():
                 send = gr.Button("Send", variant="primary", elem_id="send")
                 hint = gr.Button("Hint", elem_id="hint")
@@ -294,8 +297,8 @@ def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
                 )
         feedback = gr.Markdown(label="Feedback", elem_id="feedback")
     return InterviewTab(
-        *setup, chat, message, send, hint, end, confirm, confirm_end, keep_going, clock, tracker, results, feedback,
-        chart, report_file, transcript_file,
+        *setup, chat, message, sent, send, hint, end, confirm, confirm_end, keep_going, clock, tracker, results,
+        feedback, chart, report_file, transcript_file,
     )
 
 
@@ -351,9 +354,12 @@ def _wire_interview(handlers: PageHandlers, room: InterviewTab, states: tuple[An
         [session_id, saved_id, history_ids, *screen],
         api_name="start",
     )
-    sending = [room.chat, room.tracker, room.clock, room.message]
-    room.send.click(handlers.send, [session_id, room.message], sending, api_name="send")
-    room.message.submit(handlers.send, [session_id, room.message], sending, api_visibility="private")
+    sending = [room.chat, room.tracker, room.clock, room.sent]
+    for sent_by in (
+        room.send.click(handlers.send, [session_id, room.message], sending, api_name="send"),
+        room.message.submit(handlers.send, [session_id, room.message], sending, api_visibility="private"),
+    ):
+        sent_by.success(None, [room.sent, room.message], [room.message], js=CLEAR_SENT, api_visibility="private")
     room.hint.click(handlers.hint, [session_id], [room.chat, room.tracker, room.clock], api_name="hint")
     room.end.click(handlers.ask_to_end, [session_id], [room.confirm], api_visibility="private")
     room.keep_going.click(_hide, None, [room.confirm], api_visibility="private")
@@ -368,6 +374,12 @@ def _wire_history(handlers: PageHandlers, past: HistoryTab, room: InterviewTab, 
         handlers.open, [past.pick], [session_id, saved_id, *room.screen(), tabs], api_visibility="private"
     )
     past.compare.click(handlers.compare, [past.first, past.second], [past.comparison], api_name="compare")
+
+
+# Runs in the browser once a turn is stored: the box is emptied only if it still holds the text that was sent. Gradio
+# re-applies an event's outputs when the event completes, a moment after the last reply streamed in, so a box cleared
+# from the server could wipe what the candidate had begun typing in that moment.
+CLEAR_SENT = "(sent, typed) => (typed.trim() === sent.trim() ? '' : typed)"
 
 
 def _hide() -> Any:
