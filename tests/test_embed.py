@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from interviewer.retrieval.adapters import MiniLMChromaFunction, MiniLMLangChainEmbeddings
-from interviewer.retrieval.embed import DIMENSIONS, MiniLMEmbedder
+from interviewer.retrieval.embed import DIMENSIONS, MiniLMEmbedder, length_batches
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +42,17 @@ def test_chroma_and_langchain_wrappers_agree(embedder: MiniLMEmbedder) -> None:
 
 def test_empty_input_gives_an_empty_matrix(embedder: MiniLMEmbedder) -> None:
     assert embedder.embed([]).shape == (0, DIMENSIONS)
+
+
+def test_length_batches_group_texts_of_similar_length_and_keep_every_text_once() -> None:
+    lengths = [9, 120, 10, 11, 118, 8, 12, 121]
+    batches = length_batches(lengths, call_cost=24, most=16)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    assert [sorted(lengths[i] for i in batch) for batch in batches] == [[8, 9, 10, 11, 12], [118, 120, 121]]
+
+
+def test_length_batches_start_a_batch_only_where_the_padding_saved_outweighs_a_call() -> None:
+    assert length_batches([10, 20], call_cost=24, most=16) == [[0, 1]]  # 10 tokens of padding cost less than a call
+    assert length_batches([10, 50], call_cost=24, most=16) == [[0], [1]]
+    assert [len(batch) for batch in length_batches([10] * 20, call_cost=24, most=16)] == [4, 16]
+    assert length_batches([]) == []
