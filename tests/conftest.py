@@ -64,7 +64,7 @@ def bank() -> QuestionBank:
 
 def offline_judge(bank: QuestionBank) -> OfflineJudge:
     """The judge users run: by meaning (the offline embeddings), with the calibrated model."""
-    return OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity(), load_judge_model(KNOWLEDGE))
+    return OfflineJudge(bank.flow, bank.flags, EmbeddingSimilarity(), load_judge_model(KNOWLEDGE), probes=bank.probes)
 
 
 def make_service(bank: QuestionBank, database: Path) -> InterviewService:

@@ -276,3 +276,40 @@ def test_a_later_stage_never_asked_about_in_an_interview_cut_short_is_not_a_four
     assert judge.features(asked_first, question).stages[Stage.INFERENCE].asked
     assert judge.score(cut, question).stages[Stage.INFERENCE].score == 3
     assert judge.score(asked_first, question).stages[Stage.INFERENCE].score == 4
+
+
+
+def _challenged(question: str, reply: str, bank: QuestionBank) -> Transcript:
+    """The strong fraud interview, stage by stage, with the interviewer's `question` on its serving plan and the
+    candidate's `reply` right after it."""
+    turns = [t for s, a in zip(STAGES, STRONG_FRAUD, strict=True)
+             for t in (Turn("interviewer", bank.flow.guide(s).opener, stage=s), Turn("candidate", a))]
+    at = 2 * STAGES.index(Stage.INFERENCE) + 2
+    asked = [Turn("interviewer", question, stage=Stage.INFERENCE), Turn("candidate", reply)]
+    return Transcript("challenged", (*turns[:at], *asked, *turns[at:]), "fraud_card_payments")
+
+
+def test_a_challenge_stood_by_caps_its_stage_and_the_verdict_and_is_quoted(bank: QuestionBank) -> None:
+    judge, question = offline_judge(bank), bank.get("fraud_card_payments")
+    doubt = "You rely on Redis for the aggregates. Is that really safe when the cache is cold after a deploy?"
+    stood = judge.score(_challenged(doubt, "It should be fine in practice. The cache stays warm almost all the "
+                                           "time, so I wouldn't plan anything for that case.", bank), question)
+    conceded = judge.score(_challenged(doubt, "Fair point, a cold cache could blow the 100 ms budget. I'd warm it "
+                                              "from the batch job before traffic moves and use the rules on a miss.",
+                                       bank), question)
+    flags = {f.id: f for f in stood.red_flags}
+    assert "defended_challenge" in flags and "should be fine" in flags["defended_challenge"].evidence
+    assert (stood.stages[Stage.INFERENCE].score or 0) <= 2
+    assert stood.verdict in (Verdict.NO_HIRE, Verdict.STRONG_NO_HIRE)
+    assert "defended_challenge" not in {f.id for f in conceded.red_flags}
+    assert (conceded.stages[Stage.INFERENCE].score or 0) > 2
+    assert conceded.verdict in (Verdict.HIRE, Verdict.STRONG_HIRE)
+
+
+def test_standing_by_an_answer_to_a_plain_question_is_no_challenge(bank: QuestionBank) -> None:
+    judge, question = offline_judge(bank), bank.get("fraud_card_payments")
+    plain = judge.score(_challenged("Which store would hold the aggregates?", "I don't think it matters much here. "
+                                    "Redis or any key-value store with fast reads works for the aggregates.", bank),
+                        question)
+    assert "defended_challenge" not in {f.id for f in plain.red_flags}
+    assert (plain.stages[Stage.INFERENCE].score or 0) > 2

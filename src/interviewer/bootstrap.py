@@ -97,7 +97,9 @@ def build_interviewer(
 def build_judge(settings: Settings, bank: QuestionBank, wrap: ChatWrapper = _unwrapped) -> Judge:
     """The offline judge, or the LLM judge checked against it when a model server is configured."""
     similarity = EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings")
-    offline = OfflineJudge(bank.flow, bank.flags, similarity, load_judge_model(settings.knowledge_dir))
+    offline = OfflineJudge(
+        bank.flow, bank.flags, similarity, load_judge_model(settings.knowledge_dir), probes=bank.probes
+    )
     if settings.model_mode() == "offline" or not (settings.llm_base_url and settings.llm_model):
         return offline
     chat = model_client(settings, temperature=0.0, wrap=wrap)

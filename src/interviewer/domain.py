@@ -129,6 +129,8 @@ class ProbeBook:
     deferral_asks: tuple[str, ...] = ()  # asked for a decision left open, one each time (so at most this many times)
     proposals: tuple[str, ...] = ()  # phrases by which a candidate puts forward an idea ("we could", "I'd")
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist
+    doubt: tuple[str, ...] = ()  # words by which an interviewer's question casts doubt on what was said ("really")
+    defended: str = ""  # why standing by a challenged choice, conceding nothing, counts against the candidate
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from interviewer.domain import (
     FlagRule,
     Flow,
     Level,
+    ProbeBook,
     Question,
     RedFlag,
     Report,
@@ -39,7 +40,7 @@ from interviewer.domain import (
 )
 from interviewer.mistakes import applies, raising, standing
 from interviewer.reading import Reader, Reading, prepare_message
-from interviewer.text import has_number, is_question, matches_any, quote, sentences, terms
+from interviewer.text import has_number, is_question, matches_any, quote, says_any, sentences, terms
 
 STAGE_WEIGHTS: Mapping[Stage, float] = {
     Stage.PROBLEM_FORMULATION: 1.0,
@@ -299,10 +300,17 @@ class OfflineJudge:
     """Scores by meaning (the `Similarity`: the offline embeddings) with the calibrated `JudgeModel`."""
 
     def __init__(
-        self, flow: Flow, flags: Sequence[FlagRule], similarity: Similarity, model: JudgeModel | None = None
+        self,
+        flow: Flow,
+        flags: Sequence[FlagRule],
+        similarity: Similarity,
+        model: JudgeModel | None = None,
+        probes: ProbeBook | None = None,
     ) -> None:
+        """`probes`: the words by which a challenge is asked and stood by (`defended_challenges`); none, none found."""
         self._flow = flow
         self._flags = tuple(flags)
+        self._probes = probes or ProbeBook()
         self._similarity = similarity
         self._reader = Reader(flow, similarity)
         self._model = model or JudgeModel()
@@ -310,13 +318,16 @@ class OfflineJudge:
     def score(self, transcript: Transcript, question: Question | None) -> Report:
         evidence = Evidence.of(transcript)
         features = self.features(transcript, question, evidence)
-        flags = find_red_flags(evidence, question, features, self._flags)
+        defended = defended_challenges(transcript, features.reading, self._probes)
+        flags = find_red_flags(evidence, question, features, self._flags) + tuple(
+            RedFlag(DEFENDED, quote(sentence), self._probes.defended) for sentence in dict.fromkeys(defended.values())
+        )
         concerns = self._concerns(transcript, features, flags)
         hinted = {t.stage for t in transcript.turns if t.kind is TurnKind.HINT}
         stages = {
             stage: self._stage(
                 stage, question, features, flags=flags, hinted=stage in hinted, level=transcript.level,
-                concerns=concerns,
+                concerns=concerns, defended=stage in defended,
             )
             for stage in STAGES
         }
@@ -422,6 +433,7 @@ class OfflineJudge:
         hinted: bool,
         level: Level,
         concerns: Concerns,
+        defended: bool = False,
     ) -> StageScore:
         own = features.stages[stage]
         evidence = tuple(quote(s.text) for s in features.reading.about(stage)[:MAX_EVIDENCE])
@@ -446,10 +458,12 @@ class OfflineJudge:
             rule = next((r for r in self._flags if r.id == flag.id), None)
             if rule is not None and rule.caps is stage:
                 score = min(score, rule.cap)
+        if defended:
+            score = min(score, DEFENDED_CAP)  # stood by what the interviewer questioned: a mistake left uncorrected
         return StageScore(score, evidence, missing, estimate=_within(self._model.on_scale(raw), score))
 
     def _concerns(self, transcript: Transcript, features: Features, flags: Sequence[RedFlag]) -> Concerns:
-        serious = {r.id for r in self._flags if r.caps is not None}
+        serious = {r.id for r in self._flags if r.caps is not None} | {DEFENDED}
         manner = features.manner
         return Concerns(
             mistakes=sum(f.id in serious for f in flags),
@@ -501,6 +515,41 @@ def passed_over(stage: Stage, features: Features) -> bool:
     return any(features.stages[s].sentences for s in STAGES[:i]) and any(
         features.stages[s].sentences for s in STAGES[i + 1 :]
     )
+
+
+# A challenge stood by (the rubric: "a serious mistake the candidate does not correct when probed caps that stage at
+# 2"): an interviewer's question casting doubt on what was said (`ProbeBook.doubt`), answered in the reply's first
+# DEFENCE_WORDS by standing by it (`ProbeBook.disagree`) with no concession anywhere in it (`ProbeBook.concede`); said
+# later in a reply, those words are seldom a stance ("simple but good enough that users stay").
+# The stage is the one the interviewer was asking about. On evals/own/transcripts it fires on two replies (red-flag
+# candidates defending a random split: "Not really.", "I don't think it matters much here.") whose training both
+# labellers had at 1, where the random-split cap already held it: no score there changes (pooled kappa 0.780 / 0.791
+# either way), nor on the old self-written set, where it never fires.
+DEFENDED = "defended_challenge"
+DEFENDED_CAP = 2
+DEFENCE_WORDS = 6
+
+
+def defended_challenges(transcript: Transcript, reading: Reading, probes: ProbeBook) -> dict[Stage, str]:
+    """Stage -> the reply's sentence that stood by what the interviewer had just questioned (see `DEFENDED`)."""
+    found: dict[Stage, str] = {}
+    message = -1
+    for before, turn in zip((None, *transcript.turns), transcript.turns, strict=False):  # (turn before, turn)
+        if turn.role != "candidate" or turn.kind is not TurnKind.MESSAGE:
+            continue
+        message += 1
+        if before is None or before.role != "interviewer" or not _doubts(before.content, probes):
+            continue
+        opening = " ".join(turn.content.split()[:DEFENCE_WORDS])
+        stage = reading.asked_at[message] if message < len(reading.asked_at) else None
+        if says_any(opening, probes.disagree) and stage is not None and not says_any(turn.content, probes.concede):
+            found.setdefault(stage, sentences(turn.content)[0])
+    return found
+
+
+def _doubts(line: str, probes: ProbeBook) -> bool:
+    """The interviewer asks a question that casts doubt ("Is 90 days really enough?")."""
+    return bool(probes.doubt) and any(is_question(s) and says_any(s, probes.doubt) for s in sentences(line))
 
 
 def said_in_turn(reading: Reading, stage: Stage) -> int:

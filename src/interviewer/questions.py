@@ -139,6 +139,8 @@ class ProbeBookSchema(_Strict):
     deferral_asks: list[str] = []
     proposals: list[str] = []
     proposal_asks: list[str] = []
+    doubt: list[str] = []
+    defended: str = ""
 
 
 class FlagSchema(_Strict):
@@ -283,6 +285,8 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         deferral_asks=tuple(schema.deferral_asks),
         proposals=tuple(schema.proposals),
         proposal_asks=tuple(schema.proposal_asks),
+        doubt=tuple(schema.doubt),
+        defended=schema.defended.strip(),
     )
 
 

@@ -50,6 +50,7 @@ class Reading:
     said: tuple[Said, ...]
     asked: frozenset[Stage]  # stages the interviewer asked about
     messages: int = 0
+    asked_at: tuple[Stage | None, ...] = ()  # per candidate message, the stage the interviewer was asking about
     interviewer_lines: tuple[str, ...] = field(default=())
 
     def about(self, stage: Stage) -> list[Said]:
@@ -104,7 +105,7 @@ class Reader:
             stages = _stages_of(question, stated, stage_by_content(closeness, asked))
             clear = bool(stated) or _clearly(closeness, STAGE_THRESHOLD, STAGE_MARGIN) is not None
             said.append(Said(text, message, asked, stages, stated, clear))
-        return Reading(tuple(said), asked_any, len(asked_by_message))
+        return Reading(tuple(said), asked_any, len(asked_by_message), asked_at=tuple(asked_by_message))
 
     def points(self, question: Question, texts: Sequence[str], likely: bool = False) -> list[tuple[str, ...]]:
         """For each text, the expected points it states (by meaning, or by a cue word backed by meaning); `likely`
