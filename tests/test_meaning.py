@@ -19,7 +19,16 @@ from interviewer.evals import clarify
 from interviewer.evals.backends import BackendChoice
 from interviewer.evals.gates import gate_failures, load_gates
 from interviewer.evals.harness import EvalEnv, eval_env
-from interviewer.meaning import Asked, FactFinder, asked_in, coordinated_parts, joined_questions, question_parts
+from interviewer.meaning import (
+    Asked,
+    FactFinder,
+    asked_in,
+    coordinated_parts,
+    joined_questions,
+    names_something_else,
+    question_parts,
+    thing_named,
+)
 from interviewer.questions import QuestionBank
 from interviewer.retrieval.embed import DIMENSIONS
 from interviewer.retrieval.similarity import EmbeddingSimilarity
@@ -76,6 +85,44 @@ def test_two_things_asked_in_one_clause_are_read_apart(finder: FactFinder, bank:
 def test_a_question_the_sheet_does_not_cover_gets_no_fact(finder: FactFinder, bank: QuestionBank) -> None:
     assert _ids(finder, bank, "fraud_card_payments", "How many engineers will work on this with me?") == []
     assert _ids(finder, bank, "feed_ranking", "Which cloud provider are we on?") == []
+
+
+def test_the_thing_a_question_names_is_read_from_its_opening() -> None:
+    assert thing_named("Which languages are the emails written in?") == "languag"
+    assert thing_named("So how many couriers quit each month?") == "courier"
+    assert thing_named("What's the average daily volume of payments?") == "volum"  # how much of something: not it
+    assert thing_named("What information do sellers give?") == "seller"  # "information" names nothing
+    assert thing_named("What would make this a success?") is None  # no thing follows the opener
+    assert thing_named("What are we trying to maximise?") is None
+    assert thing_named("Do we keep the labels?") is None  # only questions opening on what they ask
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "neighbour"),
+    [
+        ("spam_email_filter", "How many languages are the emails in?", "labels"),
+        ("fraud_card_payments", "What currency are the amounts in?", "features_available"),
+        ("feed_ranking", "Which countries are the users in?", "users"),
+    ],
+)
+def test_a_question_naming_what_a_neighbouring_fact_never_mentions_gets_no_fact(
+    finder: FactFinder, bank: QuestionBank, question_id: str, text: str, neighbour: str
+) -> None:
+    question = bank.get(question_id)
+    assert question is not None
+    assert [f.id for f in finder.find(question, text)] == [neighbour]  # close in meaning to that fact
+    fact = next(f for f in question.facts if f.id == neighbour)
+    assert names_something_else(text, fact)
+    assert _ids(finder, bank, question_id, text) == []
+
+
+def test_a_question_naming_what_its_fact_mentions_or_naming_nothing_still_gets_it(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    assert _ids(finder, bank, "fraud_card_payments", "How many payments do we handle at peak?") == ["scale"]
+    assert _ids(finder, bank, "fraud_card_payments", "What is the chargeback rate?") == ["labels"]
+    both = "What's the document count and the daily search volume?"  # each part names what its fact mentions
+    assert _ids(finder, bank, "enterprise_doc_search", both) == ["scale", "corpus"]
 
 
 def test_a_vague_short_question_gets_the_closest_fact_when_it_uses_that_facts_cue_words(

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-_WORD = re.compile(r"[a-z0-9]+")
+WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 STOPWORDS = frozenset(
     "a an the of to in on for and or is are was were be been it its this that these those with as at by from "
@@ -38,13 +38,13 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=32768)
 def terms(text: str) -> frozenset[str]:
     """The set of stemmed content words in `text`."""
-    return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+    return frozenset(stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS)
 
 
 @lru_cache(maxsize=4096)
 def phrase_terms(phrase: str) -> frozenset[str]:
     found = terms(phrase)
-    return found or frozenset(stem(w) for w in _WORD.findall(phrase.lower()))
+    return found or frozenset(stem(w) for w in WORD.findall(phrase.lower()))
 
 
 def matches_any(text_terms: frozenset[str], cues: Iterable[str]) -> bool:
@@ -54,14 +54,14 @@ def matches_any(text_terms: frozenset[str], cues: Iterable[str]) -> bool:
 def says_any(text: str, phrases: Iterable[str]) -> bool:
     """One of `phrases` occurs in `text` as whole words in order ("i don't think so"; not stemmed, no stopwords
     dropped)."""
-    padded = f" {' '.join(_WORD.findall(text.lower()))} "
-    return any(f" {' '.join(_WORD.findall(p.lower()))} " in padded for p in phrases if _WORD.search(p.lower()))
+    padded = f" {' '.join(WORD.findall(text.lower()))} "
+    return any(f" {' '.join(WORD.findall(p.lower()))} " in padded for p in phrases if WORD.search(p.lower()))
 
 
 def ends_with_any(text: str, phrases: Iterable[str]) -> bool:
     """`text` ends with one of `phrases` as whole words (punctuation aside; not stemmed)."""
-    padded = f" {' '.join(_WORD.findall(text.lower()))}"
-    return any(padded.endswith(f" {' '.join(_WORD.findall(p.lower()))}") for p in phrases if _WORD.search(p.lower()))
+    padded = f" {' '.join(WORD.findall(text.lower()))}"
+    return any(padded.endswith(f" {' '.join(WORD.findall(p.lower()))}") for p in phrases if WORD.search(p.lower()))
 
 
 def best_cue_size(text_terms: frozenset[str], cues: Iterable[str]) -> int:
@@ -89,7 +89,7 @@ def is_question(sentence: str) -> bool:
         return True
     if stripped.startswith(_INFO_REQUESTS):
         return True
-    words = _WORD.findall(stripped)
+    words = WORD.findall(stripped)
     if len(words) < 2 or len(words) > 12 or words[0] not in _QUESTION_OPENERS or "," in stripped:
         return False
     if words[0] in _WH_WORDS or words[0] in ("which", "who"):
@@ -116,8 +116,8 @@ _DISMISSALS = frozenset(
 
 def affirms(sentence: str, cue: str) -> bool:
     """True when `cue` occurs in `sentence` and is not negated or contrasted ('rather than X', 'X is useless')."""
-    words = _WORD.findall(sentence.lower())
-    cue_words = _WORD.findall(cue.lower())
+    words = WORD.findall(sentence.lower())
+    cue_words = WORD.findall(cue.lower())
     if not cue_words:
         return False
     stems = [stem(w) for w in words]
@@ -145,7 +145,7 @@ def negates(sentence: str, cue: str) -> bool:
     it occurs; the cue is negated when every occurrence of one of its words is."""
     words = re.findall(r"[a-z0-9']+", sentence.lower())
     stems = [stem(w) for w in words]
-    wanted = {stem(w) for w in _WORD.findall(cue.lower()) if w not in STOPWORDS}
+    wanted = {stem(w) for w in WORD.findall(cue.lower()) if w not in STOPWORDS}
     for word in wanted:
         places = [i for i, s in enumerate(stems) if s == word]
         if places and all(_negated_at(words, i) for i in places):
