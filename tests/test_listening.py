@@ -18,6 +18,7 @@ from interviewer.policy import (
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
     OfflineInterviewer,
+    leans_back,
     quotable,
 )
 from interviewer.questions import QuestionBank
@@ -505,3 +506,26 @@ def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) 
     replies = [t.content for t in turns if t.role == "interviewer"]
     assert not any(ask in r for r in replies for ask in bank.probes.proposal_asks)
     assert all(sum(c.prompt in r for r in replies) == 1 for c in question.curveballs)
+
+
+@pytest.mark.parametrize(
+    ("quote", "leans"),
+    [
+        ("I'd protect them before translation", True),
+        ("I'd do that at posting time", True),
+        ("We'd also put it through a privacy review", True),
+        (IDEA_CLAUSE, False),
+        ("We could drop products that are often sent back", False),  # "that" opens a relative clause here
+    ],
+)
+def test_a_quote_naming_its_subject_only_by_a_pronoun_leans_back(quote: str, leans: bool) -> None:
+    assert leans_back(quote) is leans
+
+
+def test_an_idea_named_only_by_a_pronoun_is_asked_about_without_quoting_it(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    leaning = "We could cache them for an hour, since fraud often repeats on the same card."
+    turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[leaning] * 40])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    first = bank.probes.proposal_asks[0]
+    assert first in replies and not any('You said "We could cache them' in r for r in replies), replies

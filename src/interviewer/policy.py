@@ -257,6 +257,17 @@ def clauses(sentence: str) -> list[str]:
     return [part for part in parts if part]
 
 
+# A quote leans on what came before when it names its subject only by a pronoun ("I'd protect them before
+# translation", "I'd do that at posting time"): quoted back alone it says nothing, and raters marked it as awkward.
+_LEANING = re.compile(r"\b(?:it|them|they|those|these)\b|\b(?:that|this)\b(?=\s*$|\s+(?:at|in|on|out|for|with|by|"
+                      r"before|after|up|too|first|again|once|later|now|then|and|but|or|so|to|as)\b)", re.IGNORECASE)
+
+
+def leans_back(quote: str) -> bool:
+    """Whether a quote names what it is about only by a pronoun (see `_LEANING`)."""
+    return bool(_LEANING.search(quote))
+
+
 @dataclass(frozen=True)
 class Step:
     """One policy step: the new state, the reply, and what to ground it in (a retrieval query)."""
@@ -630,8 +641,11 @@ class OfflineInterviewer:
         ideas = [s for s in said if len(s.split()) >= MIN_QUOTED_WORDS and says_any(s, self._probes.proposals)]
         if not ideas:
             return None
-        idea = max(ideas, key=lambda s: len(terms(s) - before))
-        ask = f'You said "{quotable(self._idea_clause(idea))}". {asks[state.proposals_asked]}'
+        ranked = sorted(ideas, key=lambda s: -len(terms(s) - before))
+        quoted = next((c for c in map(self._idea_clause, ranked) if not leans_back(c)), None)
+        ask = asks[state.proposals_asked]
+        if quoted is not None:
+            ask = f'You said "{quotable(quoted)}". {ask}'
         return Step(replace(state, proposals_asked=state.proposals_asked + 1), ask)
 
     def _idea_clause(self, sentence: str) -> str:
