@@ -513,7 +513,7 @@ def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) 
     [
         ("I'd protect them before translation", True),
         ("I'd do that at posting time", True),
-        ("We'd also put it through a privacy review", True),
+        ("We'd also run it past the legal team", True),
         (IDEA_CLAUSE, False),
         ("We could drop products that are often sent back", False),  # "that" opens a relative clause here
     ],
