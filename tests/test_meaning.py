@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 
 from interviewer.config import Settings
+from interviewer.domain import Question
 from interviewer.evals import clarify
 from interviewer.evals.backends import BackendChoice
 from interviewer.evals.gates import gate_failures, load_gates
 from interviewer.evals.harness import EvalEnv, eval_env
 from interviewer.meaning import (
+    PART_MARGIN,
     Asked,
     FactFinder,
     asked_in,
@@ -42,9 +44,14 @@ def finder() -> FactFinder:
     return FactFinder(EmbeddingSimilarity())
 
 
-def _ids(finder: FactFinder, bank: QuestionBank, question_id: str, text: str) -> list[str]:
+def _sheet(bank: QuestionBank, question_id: str) -> Question:
     question = bank.get(question_id)
     assert question is not None
+    return question
+
+
+def _ids(finder: FactFinder, bank: QuestionBank, question_id: str, text: str) -> list[str]:
+    question = _sheet(bank, question_id)
     return [f.id for asked in asked_in(text) for f in finder.find_asked(question, asked)]
 
 
@@ -125,13 +132,23 @@ def test_a_question_naming_what_its_fact_mentions_or_naming_nothing_still_gets_i
     assert _ids(finder, bank, "enterprise_doc_search", both) == ["scale", "corpus"]
 
 
+def test_a_question_naming_its_thing_gets_the_fact_that_mentions_it_when_meaning_is_unsure(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    part = "What's the viewer count"
+    ranked = finder.scores(_sheet(bank, "video_up_next"), [part])[0]
+    assert ranked[0].score - ranked[1].score < PART_MARGIN  # too close to call by meaning alone
+    assert thing_named(part) == "viewer"
+    asked = "What's the viewer count and the time we have per list?"
+    assert _ids(finder, bank, "video_up_next", asked) == ["scale", "latency"]  # only the audience size names viewers
+
+
 def test_a_vague_short_question_gets_the_closest_fact_when_it_uses_that_facts_cue_words(
     finder: FactFinder, bank: QuestionBank
 ) -> None:
-    question = bank.get("fraud_card_payments")
-    assert question is not None
     vague = "And what runs today?"
-    assert finder.scores(question, [vague])[0][0].score < 0.5  # far from every example: meaning alone is unsure
+    closest = finder.scores(_sheet(bank, "fraud_card_payments"), [vague])[0][0]
+    assert closest.score < 0.5  # far from every example: meaning alone is unsure
     assert _ids(finder, bank, "fraud_card_payments", vague) == ["existing_system"]
     assert _ids(finder, bank, "fraud_card_payments", "And what runs?") == []  # no cue word: an assumption instead
     assert _ids(finder, bank, "feed_ranking", "What would a perfect candidate say here?") == []  # the interviewee

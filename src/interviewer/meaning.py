@@ -73,6 +73,10 @@ MAX_FACTS = 3
 # single ones lost ("are there restrictions on what we can suggest?"): it stays with questions opening on the thing.
 # The nouns that name nothing in particular at the end of `_VAGUE` (thing, information, details) were added after a
 # blind dev question about "the main thing" lost its fact; on our own sets they change nothing.
+# The same reading picks a fact too: where the rule for a question (or a part) finds none, it is applied again among
+# the facts that mention the thing named ("what's the viewer count?" sits nearer the catalogue than the audience size,
+# and only the audience size mentions viewers). Chosen on our own sets: evals/own/clarify_more double 0.892 -> 0.917,
+# evals/own/clarify single 0.959 -> 0.960, nothing else changed (applied to parts alone: double 0.908).
 _NAMING = re.compile(r"^(?:(?:so|and|but|also|ok|okay)\W+)*(?:how many|how much|which|"
                      r"what(?:'s| is| are| was)?(?: the| a| an)?)\s+(.*)", re.IGNORECASE)
 _NOT_A_THING = frozenset(
@@ -183,9 +187,9 @@ class FactFinder:
         off_sheet = asked in unanswered  # then only its parts that are not can still ask for facts
         if off_sheet and not parts:
             return ()
-        chosen = {} if off_sheet else {s.fact.id: s for s in _asked(scores[asked], SURE, LIKELY, MARGIN)}
+        chosen = {} if off_sheet else {s.fact.id: s for s in _asked_naming(asked, scores[asked], SURE, LIKELY, MARGIN)}
         for part in parts:
-            for best in _asked(scores[part], PART_SURE, PART_LIKELY, PART_MARGIN):
+            for best in _asked_naming(part, scores[part], PART_SURE, PART_LIKELY, PART_MARGIN):
                 chosen.setdefault(best.fact.id, best)
         if chosen:
             for best in (scores[q][0] for q in joined if scores[q][0].score >= JOINED and q not in unanswered):
@@ -280,6 +284,17 @@ def _asked(ranked: Sequence[FactScore], sure: float, likely: float, margin: floa
     best = ranked[0].score
     runner_up = ranked[1].score if len(ranked) > 1 else -1.0
     return [ranked[0]] if best >= sure or (best >= likely and best - runner_up >= margin) else []
+
+
+def _asked_naming(text: str, ranked: Sequence[FactScore], sure: float, likely: float, margin: float) -> list[FactScore]:
+    """`_asked`; when it finds nothing for a question that names its thing (`thing_named`), the same rule among the
+    facts something written for which mentions that thing ("what's the viewer count?" is closer to the video catalogue
+    than to the audience size by meaning, but only the audience size mentions viewers)."""
+    found = _asked(ranked, sure, likely, margin)
+    named = None if found else thing_named(text)
+    if named is None:
+        return found
+    return _asked([s for s in ranked if named in _vocabulary(s.fact)], sure, likely, margin)
 
 
 def _backed_by_cue(question: Question, asked: str, ranked: Sequence[FactScore]) -> list[FactScore]:
