@@ -306,6 +306,19 @@ def test_a_challenge_stood_by_caps_its_stage_and_the_verdict_and_is_quoted(bank:
     assert conceded.verdict in (Verdict.HIRE, Verdict.STRONG_HIRE)
 
 
+def test_a_stance_kept_after_a_nod_to_a_though_question_is_a_challenge_stood_by(bank: QuestionBank) -> None:
+    judge, question = offline_judge(bank), bank.get("fraud_card_payments")
+    doubt = "A cold cache after every deploy, though?"
+    kept = judge.score(_challenged(doubt, "Yes, that happens. Deploys are rare and short. I'd still serve straight "
+                                          "from the cache and skip a fallback.", bank), question)
+    flags = {f.id: f for f in kept.red_flags}
+    assert flags["defended_challenge"].evidence.strip('"').startswith("I'd still serve")  # the stance is quoted
+    assert (kept.stages[Stage.INFERENCE].score or 0) <= 2
+    changed = judge.score(_challenged(doubt, "Yes, that happens. Fair point: I'd warm it from the batch job and "
+                                             "still fall back to the rules on a miss.", bank), question)
+    assert "defended_challenge" not in {f.id for f in changed.red_flags}
+
+
 def test_standing_by_an_answer_to_a_plain_question_is_no_challenge(bank: QuestionBank) -> None:
     judge, question = offline_judge(bank), bank.get("fraud_card_payments")
     plain = judge.score(_challenged("Which store would hold the aggregates?", "I don't think it matters much here. "

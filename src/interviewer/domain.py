@@ -123,6 +123,7 @@ class ProbeBook:
     vague_followup: str = "Can you make that concrete: which numbers, or which reasons, drive that choice?"
     disagree: tuple[str, ...] = ()  # phrases by which a candidate stands by what was just challenged
     concede: tuple[str, ...] = ()  # phrases by which a candidate accepts the challenge
+    stand_by: tuple[str, ...] = ()  # ... stands by it wherever in the reply ("fair, but I'd still ...")
     deferrals: tuple[str, ...] = ()  # phrases by which a candidate leaves a decision open ("make it configurable")
     open_endings: tuple[str, ...] = ()  # ... or which do so when they end a clause ("..., it depends.")
     commitments: tuple[str, ...] = ()  # phrases by which a candidate then decides after all ("if I had to pick")

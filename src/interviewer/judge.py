@@ -525,6 +525,11 @@ def passed_over(stage: Stage, features: Features) -> bool:
 # candidates defending a random split: "Not really.", "I don't think it matters much here.") whose training both
 # labellers had at 1, where the random-split cap already held it: no score there changes (pooled kappa 0.780 / 0.791
 # either way), nor on the old self-written set, where it never fires.
+# A stance can also follow a nod (`ProbeBook.stand_by`, anywhere in the reply: "Yeah, fair, sales obviously. But ... I'd
+# still treat NDCG as the main thing"), and "..., though?" pushes back as much as "really?". Chosen on evals/own: one
+# uneven modeller who kept relevance first after being asked about the business goal (framing 4 -> 2, as both
+# labellers; verdict strong hire -> no hire, as both): pooled kappa 0.780 / 0.791 -> 0.786 / 0.797, verdict exact 0.768
+# / 0.857 -> 0.786 / 0.875; either change alone moved nothing; the old self-written set unchanged.
 DEFENDED = "defended_challenge"
 DEFENDED_CAP = 2
 DEFENCE_WORDS = 6
@@ -540,11 +545,22 @@ def defended_challenges(transcript: Transcript, reading: Reading, probes: ProbeB
         message += 1
         if before is None or before.role != "interviewer" or not _doubts(before.content, probes):
             continue
-        opening = " ".join(turn.content.split()[:DEFENCE_WORDS])
         stage = reading.asked_at[message] if message < len(reading.asked_at) else None
-        if says_any(opening, probes.disagree) and stage is not None and not says_any(turn.content, probes.concede):
-            found.setdefault(stage, sentences(turn.content)[0])
+        stance = _stance(turn.content, probes)
+        if stance is not None and stage is not None and not says_any(turn.content, probes.concede):
+            found.setdefault(stage, stance)
     return found
+
+
+def _stance(reply: str, probes: ProbeBook) -> str | None:
+    """The reply's sentence that stands by what was questioned: one of `disagree` in its first `DEFENCE_WORDS` (the
+    first sentence), or the first sentence with one of `stand_by`; None when it takes no stance."""
+    said = sentences(reply)
+    if not said:
+        return None
+    if says_any(" ".join(reply.split()[:DEFENCE_WORDS]), probes.disagree):
+        return said[0]
+    return next((s for s in said if says_any(s, probes.stand_by)), None)
 
 
 def _doubts(line: str, probes: ProbeBook) -> bool:

@@ -133,6 +133,7 @@ class ProbeBookSchema(_Strict):
     vague_followup: str = Field(min_length=1)
     disagree: list[str] = Field(min_length=1)
     concede: list[str] = Field(min_length=1)
+    stand_by: list[str] = []
     deferrals: list[str] = []
     open_endings: list[str] = []
     commitments: list[str] = []
@@ -279,6 +280,7 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         vague_followup=schema.vague_followup,
         disagree=tuple(schema.disagree),
         concede=tuple(schema.concede),
+        stand_by=tuple(schema.stand_by),
         deferrals=tuple(schema.deferrals),
         open_endings=tuple(schema.open_endings),
         commitments=tuple(schema.commitments),
