@@ -529,3 +529,44 @@ def test_an_idea_named_only_by_a_pronoun_is_asked_about_without_quoting_it(bank:
     replies = [t.content for t in turns if t.role == "interviewer"]
     first = bank.probes.proposal_asks[0]
     assert first in replies and not any('You said "We could cache them' in r for r in replies), replies
+
+
+PLAIN_REASON = "That keeps friction low because most of the losses come from card-not-present payments, about 70 percent."
+
+
+def test_an_idea_put_forward_as_the_interviewer_would_move_on_is_asked_about_first(bank: QuestionBank) -> None:
+    """Moving to the next stage right after a new idea reads as not having listened: the idea is quoted and asked
+    about, once per stage and once per wording, and the move comes at the next turn."""
+    question = _question(bank, "fraud_card_payments")
+    framing = f"{STRONG_FRAUD[0]} We could start by scoring only card-not-present payments, online checkout first."
+    turns = _talk(_listening(bank), question, [framing, *[PLAIN_REASON] * 3])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    stages = [t.stage for t in turns if t.role == "interviewer"]
+    first = bank.probes.idea_asks[0].replace("{quote}", "We could start by scoring only card-not-present payments")
+    assert replies[0] == first, replies
+    assert stages[0] is Stage.PROBLEM_FORMULATION and stages[1] is Stage.METRICS, stages
+    asked = [r for r in replies for ask in bank.probes.idea_asks if _framed(ask, r)]
+    assert len(asked) == 1, replies
+
+
+def test_no_idea_is_asked_about_when_none_is_put_forward_or_it_is_named_only_by_a_pronoun(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    leaning = f"{STRONG_FRAUD[0]} We could score them first, before anything else."
+    for messages in ([STRONG_FRAUD[0]], [leaning]):
+        turns = _talk(_listening(bank), question, messages)
+        reply = turns[-1].content
+        assert not any(_framed(ask, reply) for ask in bank.probes.idea_asks), reply
+        assert turns[-1].stage is Stage.METRICS, reply
+
+
+def _framed(ask: str, reply: str) -> bool:
+    """Whether the reply is this quoting ask, whatever it quotes."""
+    before, after = ask.split("{quote}")
+    return reply.startswith(before) and reply.endswith(after)
+
+
+def test_a_clause_that_only_leads_into_what_follows_is_not_quoted_as_an_idea(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    leading = f"{STRONG_FRAUD[0]} One thing I'd be careful about: chargebacks arrive weeks after the payment."
+    reply = _talk(_listening(bank), question, [leading])[-1].content
+    assert "One thing I'd be careful about" not in reply, reply

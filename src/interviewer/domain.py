@@ -130,6 +130,7 @@ class ProbeBook:
     deferral_asks: tuple[str, ...] = ()  # asked for a decision left open, one each time (so at most this many times)
     proposals: tuple[str, ...] = ()  # phrases by which a candidate puts forward an idea ("we could", "I'd")
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist
+    idea_asks: tuple[str, ...] = ()  # asked about an idea put forward as the interviewer would move on, each once
     doubt: tuple[str, ...] = ()  # words by which an interviewer's question casts doubt on what was said ("really")
     defended: str = ""  # why standing by a challenged choice, conceding nothing, counts against the candidate
 

@@ -66,7 +66,8 @@ CURVEBALL_BEFORE = (Stage.TRAINING, Stage.SCALING_MONITORING)
 VAGUE_WORDS = 12
 MIN_QUOTED_WORDS = 4  # a vague statement at least this long is quoted back in the follow-up
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-\u2013\u2014]+\s)\s*")
-_LEADING_FILLER = re.compile(r"^(?:(?:so|and|but|yeah|well|although|because|you know|i think|i guess)\b\W*)+", re.I)
+_LEADING_FILLER = re.compile(r"^(?:(?:so|and|but|then|also|yeah|well|although|because|you know|i think|i guess)\b\W*)+",
+                             re.I)
 MAX_QUOTED_WORDS = 24  # a longer sentence quoted back is cut here
 ASSUMPTION_REPLY = "That isn't something I can pin down for you, so it's your call: state an assumption and keep going."
 ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other words, so no line is said twice
@@ -112,6 +113,7 @@ class InterviewState:
     deferral_stages: frozenset[Stage] = frozenset()  # stages where a decision left open was asked for
     curveballs_used: int = 0
     proposals_asked: int = 0  # ideas of the candidate's asked about just before a twist (at most one per twist)
+    idea_stages: frozenset[Stage] = frozenset()  # stages where an idea was asked about as the interviewer moved on
     challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
     challenge_pending: str | None = None  # the serious mistake the last reply challenged
     pressed: frozenset[str] = frozenset()  # challenged mistakes pressed again after the candidate defended them
@@ -261,6 +263,12 @@ def clauses(sentence: str) -> list[str]:
 # translation", "I'd do that at posting time"): quoted back alone it says nothing, and raters marked it as awkward.
 _LEANING = re.compile(r"\b(?:it|them|they|those|these)\b|\b(?:that|this)\b(?=\s*$|\s+(?:at|in|on|out|for|with|by|"
                       r"before|after|up|too|first|again|once|later|now|then|and|but|or|so|to|as)\b)", re.IGNORECASE)
+
+
+# A clause that ends on a word needing more after it ("One thing I'd be careful about", "what I'd do is") only leads
+# into what follows it: quoted alone it puts nothing forward.
+_LEADS_IN = re.compile(r"\b(?:about|with|to|for|on|of|in|at|by|from|that|the|a|an|is|are|was|be|like|as)\W*$",
+                       re.IGNORECASE)
 
 
 def leans_back(quote: str) -> bool:
@@ -611,10 +619,14 @@ class OfflineInterviewer:
         their words, neither is asked for again."""
         later = STAGES[STAGES.index(state.stage) + 1 :]
         ack = _ACKS[state.answered % len(_ACKS)]
+        curveball = self._curveball_due(question, state, later[0], stage_cov) if later else None
+        quoting = bool(later) and stage_cov[later[0]] >= 1.0 and self._quote_on(question, statement, later[0])
+        idea = None if curveball or quoting else self._idea_first(state, statement, at)
+        if idea is not None:
+            return idea
         if not later:
             return Step(replace(state, finished=True), FINISHED_REPLY, lead=ack)
         nxt = later[0]
-        curveball = self._curveball_due(question, state, nxt, stage_cov)
         if curveball:
             first = self._proposal_first(state, statement)
             if first is not None:
@@ -636,23 +648,48 @@ class OfflineInterviewer:
         asks = self._probes.proposal_asks
         if state.proposals_asked > state.curveballs_used or state.proposals_asked >= len(asks):
             return None
+        quoted = self._new_idea(state, statement)
+        if quoted is None:
+            return None
+        ask = asks[state.proposals_asked]
+        if quoted:
+            ask = f'You said "{quotable(quoted)}". {ask}'
+        return Step(replace(state, proposals_asked=state.proposals_asked + 1), ask)
+
+    def _idea_first(self, state: InterviewState, statement: str, at: float) -> Step | None:
+        """Before a move to the next stage (or to the close): an idea the candidate just put forward, quoted and asked
+        about, once per stage and once per wording (`ProbeBook.idea_asks`), while the stage has time left; moving on
+        right after a new idea reads as not having listened to it. The move comes at the next turn."""
+        asks, used = self._probes.idea_asks, len(state.idea_stages)
+        in_time = self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]
+        if not in_time or state.stage in state.idea_stages or used >= len(asks):
+            return None
+        quoted = self._new_idea(state, statement)
+        if not quoted:
+            return None
+        ask = asks[used].replace(QUOTE_SLOT, quotable(quoted))
+        return Step(replace(state, idea_stages=state.idea_stages | {state.stage}), ask)
+
+    def _new_idea(self, state: InterviewState, statement: str) -> str | None:
+        """The clause putting forward the idea of this statement with the most words not said before (`_idea_clause`),
+        "" when every such clause is too short to stand alone or names its subject only by a pronoun, None when the
+        statement puts none forward."""
         said = sentences(statement)
         before = terms(" ".join(state.statements[: len(state.statements) - len(said)]))
         ideas = [s for s in said if len(s.split()) >= MIN_QUOTED_WORDS and says_any(s, self._probes.proposals)]
         if not ideas:
             return None
         ranked = sorted(ideas, key=lambda s: -len(terms(s) - before))
-        quoted = next((c for c in map(self._idea_clause, ranked) if not leans_back(c)), None)
-        ask = asks[state.proposals_asked]
-        if quoted is not None:
-            ask = f'You said "{quotable(quoted)}". {ask}'
-        return Step(replace(state, proposals_asked=state.proposals_asked + 1), ask)
+        return next((c for c in map(self._idea_clause, ranked) if c and not leans_back(c)), "")
 
     def _idea_clause(self, sentence: str) -> str:
-        """The clause of a sentence that puts the idea forward (a whole sentence quoted back reads as a template),
-        unless it is too short to stand alone."""
+        """The clause of a sentence that puts the idea forward, "" when it is too short to stand alone or only leads
+        into what follows it ("One thing I'd be careful about: ..."): a whole sentence quoted back reads as a template,
+        and one that lists ("Features I'd build: the rating, ...") as if the interviewer recommended it."""
         putting = [c for c in clauses(sentence) if says_any(c, self._probes.proposals)]
-        return putting[0] if putting and len(putting[0].split()) >= MIN_QUOTED_WORDS else sentence
+        if not putting or len(putting[0].split()) < MIN_QUOTED_WORDS or _LEADS_IN.search(putting[0]):
+            return ""
+        return putting[0]
 
     def _began(self, question: Question, state: InterviewState, stage: Stage) -> bool:
         """Something the candidate said is clearly about the stage, though no expected point of it was read; or they
@@ -679,6 +716,11 @@ class OfflineInterviewer:
         if guide.deeper and quote is not None:
             return guide.deeper.replace(QUOTE_SLOT, quote)
         return guide.deeper_unquoted or COVERED_STAGE.format(title=in_sentence(guide.title))
+
+    def _quote_on(self, question: Question, statement: str, stage: Stage) -> bool:
+        """Whether taking a covered stage further (`_deeper`) would quote this statement: the move itself then takes
+        up what the candidate just said."""
+        return bool(self._flow.guide(stage).deeper) and self._said_about(question, sentences(statement), stage) is not None
 
     def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:
         """The latest of these sentences that states one of the stage's points, shortened for quoting."""

@@ -100,9 +100,7 @@ class GuideSchema(_Strict):
     @field_validator("deeper")
     @classmethod
     def _quotes_once(cls, value: str) -> str:
-        if value.count(QUOTE_SLOT) != 1 or value.replace(QUOTE_SLOT, "").count("{"):
-            raise ValueError(f"`deeper` needs {QUOTE_SLOT} once (the candidate's own words) and no other braces")
-        return value
+        return _quoting_once("deeper", value)
 
     @field_validator("deeper_unquoted")
     @classmethod
@@ -110,6 +108,13 @@ class GuideSchema(_Strict):
         if "{" in value or "}" in value:
             raise ValueError("`deeper_unquoted` quotes nothing: it is asked when the candidate's words are long past")
         return value
+
+
+def _quoting_once(field: str, value: str) -> str:
+    """A line that quotes the candidate's own words once ({quote}) and has no other braces."""
+    if value.count(QUOTE_SLOT) != 1 or value.replace(QUOTE_SLOT, "").count("{"):
+        raise ValueError(f"`{field}` needs {QUOTE_SLOT} once (the candidate's own words) and no other braces")
+    return value
 
 
 class ChoiceSchema(_Strict):
@@ -140,8 +145,14 @@ class ProbeBookSchema(_Strict):
     deferral_asks: list[str] = []
     proposals: list[str] = []
     proposal_asks: list[str] = []
+    idea_asks: list[str] = []
     doubt: list[str] = []
     defended: str = ""
+
+    @field_validator("idea_asks")
+    @classmethod
+    def _asks_quote_once(cls, value: list[str]) -> list[str]:
+        return [_quoting_once("idea_asks", ask) for ask in value]
 
 
 class FlagSchema(_Strict):
@@ -287,6 +298,7 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         deferral_asks=tuple(schema.deferral_asks),
         proposals=tuple(schema.proposals),
         proposal_asks=tuple(schema.proposal_asks),
+        idea_asks=tuple(schema.idea_asks),
         doubt=tuple(schema.doubt),
         defended=schema.defended.strip(),
     )
