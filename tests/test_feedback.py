@@ -5,7 +5,7 @@ from tests.conftest import KNOWLEDGE, STRONG_FRAUD, offline_judge
 from interviewer.charts import radar_svg
 from interviewer.domain import STAGES, Question, Report, Transcript, Turn
 from interviewer.feedback import practice_next, render_markdown, summary
-from interviewer.judge import DEPTH_GAPS, StageFeatures, depth_gaps
+from interviewer.judge import DEPTH_KINDS, StageFeatures, depth_gaps
 from interviewer.questions import QuestionBank
 
 
@@ -83,8 +83,14 @@ def test_what_a_strong_answer_adds_is_specific_never_a_generic_line(bank: Questi
         if result.score is not None and result.score < 4:
             assert result.missing, stage  # each stage short of 4 names what it lacked
     no_depth = StageFeatures(sentences=2)
-    assert len(depth_gaps(no_depth)) == len(DEPTH_GAPS) and depth_gaps(StageFeatures()) == ()
-    assert depth_gaps(StageFeatures(sentences=2, reasons=1, numbers=1, trade_offs=1, failure_modes=1)) == ()
+    lines = {stage: depth_gaps(no_depth, bank.flow.guide(stage).depth) for stage in STAGES}
+    assert all(len(found) == len(DEPTH_KINDS) for found in lines.values())
+    every = [line for found in lines.values() for line in found]
+    assert len(set(every)) == len(every)  # no line under two stages: each names what that stage lacks
+    depth = bank.flow.guide(STAGES[0]).depth
+    assert depth_gaps(StageFeatures(), depth) == ()
+    assert depth_gaps(StageFeatures(sentences=2, reasons=1, numbers=1, trade_offs=1, failure_modes=1), depth) == ()
+    assert depth_gaps(StageFeatures(sentences=2, reasons=1, numbers=1, trade_offs=1), depth) == (depth.failure_modes,)
 
 
 def test_practice_never_targets_a_stage_done_well(bank: QuestionBank) -> None:

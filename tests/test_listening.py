@@ -531,7 +531,7 @@ def test_an_idea_named_only_by_a_pronoun_is_asked_about_without_quoting_it(bank:
     assert first in replies and not any('You said "We could cache them' in r for r in replies), replies
 
 
-PLAIN_REASON = "That keeps friction low because most of the losses come from card-not-present payments, about 70 percent."
+PLAIN_REASON = "That keeps friction low because most losses come from card-not-present payments, about 70 percent."
 
 
 def test_an_idea_put_forward_as_the_interviewer_would_move_on_is_asked_about_first(bank: QuestionBank) -> None:

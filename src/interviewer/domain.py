@@ -187,6 +187,17 @@ class Question:
 
 
 @dataclass(frozen=True)
+class DepthGaps:
+    """What an answer that covered every point of a stage still lacks, in that stage's terms, one line for each kind of
+    depth the judge measures (`judge.StageFeatures`: reasons, numbers, trade-offs, failure modes)."""
+
+    reasons: str = ""
+    numbers: str = ""
+    trade_offs: str = ""
+    failure_modes: str = ""
+
+
+@dataclass(frozen=True)
 class StageGuide:
     """How the interviewer talks about one stage of the flow, and what any design covers there."""
 
@@ -201,6 +212,7 @@ class StageGuide:
     deeper: str = ""  # asked instead of the opener when the candidate's last message covered the stage: beyond it
     deeper_unquoted: str = ""  # the same when they covered it earlier: an old sentence quoted back would not fit
     bridge: str = ""  # leads into the stage's first open point when the candidate already began the stage
+    depth: DepthGaps = DepthGaps()  # what feedback names as missing when every point was covered but depth was not
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import Protocol
 from interviewer.domain import (
     STAGES,
     Citation,
+    DepthGaps,
     ExpectedPoint,
     FlagRule,
     Flow,
@@ -281,19 +282,15 @@ def verdict_of(scores: Mapping[Stage, int | None], level: Level, concerns: Conce
     return Verdict.HIRE
 
 
-DEPTH_GAPS = (  # what an answer that covered every point still lacks, by the feature that measured it
-    ("reasons", "The reason behind your choices here: you stated them without saying why."),
-    ("numbers", "A number to design against here (a size, a rate, a budget or a window): you gave none."),
-    ("trade_offs", "A trade-off you weighed here, and what you would give up for it."),
-    ("failure_modes", "How this part fails in production, and how you would notice."),
-)
+DEPTH_KINDS = ("reasons", "numbers", "trade_offs", "failure_modes")  # the depth features `DepthGaps` has a line for
 
 
-def depth_gaps(stage: StageFeatures) -> tuple[str, ...]:
-    """The kinds of depth missing from what was said about a stage (nothing when nothing was said)."""
+def depth_gaps(stage: StageFeatures, lines: DepthGaps) -> tuple[str, ...]:
+    """The stage's lines (`StageGuide.depth`) for the kinds of depth missing from what was said about it (nothing when
+    nothing was said)."""
     if stage.sentences == 0:
         return ()
-    return tuple(text for name, text in DEPTH_GAPS if getattr(stage, name) == 0)
+    return tuple(getattr(lines, kind) for kind in DEPTH_KINDS if getattr(stage, kind) == 0 and getattr(lines, kind))
 
 
 class OfflineJudge:
@@ -438,7 +435,9 @@ class OfflineJudge:
         own = features.stages[stage]
         evidence = tuple(quote(s.text) for s in features.reading.about(stage)[:MAX_EVIDENCE])
         points = question.points_for(stage) if question else self._flow.guide(stage).generic_points
-        missing = tuple(p.summary for p in points if p.id not in features.covered) or depth_gaps(own)
+        missing = tuple(p.summary for p in points if p.id not in features.covered) or depth_gaps(
+            own, self._flow.guide(stage).depth
+        )
         if own.sentences == 0 and not passed_over(stage, features):
             return StageScore(1 if own.asked else None, (), missing)
         values = features.values(stage, level)

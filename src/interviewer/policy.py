@@ -619,20 +619,12 @@ class OfflineInterviewer:
         their words, neither is asked for again."""
         later = STAGES[STAGES.index(state.stage) + 1 :]
         ack = _ACKS[state.answered % len(_ACKS)]
-        curveball = self._curveball_due(question, state, later[0], stage_cov) if later else None
-        quoting = bool(later) and stage_cov[later[0]] >= 1.0 and self._quote_on(question, statement, later[0])
-        idea = None if curveball or quoting else self._idea_first(state, statement, at)
-        if idea is not None:
-            return idea
+        before = self._before_move(question, state, stage_cov, at, statement)
+        if before is not None:
+            return before
         if not later:
             return Step(replace(state, finished=True), FINISHED_REPLY, lead=ack)
         nxt = later[0]
-        if curveball:
-            first = self._proposal_first(state, statement)
-            if first is not None:
-                return first
-            used = replace(state, curveballs_used=state.curveballs_used + 1)
-            return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball))
         moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
         guide = self._flow.guide(nxt)
         if stage_cov[nxt] >= 1.0:
@@ -641,6 +633,24 @@ class OfflineInterviewer:
             return Step(moved, guide.opener, lead=ack)
         # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
         return self._partly_said(question, moved) or Step(moved, self._deeper(question, statement, nxt), lead=ack)
+
+    def _before_move(
+        self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float, statement: str
+    ) -> Step | None:
+        """What comes before the move on, if anything: a twist when one is due (after an idea just put forward, asked
+        about first); otherwise such an idea, unless the move itself quotes this statement (a covered stage taken
+        further from its words)."""
+        later = STAGES[STAGES.index(state.stage) + 1 :]
+        curveball = self._curveball_due(question, state, later[0], stage_cov) if later else None
+        if curveball:
+            first = self._proposal_first(state, statement)
+            if first is not None:
+                return first
+            used = replace(state, curveballs_used=state.curveballs_used + 1)
+            return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball))
+        if later and stage_cov[later[0]] >= 1.0 and self._quote_on(question, statement, later[0]):
+            return None
+        return self._idea_first(state, statement, at)
 
     def _proposal_first(self, state: InterviewState, statement: str) -> Step | None:
         """Before a twist: an idea the candidate just put forward, quoted and asked about (once per twist); the twist
@@ -720,7 +730,8 @@ class OfflineInterviewer:
     def _quote_on(self, question: Question, statement: str, stage: Stage) -> bool:
         """Whether taking a covered stage further (`_deeper`) would quote this statement: the move itself then takes
         up what the candidate just said."""
-        return bool(self._flow.guide(stage).deeper) and self._said_about(question, sentences(statement), stage) is not None
+        quote = self._said_about(question, sentences(statement), stage)
+        return bool(self._flow.guide(stage).deeper) and quote is not None
 
     def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:
         """The latest of these sentences that states one of the stage's points, shortened for quoting."""

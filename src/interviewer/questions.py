@@ -15,6 +15,7 @@ from interviewer.domain import (
     Ambiguity,
     ChoiceProbe,
     Curveball,
+    DepthGaps,
     ExpectedPoint,
     Fact,
     FlagRule,
@@ -85,6 +86,13 @@ class QuestionSchema(_Strict):
         return value
 
 
+class DepthSchema(_Strict):
+    reasons: str = Field(min_length=1)
+    numbers: str = Field(min_length=1)
+    trade_offs: str = Field(min_length=1)
+    failure_modes: str = Field(min_length=1)
+
+
 class GuideSchema(_Strict):
     title: str
     opener: str
@@ -96,6 +104,7 @@ class GuideSchema(_Strict):
     deeper: str = Field(min_length=1)
     deeper_unquoted: str = Field(min_length=1)
     bridge: str = Field(min_length=1)
+    depth: DepthSchema
 
     @field_validator("deeper")
     @classmethod
@@ -277,6 +286,7 @@ def to_flow(schema: FlowSchema) -> Flow:
             deeper=g.deeper,
             deeper_unquoted=g.deeper_unquoted,
             bridge=g.bridge,
+            depth=DepthGaps(**g.depth.model_dump()),
         )
         for stage, g in schema.stages.items()
     }
