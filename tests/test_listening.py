@@ -14,6 +14,7 @@ from interviewer.policy import (
     AFTER_FINISH,
     AGAIN_FACT,
     ASSUMPTION_REPLY,
+    BACK_TO,
     FINISHED_REPLY,
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
@@ -224,10 +225,29 @@ def test_a_stage_covered_by_the_last_message_is_taken_further_from_its_words(ban
 def test_a_stage_covered_long_before_is_taken_further_without_an_old_sentence_quoted_back(bank: QuestionBank) -> None:
     question = _question(bank, "fraud_card_payments")
     policy = _listening(bank)
-    turns = _talk(policy, question, [_metrics_said(policy, question), "not sure", "not sure", "not sure"])
+    turns = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
     moved = _first_reply_on(turns, Stage.METRICS)
     assert moved.endswith(bank.flow.guide(Stage.METRICS).deeper_unquoted)
     assert '"' not in moved
+
+
+FIRST_VERSION = "For the first version I'd put a small model behind an API next to the existing rules."
+
+
+def test_a_covered_stage_the_last_message_does_not_take_up_is_passed_over_and_taken_up_before_the_close(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank, similarity)
+    metrics_said = _metrics_said(policy, question)
+    turns = _talk(policy, question, [metrics_said, "not sure", FIRST_VERSION, *["not sure"] * 30])
+    replies = [t for t in turns if t.role == "interviewer"]
+    assert replies[2].stage is Stage.MVP_DESIGN and FIRST_VERSION.rstrip(".") in replies[2].content
+    back = next(i for i, t in enumerate(replies) if t.stage is Stage.METRICS)
+    assert replies[back - 1].stage is Stage.SCALING_MONITORING
+    assert replies[back].content.endswith(f"{BACK_TO} {bank.flow.guide(Stage.METRICS).deeper_unquoted}")
+    finished_at = next(i for i, t in enumerate(replies) if FINISHED_REPLY in t.content)
+    assert finished_at > back and {t.stage for t in replies[: finished_at + 1]} == set(STAGES)
 
 
 def test_a_requirement_the_interviewer_gave_a_number_for_is_not_asked_about(
@@ -463,18 +483,21 @@ def test_decisions_left_open_are_asked_for_in_fresh_words_at_most_once_per_stage
     assert len({t.stage for t in asked}) == len(asked) == 2
 
 
-def test_a_begun_stage_with_nothing_left_open_is_taken_further_not_opened(
+def test_a_begun_stage_with_nothing_left_open_is_passed_over_and_taken_further_before_the_close(
     bank: QuestionBank, similarity: EmbeddingSimilarity
 ) -> None:
     """Its split taken up by the challenge and its model covered, training has no open point when it is reached: the
-    interviewer takes it further instead of asking the opener (split, model and loss) again."""
+    interviewer goes on to serving, and takes training further just before the close instead of asking its opener
+    (split, model and loss) again."""
     question = _question(bank, "fraud_card_payments")
     mistake = "For validation I would shuffle the two years of payments and split them 80/20 at random."
     model = "The model is a gradient boosted tree ensemble, with class weights for the 0.1% positives."
     turns = _talk(_listening(bank, similarity), question, [f"{FRAMING} {mistake}", model, *["not sure"] * 30])
-    moved = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.TRAINING)
+    replies = [t for t in turns if t.role == "interviewer"]
+    at = next(i for i, t in enumerate(replies) if t.stage is Stage.TRAINING)
     guide = bank.flow.guide(Stage.TRAINING)
-    assert guide.opener not in moved and guide.deeper_unquoted in moved, moved
+    assert replies[at - 1].stage is Stage.SCALING_MONITORING
+    assert guide.opener not in replies[at].content and f"{BACK_TO} {guide.deeper_unquoted}" in replies[at].content
 
 
 BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
@@ -497,6 +520,37 @@ def test_an_idea_put_forward_as_a_twist_is_due_is_asked_about_first_and_the_twis
         assert len(asked) == len(twisted) == 1, replies
         order += [asked[0], twisted[0]]
     assert order == sorted(order), replies
+
+
+CHOICES_NAMED = (
+    ("fine_tuning", "We'd fine-tune a pretrained vision model on our own receipts."),
+    ("rules", "A rules engine with a few hand-written thresholds would be the first version."),
+    ("bandit", "We'd use a bandit with Thompson sampling to pick which items to show."),
+    ("distillation", "We'd distill the large model into a small one for serving."),
+    ("nearest_neighbour", "Candidates come from a nearest-neighbour lookup in a FAISS index."),
+    ("factorisation", "We'd start with matrix factorization on the purchase history."),
+)
+
+
+@pytest.mark.parametrize(("choice_id", "statement"), CHOICES_NAMED)
+def test_a_common_design_choice_gets_its_own_trade_off_question(
+    bank: QuestionBank, choice_id: str, statement: str
+) -> None:
+    question = _question(bank, "visual_product_search")
+    choice = next(c for c in bank.probes.choices if c.id == choice_id)
+    assert _listening(bank).respond(question, [], statement).text == choice.probe_for(question.output)
+
+
+def test_a_choice_named_as_a_twist_is_due_gets_its_question_first_and_the_twist_follows(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    named = "We'd distill the scoring model into a smaller one so it fits the latency budget."
+    filler = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
+    turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, filler, named, *[filler] * 40])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    probe = next(c.probe for c in bank.probes.choices if c.id == "distillation")
+    asked = replies.index(probe)
+    twisted = next(i for i, r in enumerate(replies) if question.curveballs[0].prompt in r)
+    assert asked < twisted, replies
 
 
 def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) -> None:

@@ -92,6 +92,7 @@ CURVEBALLS = ("Let me change one thing in the scenario. {prompt}", "One more twi
 # words, never with the fix (the flag's explanation stays hidden until the feedback).
 OWN_FLAG_CHALLENGE = 'Before we go on: you said "{quote}". What could go wrong with that for this product?'
 AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, or the reason behind it?"
+BACK_TO = "Before we close, back to a part we went past."
 COVERED_STAGE = "You have already covered {title}; anything to add there before we go on?"
 AGAIN_FACT = "As I said,"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
@@ -114,6 +115,7 @@ class InterviewState:
     curveballs_used: int = 0
     proposals_asked: int = 0  # ideas of the candidate's asked about just before a twist (at most one per twist)
     idea_stages: frozenset[Stage] = frozenset()  # stages where an idea was asked about as the interviewer moved on
+    visited: frozenset[Stage] = frozenset({Stage.PROBLEM_FORMULATION})  # stages the interviewer has taken up
     challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
     challenge_pending: str | None = None  # the serious mistake the last reply challenged
     pressed: frozenset[str] = frozenset()  # challenged mistakes pressed again after the candidate defended them
@@ -617,16 +619,19 @@ class OfflineInterviewer:
     ) -> Step:
         """Every stage is visited in order: one the candidate covered is taken further, one they began is continued from
         their words, neither is asked for again."""
-        later = STAGES[STAGES.index(state.stage) + 1 :]
         ack = _ACKS[state.answered % len(_ACKS)]
-        before = self._before_move(question, state, stage_cov, at, statement)
+        nxt = self._next_stage(question, state, statement)
+        before = self._before_move(question, state, stage_cov, at, statement, nxt=nxt)
         if before is not None:
             return before
-        if not later:
+        if nxt is None:
             return Step(replace(state, finished=True), FINISHED_REPLY, lead=ack)
-        nxt = later[0]
-        moved = replace(state, stage=nxt, stage_turns=0, stage_started_at=at if at > 0 else None)
+        moved = replace(
+            state, stage=nxt, visited=state.visited | {nxt}, stage_turns=0, stage_started_at=at if at > 0 else None
+        )
         guide = self._flow.guide(nxt)
+        if STAGES.index(nxt) < STAGES.index(state.stage):  # a covered stage passed over earlier, taken up at the end
+            return Step(moved, f"{BACK_TO} {self._deeper(question, statement, nxt)}", lead=ack)
         if stage_cov[nxt] >= 1.0:
             return Step(moved, self._deeper(question, statement, nxt), lead=ack)
         if not (stage_cov[nxt] > 0 or self._began(question, state, nxt)):
@@ -634,30 +639,53 @@ class OfflineInterviewer:
         # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
         return self._partly_said(question, moved) or Step(moved, self._deeper(question, statement, nxt), lead=ack)
 
+    def _next_stage(self, question: Question, state: InterviewState, statement: str) -> Stage | None:
+        """The next stage in order, passing over one with nothing left to ask (every point covered or probed) that
+        this statement does not take up: going back to deepen it would ignore where the candidate has just taken the
+        interview. Once no stage is left ahead, the first one passed over; None when every stage was taken up."""
+        here = STAGES.index(state.stage)
+        ahead = [s for s in STAGES[here + 1 :] if s not in state.visited]
+        if not ahead:
+            return next((s for s in STAGES[:here] if s not in state.visited), None)
+        for stage in ahead:
+            left = [p for p in question.points_for(stage) if p.id not in state.covered | state.probed]
+            if left or self._quote_on(question, statement, stage):
+                return stage
+        return ahead[0]
+
     def _before_move(
-        self, question: Question, state: InterviewState, stage_cov: Mapping[Stage, float], at: float, statement: str
+        self,
+        question: Question,
+        state: InterviewState,
+        stage_cov: Mapping[Stage, float],
+        at: float,
+        statement: str,
+        *,
+        nxt: Stage | None,
     ) -> Step | None:
-        """What comes before the move on, if anything: a twist when one is due (after an idea just put forward, asked
-        about first); otherwise such an idea, unless the move itself quotes this statement (a covered stage taken
-        further from its words)."""
-        later = STAGES[STAGES.index(state.stage) + 1 :]
-        curveball = self._curveball_due(question, state, later[0], stage_cov) if later else None
+        """What comes before the move on to `nxt` (None: the close), if anything: a twist when one is due (after an
+        idea just put forward, asked about first); otherwise such an idea, unless the move itself quotes this statement
+        (a covered stage taken further from its words)."""
+        curveball = self._curveball_due(question, state, nxt, stage_cov) if nxt is not None else None
         if curveball:
-            first = self._proposal_first(state, statement)
+            first = self._proposal_first(state, statement, question)
             if first is not None:
                 return first
             used = replace(state, curveballs_used=state.curveballs_used + 1)
             return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball))
-        if later and stage_cov[later[0]] >= 1.0 and self._quote_on(question, statement, later[0]):
+        if nxt is not None and stage_cov[nxt] >= 1.0 and self._quote_on(question, statement, nxt):
             return None
         return self._idea_first(state, statement, at)
 
-    def _proposal_first(self, state: InterviewState, statement: str) -> Step | None:
-        """Before a twist: an idea the candidate just put forward, quoted and asked about (once per twist); the twist
-        comes at the next move on."""
+    def _proposal_first(self, state: InterviewState, statement: str, question: Question) -> Step | None:
+        """Before a twist: a choice the candidate just named and nobody probed yet, by its own probe, or else an idea
+        they just put forward, quoted and asked about (either once per twist); the twist comes at the next move on."""
         asks = self._probes.proposal_asks
         if state.proposals_asked > state.curveballs_used or state.proposals_asked >= len(asks):
             return None
+        choice = self._choice(state, statement, question)
+        if choice is not None:
+            return replace(choice, state=replace(choice.state, proposals_asked=state.proposals_asked + 1))
         quoted = self._new_idea(state, statement)
         if quoted is None:
             return None
