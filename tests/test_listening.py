@@ -624,3 +624,37 @@ def test_a_clause_that_only_leads_into_what_follows_is_not_quoted_as_an_idea(ban
     leading = f"{STRONG_FRAUD[0]} One thing I'd be careful about: chargebacks arrive weeks after the payment."
     reply = _talk(_listening(bank), question, [leading])[-1].content
     assert "One thing I'd be careful about" not in reply, reply
+
+
+def _follow_ups(question: Question) -> dict[str, str]:
+    return {p.deeper: p.id for p in question.expected}
+
+
+def test_an_idea_that_states_an_expected_point_gets_that_points_own_follow_up_once(bank: QuestionBank) -> None:
+    """A stock question about an idea ("what would have to be true ...") reads as a template; an idea that states an
+    expected point is asked that point's own follow-up, quoting it. The same point is not followed up twice: said again
+    later, the idea gets a stock question instead."""
+    question = _question(bank, "fraud_card_payments")
+    idea = "We could hold back the newest payments until the chargeback window has closed."
+    turns = _talk(_listening(bank), question, [f"{STRONG_FRAUD[0]} {idea}", *[idea] * 20])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    own = next(p.deeper for p in question.expected if p.id == "delayed_labels")
+    lead = bank.probes.follow_up_leads[0].replace("{quote}", idea.rstrip("."))
+    assert replies[0] == f"{lead} {own}", replies
+    assert sum(own in r for r in replies) == 1 and any(_framed(a, r) for r in replies for a in bank.probes.idea_asks)
+
+
+def test_a_covered_stage_taken_further_from_the_last_message_asks_the_follow_up_of_the_point_it_states(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """Metrics covered in the framing message: the move to metrics quotes the metrics sentence and asks the follow-up
+    of the point that sentence states, not the stage's stock deeper question."""
+    question = _question(bank, "fraud_card_payments")
+    metrics = ("Offline I'd track PR-AUC and recall at a fixed decline rate, and online the fraud loss in money and "
+               "the approval rate for good customers.")
+    turns = _talk(_listening(bank, similarity), question, [f"{FRAMING} {metrics}", PLAIN_REASON, PLAIN_REASON])
+    at_metrics = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.METRICS)
+    own = _follow_ups(question)
+    asked = [own[q] for q in own if at_metrics.endswith(q)]
+    assert asked and next(p for p in question.expected if p.id == asked[0]).stage is Stage.METRICS, at_metrics
+    assert '"Offline I' in at_metrics and bank.flow.guide(Stage.METRICS).deeper.split("{quote}")[1] not in at_metrics

@@ -101,9 +101,13 @@ def test_two_choices_in_one_answer_get_one_question_at_a_time_and_none_twice(ban
     assert probes["gbdt"] not in third and probes["neural"] not in third
 
 
-def test_a_rejected_choice_is_not_probed(bank: QuestionBank) -> None:
+@pytest.mark.parametrize(
+    "rejection",
+    ["Accuracy would be meaningless here", "Accuracy is not a good metric here", "Accuracy isn't informative here"],
+)
+def test_a_rejected_choice_is_not_probed(bank: QuestionBank, rejection: str) -> None:
     probes = {c.id: c.probe for c in bank.probes.choices}
-    said = "Accuracy would be meaningless here, so I'd report precision and recall on last month's payments."
+    said = f"{rejection}, so I'd report precision and recall on last month's payments."
     move = _policy(bank).respond(_question(bank), [], said)
     assert probes["accuracy"] not in move.text and probes["precision_recall"] in move.text
 

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,21 @@ def test_every_expected_point_is_matched_by_its_own_cues(bank: QuestionBank) -> 
         for point in question.expected:
             assert any(point.id in covered_points(question, f"I would use {cue} here.") for cue in point.cues), (
                 question.id, point.id)
+
+
+def test_every_expected_point_has_its_own_follow_up_that_gives_no_fact_and_no_answer(bank: QuestionBank) -> None:
+    """Asked right after the candidate stated the point: one question, no number from the sheet, not the probe (which
+    asks for the point itself), and each different within its question. Every problem is listed, not the first."""
+    problems = []
+    for question in bank.questions:
+        follow_ups = [p.deeper for p in question.expected]
+        for point in question.expected:
+            where = f"{question.id}.{point.id}"
+            if not point.deeper.endswith("?") or point.deeper.count("?") > 1:
+                problems.append(f"{where}: not one question: {point.deeper!r}")
+            if re.search(r"\d", point.deeper) or point.deeper == point.probe or follow_ups.count(point.deeper) > 1:
+                problems.append(f"{where}: a number, its probe or a follow-up said twice: {point.deeper!r}")
+    assert not problems, "\n".join(problems)
 
 
 def test_every_question_has_a_fact_sheet_and_points_for_every_stage(bank: QuestionBank) -> None:

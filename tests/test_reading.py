@@ -3,8 +3,20 @@ clear or clearly closer to another stage than to the one being asked about (`rea
 
 from __future__ import annotations
 
-from interviewer.domain import Stage
-from interviewer.reading import ASKED_MARGIN, STAGE_THRESHOLD, stage_by_content
+from collections.abc import Sequence
+
+import pytest
+
+from interviewer.domain import ExpectedPoint, Question, Stage
+from interviewer.questions import QuestionBank
+from interviewer.reading import (
+    ASKED_MARGIN,
+    FOLLOW_UP_FIT,
+    POINT_LIKELY,
+    STAGE_THRESHOLD,
+    Reader,
+    stage_by_content,
+)
 
 LOW = STAGE_THRESHOLD - 0.15  # below the similarity at which content alone decides
 
@@ -33,3 +45,39 @@ def test_with_nothing_asked_yet_the_closest_stage_counts() -> None:
 def test_without_similarities_the_asked_stage_counts() -> None:
     assert stage_by_content({}, Stage.INFERENCE) is Stage.INFERENCE
     assert stage_by_content({}, None) is None
+
+
+class _TableSimilarity:
+    """Similarities from a table keyed by (sentence, target); anything else is unrelated (0)."""
+
+    def __init__(self, table: dict[tuple[str, str], float]) -> None:
+        self._table = table
+
+    def similarities(self, sentences: Sequence[str], targets: Sequence[str]) -> list[list[float]]:
+        return [[self._table.get((s, t), 0.0) for t in targets] for s in sentences]
+
+
+SAID = "We'd wait until the chargeback window closes before a payment becomes a training example."
+
+
+def _point(question: Question, point_id: str) -> ExpectedPoint:
+    return next(p for p in question.expected if p.id == point_id)
+
+
+@pytest.mark.parametrize(
+    ("closeness", "fit", "followed_up"),
+    [
+        (POINT_LIKELY, FOLLOW_UP_FIT, True),  # clearly about the point, and its follow-up is about what was said
+        (POINT_LIKELY - 0.01, 0.9, False),  # too loosely about the point
+        (0.9, FOLLOW_UP_FIT - 0.01, False),  # about the point, but the follow-up asks about another side of it
+    ],
+)
+def test_a_point_is_followed_up_only_when_the_sentence_is_about_it_and_the_follow_up_about_the_sentence(
+    bank: QuestionBank, closeness: float, fit: float, followed_up: bool
+) -> None:
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    point = _point(question, "delayed_labels")
+    table = {(SAID, point.summary): closeness, (SAID, point.deeper): fit}
+    reader = Reader(bank.flow, _TableSimilarity(table))
+    assert (reader.point_to_follow_up(question, SAID) == point) is followed_up

@@ -1,5 +1,6 @@
 """Replay the candidate turns of four blind interviews through this checkout's interviewer (offline, as users run
-it) and write each conversation as Markdown for the raters: `python evals/raters/replay.py OUT_DIR`.
+it) and write each conversation as Markdown for the raters: `python evals/raters/replay.py OUT_DIR [NAME ...]` (NAME:
+a blind transcript's file name without `.json`; the four below when none is given).
 
 Then `pack.py` shuffles two such folders (before and after a change) into unlabelled packs for two raters.
 """
@@ -39,7 +40,7 @@ def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for name in INTERVIEWS:
+        for name in sys.argv[2:] or INTERVIEWS:
             (out / f"{name}.md").write_text(conversation(Path(tmp), name))
 
 

@@ -75,7 +75,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class ExpectedPoint:
-    """Something a good answer covers in one stage. `probe` asks for it without giving it away."""
+    """Something a good answer covers in one stage. `probe` asks for it without giving it away; `deeper` follows it up
+    one step further once the candidate has stated it."""
 
     id: str
     stage: Stage
@@ -83,6 +84,7 @@ class ExpectedPoint:
     cues: tuple[str, ...]
     probe: str
     says: tuple[str, ...] = ()  # ways a candidate might state it
+    deeper: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class ProbeBook:
     proposals: tuple[str, ...] = ()  # phrases by which a candidate puts forward an idea ("we could", "I'd")
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist
     idea_asks: tuple[str, ...] = ()  # asked about an idea put forward as the interviewer would move on, each once
+    follow_up_leads: tuple[str, ...] = ()  # quote the sentence before a point's own follow-up, taken in turn
     doubt: tuple[str, ...] = ()  # words by which an interviewer's question casts doubt on what was said ("really")
     defended: str = ""  # why standing by a challenged choice, conceding nothing, counts against the candidate
 

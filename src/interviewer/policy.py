@@ -115,6 +115,7 @@ class InterviewState:
     curveballs_used: int = 0
     proposals_asked: int = 0  # ideas of the candidate's asked about just before a twist (at most one per twist)
     idea_stages: frozenset[Stage] = frozenset()  # stages where an idea was asked about as the interviewer moved on
+    deepened: frozenset[str] = frozenset()  # expected points whose own follow-up (`ExpectedPoint.deeper`) was asked
     visited: frozenset[Stage] = frozenset({Stage.PROBLEM_FORMULATION})  # stages the interviewer has taken up
     challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
     challenge_pending: str | None = None  # the serious mistake the last reply challenged
@@ -365,10 +366,12 @@ class OfflineInterviewer:
         yield self.respond(question, turns, message, now, minutes)
 
     def prepare(self, question: Question) -> None:
-        """One reply to a prepared message: every reference text (fact asks, point phrasings, stage texts) is embedded
-        and kept, so a candidate's turn embeds only the candidate's own sentences."""
+        """One reply to a prepared message: every reference text (fact asks, point phrasings, stage texts, the points'
+        follow-ups) is embedded and kept, so a candidate's turn embeds only the candidate's own sentences."""
         self._facts.prepare(question, prepare_message(question))
         self.respond(question, [], prepare_message(question))
+        if self._reader is not None:
+            self._reader.point_to_follow_up(question, prepare_message(question))  # the points' follow-ups
 
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
         state = self.state(question, turns, minutes)
@@ -631,13 +634,14 @@ class OfflineInterviewer:
         )
         guide = self._flow.guide(nxt)
         if STAGES.index(nxt) < STAGES.index(state.stage):  # a covered stage passed over earlier, taken up at the end
-            return Step(moved, f"{BACK_TO} {self._deeper(question, statement, nxt)}", lead=ack)
+            deeper = self._deeper(question, moved, statement)
+            return replace(deeper, text=f"{BACK_TO} {deeper.text}", lead=ack)
         if stage_cov[nxt] >= 1.0:
-            return Step(moved, self._deeper(question, statement, nxt), lead=ack)
+            return replace(self._deeper(question, moved, statement), lead=ack)
         if not (stage_cov[nxt] > 0 or self._began(question, state, nxt)):
             return Step(moved, guide.opener, lead=ack)
         # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
-        return self._partly_said(question, moved) or Step(moved, self._deeper(question, statement, nxt), lead=ack)
+        return self._partly_said(question, moved) or replace(self._deeper(question, moved, statement), lead=ack)
 
     def _next_stage(self, question: Question, state: InterviewState, statement: str) -> Stage | None:
         """The next stage in order, passing over one with nothing left to ask (every point covered or probed) that
@@ -668,18 +672,19 @@ class OfflineInterviewer:
         (a covered stage taken further from its words)."""
         curveball = self._curveball_due(question, state, nxt, stage_cov) if nxt is not None else None
         if curveball:
-            first = self._proposal_first(state, statement, question)
+            first = self._proposal_first(question, state, statement)
             if first is not None:
                 return first
             used = replace(state, curveballs_used=state.curveballs_used + 1)
             return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball))
         if nxt is not None and stage_cov[nxt] >= 1.0 and self._quote_on(question, statement, nxt):
             return None
-        return self._idea_first(state, statement, at)
+        return self._idea_first(question, state, statement, at)
 
-    def _proposal_first(self, state: InterviewState, statement: str, question: Question) -> Step | None:
+    def _proposal_first(self, question: Question, state: InterviewState, statement: str) -> Step | None:
         """Before a twist: a choice the candidate just named and nobody probed yet, by its own probe, or else an idea
-        they just put forward, quoted and asked about (either once per twist); the twist comes at the next move on."""
+        they just put forward, quoted and asked about (by the follow-up of the point it states, if any), either once
+        per twist; the twist comes at the next move on."""
         asks = self._probes.proposal_asks
         if state.proposals_asked > state.curveballs_used or state.proposals_asked >= len(asks):
             return None
@@ -689,12 +694,14 @@ class OfflineInterviewer:
         quoted = self._new_idea(state, statement)
         if quoted is None:
             return None
+        asked = replace(state, proposals_asked=state.proposals_asked + 1)
         ask = asks[state.proposals_asked]
         if quoted:
             ask = f'You said "{quotable(quoted)}". {ask}'
-        return Step(replace(state, proposals_asked=state.proposals_asked + 1), ask)
+            return self._follow_up(question, asked, quoted) or Step(asked, ask)
+        return Step(asked, ask)
 
-    def _idea_first(self, state: InterviewState, statement: str, at: float) -> Step | None:
+    def _idea_first(self, question: Question, state: InterviewState, statement: str, at: float) -> Step | None:
         """Before a move to the next stage (or to the close): an idea the candidate just put forward, quoted and asked
         about, once per stage and once per wording (`ProbeBook.idea_asks`), while the stage has time left; moving on
         right after a new idea reads as not having listened to it. The move comes at the next turn."""
@@ -705,8 +712,8 @@ class OfflineInterviewer:
         quoted = self._new_idea(state, statement)
         if not quoted:
             return None
-        ask = asks[used].replace(QUOTE_SLOT, quotable(quoted))
-        return Step(replace(state, idea_stages=state.idea_stages | {state.stage}), ask)
+        asked = replace(state, idea_stages=state.idea_stages | {state.stage})
+        return self._follow_up(question, asked, quoted) or Step(asked, asks[used].replace(QUOTE_SLOT, quotable(quoted)))
 
     def _new_idea(self, state: InterviewState, statement: str) -> str | None:
         """The clause putting forward the idea of this statement with the most words not said before (`_idea_clause`),
@@ -746,23 +753,42 @@ class OfflineInterviewer:
         text = f"{self._flow.guide(moved.stage).bridge} {probe.probe}"
         return Step(replace(moved, probed=moved.probed | {probe.id}), text, probe.summary)
 
-    def _deeper(self, question: Question, statement: str, stage: Stage) -> str:
-        """For a stage the candidate already covered: what would go beyond it, quoting their words on it when their
-        last message said them (a sentence from long ago, quoted back, reads as ignoring what they just said)."""
-        guide = self._flow.guide(stage)
-        quote = self._said_about(question, sentences(statement), stage)
-        if guide.deeper and quote is not None:
-            return guide.deeper.replace(QUOTE_SLOT, quote)
-        return guide.deeper_unquoted or COVERED_STAGE.format(title=in_sentence(guide.title))
+    def _deeper(self, question: Question, moved: InterviewState, statement: str) -> Step:
+        """For a stage the candidate already covered (the one `moved` is at): what would go beyond it, quoting their
+        words on it when their last message said them (a sentence from long ago, quoted back, reads as ignoring what
+        they just said), by the follow-up of the point those words are about when it was not asked yet."""
+        guide = self._flow.guide(moved.stage)
+        sentence = self._said_about(question, sentences(statement), moved.stage)
+        if sentence is None or not guide.deeper:
+            return Step(moved, guide.deeper_unquoted or COVERED_STAGE.format(title=in_sentence(guide.title)))
+        own = self._follow_up(question, moved, sentence, moved.stage)
+        return own or Step(moved, guide.deeper.replace(QUOTE_SLOT, quotable(sentence)))
+
+    def _follow_up(
+        self, question: Question, state: InterviewState, sentence: str, stage: Stage | None = None
+    ) -> Step | None:
+        """The follow-up of the expected point this sentence is about (of `stage`, when given), quoting the sentence,
+        unless it was asked already; None when there is none."""
+        leads = self._probes.follow_up_leads
+        if self._reader is None:
+            point = next((p for p in question.expected if p.id in covered_points(question, sentence)), None)
+        else:
+            point = self._reader.point_to_follow_up(question, sentence)
+        if point is None or not point.deeper or point.id in state.deepened or stage not in (None, point.stage):
+            return None
+        if not leads:
+            return None
+        lead = leads[len(state.deepened) % len(leads)].replace(QUOTE_SLOT, quotable(sentence))
+        return Step(replace(state, deepened=state.deepened | {point.id}), f"{lead} {point.deeper}", point.summary)
 
     def _quote_on(self, question: Question, statement: str, stage: Stage) -> bool:
         """Whether taking a covered stage further (`_deeper`) would quote this statement: the move itself then takes
         up what the candidate just said."""
-        quote = self._said_about(question, sentences(statement), stage)
-        return bool(self._flow.guide(stage).deeper) and quote is not None
+        said = self._said_about(question, sentences(statement), stage)
+        return bool(self._flow.guide(stage).deeper) and said is not None
 
     def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:
-        """The latest of these sentences that states one of the stage's points, shortened for quoting."""
+        """The latest of these sentences that states one of the stage's points."""
         wanted = {p.id for p in question.points_for(stage)}
         texts = [s for s in statements if len(s.split()) >= MIN_QUOTED_WORDS]
         if self._reader is None:
@@ -770,7 +796,7 @@ class OfflineInterviewer:
         else:
             found = self._reader.points(question, texts)
         hits = [text for text, points in zip(texts, found, strict=True) if wanted & set(points)]
-        return quotable(hits[-1]) if hits else None
+        return hits[-1] if hits else None
 
     @staticmethod
     def _curveball_due(

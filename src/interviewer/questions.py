@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from interviewer.domain import (
     QUOTE_SLOT,
@@ -46,6 +46,7 @@ class PointSchema(_Strict):
     summary: str = Field(min_length=1)
     cues: list[str] = Field(min_length=1)
     probe: str = Field(min_length=1)
+    deeper: str = ""  # asked right after the candidate stated the point (a question's own points all have one)
 
 
 class FactSchema(_Strict):
@@ -155,13 +156,14 @@ class ProbeBookSchema(_Strict):
     proposals: list[str] = []
     proposal_asks: list[str] = []
     idea_asks: list[str] = []
+    follow_up_leads: list[str] = []
     doubt: list[str] = []
     defended: str = ""
 
-    @field_validator("idea_asks")
+    @field_validator("idea_asks", "follow_up_leads")
     @classmethod
-    def _asks_quote_once(cls, value: list[str]) -> list[str]:
-        return [_quoting_once("idea_asks", ask) for ask in value]
+    def _asks_quote_once(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return [_quoting_once(str(info.field_name), ask) for ask in value]
 
 
 class FlagSchema(_Strict):
@@ -240,7 +242,8 @@ Phrasings = dict[str, list[str]]
 def _points(stage: Stage, items: list[PointSchema], says: Phrasings | None = None) -> tuple[ExpectedPoint, ...]:
     said = says or {}
     return tuple(
-        ExpectedPoint(p.id, stage, p.summary, tuple(p.cues), p.probe, tuple(said.get(p.id, ()))) for p in items
+        ExpectedPoint(p.id, stage, p.summary, tuple(p.cues), p.probe, tuple(said.get(p.id, ())), p.deeper)
+        for p in items
     )
 
 
@@ -309,6 +312,7 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         proposals=tuple(schema.proposals),
         proposal_asks=tuple(schema.proposal_asks),
         idea_asks=tuple(schema.idea_asks),
+        follow_up_leads=tuple(schema.follow_up_leads),
         doubt=tuple(schema.doubt),
         defended=schema.defended.strip(),
     )

@@ -7,7 +7,7 @@ after both sides are lower-cased and stemmed. Deterministic and fast; the retrie
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -114,6 +114,20 @@ _DISMISSALS = frozenset(
 )
 
 
+# A copula or modal just after a named approach, with a negation right behind it, rejects it: 'accuracy is not a good
+# metric here', 'a random split isn't safe', 'accuracy would not tell us much' ('accuracy, not recall, ...' does not).
+_COPULAS = frozenset("is are was were would will could should isn aren wasn weren wouldn won couldn shouldn".split())
+_NOT = frozenset("not never t".split())  # t: any "n't" contraction
+
+
+def _denied_after(words: Sequence[str]) -> bool:
+    """The words right after a named approach deny it (`_COPULAS`, then a negation within the next two words)."""
+    if not words:
+        return False
+    first = words[0].replace("n't", "n")  # "isn't" as one word (`negates`) or as "isn", "t" (`affirms`)
+    return first in _COPULAS and (first != words[0] or bool(set(words[1:3]) & _NOT))
+
+
 def affirms(sentence: str, cue: str) -> bool:
     """True when `cue` occurs in `sentence` and is not negated or contrasted ('rather than X', 'X is useless')."""
     words = WORD.findall(sentence.lower())
@@ -126,8 +140,8 @@ def affirms(sentence: str, cue: str) -> bool:
         if stems[start : start + len(target)] != target:
             continue
         before = set(words[max(0, start - 3) : start])
-        after = set(words[start + len(target) : start + len(target) + 3])
-        if not (before & _NEGATORS or after & _DISMISSALS):
+        following = words[start + len(target) : start + len(target) + 3]
+        if not (before & _NEGATORS or set(following) & _DISMISSALS or _denied_after(following)):
             return True
     return False
 
@@ -155,5 +169,5 @@ def negates(sentence: str, cue: str) -> bool:
 
 def _negated_at(words: list[str], i: int) -> bool:
     before = set(words[max(0, i - _WINDOW) : i])
-    after = set(words[i + 1 : i + 1 + _WINDOW])
-    return bool(before & _NEGATING or after & _DISMISSALS)
+    following = words[i + 1 : i + 1 + _WINDOW]
+    return bool(before & _NEGATING or set(following) & _DISMISSALS or _denied_after(following))
