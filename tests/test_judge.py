@@ -276,6 +276,12 @@ def test_a_later_stage_never_asked_about_in_an_interview_cut_short_is_not_a_four
     assert judge.features(asked_first, question).stages[Stage.INFERENCE].asked
     assert judge.score(cut, question).stages[Stage.INFERENCE].score == 3
     assert judge.score(asked_first, question).stages[Stage.INFERENCE].score == 4
+    # asked only in the interviewer's last reply, which the candidate never took up: not reached either
+    asked_last = replace(cut, turns=(*cut.turns, asking))
+    assert not judge.features(asked_last, question).stages[Stage.INFERENCE].asked
+    assert judge.score(asked_last, question).stages[Stage.INFERENCE].score == 3
+    answered = replace(cut, turns=(*cut.turns, asking, Turn("candidate", "On the device, as I said.")))
+    assert judge.features(answered, question).stages[Stage.INFERENCE].asked
 
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
@@ -23,6 +24,7 @@ from interviewer.policy import (
     quotable,
 )
 from interviewer.questions import QuestionBank
+from interviewer.reading import Reader
 from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.text import sentences
 
@@ -290,6 +292,24 @@ def test_answers_are_not_glued_to_stock_acknowledgements(bank: QuestionBank) -> 
     assert [r for r in replies if ACK_AFTER_ANSWER.search(r)] == []
 
 
+def test_a_point_stated_as_the_interview_would_close_gets_its_follow_up_first(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """With every stage taken up, a last message that states an expected point is taken up by that point's follow-up;
+    the close comes once the candidate's words give nothing more to follow up."""
+    question = _question(bank, "feed_ranking")
+    policy = _listening(bank, similarity)
+    replies = [t for t in _talk(policy, question, ["not sure"] * 40) if t.role == "interviewer"]
+    closing = next(i for i, t in enumerate(replies) if FINISHED_REPLY in t.content)
+    reader = Reader(bank.flow, similarity)
+    point = next(p for p in question.expected
+                 if p.says and not leans_back(p.says[0]) and reader.point_to_follow_up(question, p.says[0]) == p)
+    messages = ["not sure"] * closing + [point.says[0], "not sure"]
+    replies = [t.content for t in _talk(_listening(bank, similarity), question, messages) if t.role == "interviewer"]
+    assert point.deeper in replies[closing] and FINISHED_REPLY not in replies[closing]
+    assert FINISHED_REPLY in replies[closing + 1]
+
+
 def test_the_interview_ends_only_after_every_stage_and_never_repeats_a_closing_line(bank: QuestionBank) -> None:
     question = _question(bank, "feed_ranking")
     turns = _talk(_listening(bank), question, ["not sure"] * 40)
@@ -541,8 +561,14 @@ def test_a_common_design_choice_gets_its_own_trade_off_question(
     assert _listening(bank).respond(question, [], statement).text == choice.probe_for(question.output)
 
 
+def _unlinked(question: Question) -> Question:
+    """The question with no twist marked as answered by a point (the baseline design states late chargebacks, which
+    would otherwise pass the first twist over)."""
+    return replace(question, curveballs=tuple(replace(c, answered_by=()) for c in question.curveballs))
+
+
 def test_a_choice_named_as_a_twist_is_due_gets_its_question_first_and_the_twist_follows(bank: QuestionBank) -> None:
-    question = _question(bank, "fraud_card_payments")
+    question = _unlinked(_question(bank, "fraud_card_payments"))
     named = "We'd distill the scoring model into a smaller one so it fits the latency budget."
     filler = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
     turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, filler, named, *[filler] * 40])
@@ -554,7 +580,7 @@ def test_a_choice_named_as_a_twist_is_due_gets_its_question_first_and_the_twist_
 
 
 def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) -> None:
-    question = _question(bank, "fraud_card_payments")
+    question = _unlinked(_question(bank, "fraud_card_payments"))
     said = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
     turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[said] * 40])
     replies = [t.content for t in turns if t.role == "interviewer"]
@@ -624,6 +650,20 @@ def test_a_clause_that_only_leads_into_what_follows_is_not_quoted_as_an_idea(ban
     leading = f"{STRONG_FRAUD[0]} One thing I'd be careful about: chargebacks arrive weeks after the payment."
     reply = _talk(_listening(bank), question, [leading])[-1].content
     assert "One thing I'd be careful about" not in reply, reply
+
+
+@pytest.mark.parametrize(
+    "musing",
+    ["I'd want to understand how payments are checked today", "That's far more disputes than I would have expected",
+     "The way I'd think about the signals is by where they come from"],
+)
+def test_thinking_aloud_is_not_quoted_as_an_idea(bank: QuestionBank, musing: str) -> None:
+    """'I'd' in 'I'd want to understand' puts nothing forward: the stage moves on instead of asking about it."""
+    question = _question(bank, "fraud_card_payments")
+    reply = _talk(_listening(bank), question, [f"{STRONG_FRAUD[0]} {musing}."])[-1]
+    assert musing not in reply.content and reply.stage is Stage.METRICS, reply.content
+    proposing = f"{STRONG_FRAUD[0]} I'd hold back the newest payments until the chargeback window has closed."
+    assert "hold back the newest payments" in _talk(_listening(bank), question, [proposing])[-1].content
 
 
 def _follow_ups(question: Question) -> dict[str, str]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from tests.conftest import JUSTIFY, STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
@@ -8,6 +9,7 @@ from tests.conftest import JUSTIFY, STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 from interviewer.domain import STAGES, Passage, Question, Stage, Turn, TurnKind
 from interviewer.policy import (
     ASSUMPTION_REPLY,
+    ASSUMPTION_TAKEN,
     STAGE_TIME_SHARE,
     TIME_UP_REPLY,
     OfflineInterviewer,
@@ -102,8 +104,41 @@ def test_two_choices_in_one_answer_get_one_question_at_a_time_and_none_twice(ban
 
 
 @pytest.mark.parametrize(
+    "commitment",
+    ["I'd probably lean toward boosted trees for a first version", "I'd probably start with boosted trees",
+     "If I had to pick, boosted trees"],
+)
+def test_the_choice_committed_to_is_probed_not_the_alternatives_weighed(bank: QuestionBank, commitment: str) -> None:
+    probes = {c.id: c.probe for c in bank.probes.choices}
+    weighing = ("Logistic regression is simple and fast. A neural network could work too but is more work. "
+                f"{commitment}, and we'd compare against the rules we have.")
+    move = _policy(bank).respond(_question(bank), [], weighing)
+    assert probes["gbdt"] in move.text
+    assert probes["linear"] not in move.text and probes["neural"] not in move.text
+    # without a commitment every choice named is one made, and the first is probed
+    listing = "Logistic regression is simple and fast. Boosted trees handle the rest."
+    assert probes["linear"] in _policy(bank).respond(_question(bank), [], listing).text
+    # a choice named after the commitment is a new topic: with the committed one's question answered, it is asked
+    answered = (f"{weighing} Trees suit tabular features. We'd downsample the legitimate payments to train faster.")
+    assert probes["downsampling"] in _policy(bank).respond(_question(bank), [], answered).text
+
+
+@pytest.mark.parametrize(
+    "answer", ["I'd guess they are, for now.", "Not really.", "I think so, for the first version."]
+)
+def test_a_question_the_candidate_answers_themselves_takes_their_assumption(bank: QuestionBank, answer: str) -> None:
+    said = f"Can I treat every unlabelled payment as legitimate? {answer} Then I'd train on last year's payments."
+    move = _policy(bank).respond(_question(bank), [], said)
+    assert move.text.startswith(ASSUMPTION_TAKEN[0]) and ASSUMPTION_REPLY not in move.text
+    asked = _policy(bank).respond(_question(bank), [], "Can I treat every unlabelled payment as legitimate? Then I'd "
+                                  "train on last year's payments.")
+    assert asked.text.startswith(ASSUMPTION_REPLY)
+
+
+@pytest.mark.parametrize(
     "rejection",
-    ["Accuracy would be meaningless here", "Accuracy is not a good metric here", "Accuracy isn't informative here"],
+    ["Accuracy would be meaningless here", "Accuracy is not a good metric here", "Accuracy isn't informative here",
+     "Accuracy is not a good metric here, because nearly every payment is legitimate, so accuracy is always near 100%"],
 )
 def test_a_rejected_choice_is_not_probed(bank: QuestionBank, rejection: str) -> None:
     probes = {c.id: c.probe for c in bank.probes.choices}
@@ -130,12 +165,23 @@ def test_a_vague_answer_gets_one_follow_up_per_stage(bank: QuestionBank) -> None
 
 
 def test_curveballs_come_once_a_baseline_exists_and_only_once(bank: QuestionBank) -> None:
-    policy, question = _policy(bank), _question(bank)
+    policy, linked = _policy(bank), _question(bank)
+    question = replace(linked, curveballs=tuple(replace(c, answered_by=()) for c in linked.curveballs))
     with_design = " ".join(t.content for t in _talk(policy, question, STRONG_FRAUD_DIALOGUE) if t.role == "interviewer")
     for curveball in question.curveballs:
         assert with_design.count(curveball.prompt) == 1
     without_design = " ".join(t.content for t in _talk(policy, question, ["not sure"] * 40) if t.role == "interviewer")
     assert not any(c.prompt in without_design for c in question.curveballs)
+
+
+def test_a_twist_the_candidate_has_answered_already_is_not_thrown(bank: QuestionBank) -> None:
+    """The strong candidate explains how they handle chargebacks that arrive weeks late before the first twist is due:
+    the twist about late chargebacks would ask them again, so the next one comes in its place (and it only once)."""
+    policy, question = _policy(bank), _question(bank)
+    late, other = question.curveballs
+    assert late.answered_by == ("delayed_labels",)
+    said = " ".join(t.content for t in _talk(policy, question, STRONG_FRAUD_DIALOGUE) if t.role == "interviewer")
+    assert late.prompt not in said and said.count(other.prompt) == 1
 
 
 def test_a_stage_that_runs_out_of_time_moves_on(bank: QuestionBank) -> None:

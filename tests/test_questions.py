@@ -117,6 +117,18 @@ def test_a_question_must_say_what_its_system_produces(tmp_path: Path) -> None:
         load_bank(knowledge)
 
 
+def test_a_twist_answered_by_an_unknown_point_is_rejected_with_each_unknown_id(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    text = (KNOWLEDGE / "questions" / "lookalike_audiences.yaml").read_text()
+    linked = "  answered_by:\n  - small_seeds\n"
+    broken = text.replace(linked, f"{linked}  - tiny_lists\n  - few\n")
+    assert broken != text
+    (knowledge / "questions" / "lookalike_audiences.yaml").write_text(broken)
+    unknown = r"unknown expected points: tiny_seed: tiny_lists, tiny_seed: few"
+    with pytest.raises(BankError, match=rf"lookalike_audiences\.yaml.*{unknown}"):
+        load_bank(knowledge)
+
+
 def test_a_flag_with_a_single_group_to_find_together_is_rejected(tmp_path: Path) -> None:
     knowledge = _copy_knowledge(tmp_path)
     flags = (knowledge / "red_flags.yaml").read_text()

@@ -1,4 +1,15 @@
-from interviewer.text import ends_with_any, is_question, matches_any, quote, sentences, stem, terms
+from interviewer.text import (
+    ends_with_any,
+    is_question,
+    matches_any,
+    proposes,
+    quote,
+    rejects,
+    sentences,
+    starts_with_any,
+    stem,
+    terms,
+)
 
 
 def test_stem_folds_common_inflections() -> None:
@@ -33,3 +44,28 @@ def test_ends_with_any_matches_whole_words_at_the_end_only() -> None:
     assert not ends_with_any("it depends on the index size", ["it depends"])
     assert not ends_with_any("the bit depends", ["it depends"])  # not part of a word
     assert not ends_with_any("anything", [".", ""])  # a phrase with no words matches nothing
+
+
+def test_proposes_ignores_a_modal_that_only_thinks_aloud() -> None:
+    proposals = ["i'd", "we could", "we'd"]
+    assert proposes("I'd add a streaming path for trending queries", proposals)
+    assert proposes("I'd probably want to understand the load, and we could cache the head", proposals)
+    for musing in ("I'd want to understand how it is done today", "more than I would have expected",
+                   "the way I'd think about the signals", "we'd have to think about the balance",
+                   "I'd like to know what the team cares about"):
+        assert not proposes(musing, proposals), musing
+
+
+def test_starts_with_any_matches_whole_words_at_the_start_only() -> None:
+    assert starts_with_any("I'd guess they do.", ["i'd guess"])
+    assert starts_with_any("Not really, no.", ["not really"])
+    assert not starts_with_any("Notably, yes.", ["not"])
+    assert not starts_with_any("They do, I'd guess.", ["i'd guess"])
+
+
+def test_rejects_finds_one_rejection_among_several_mentions() -> None:
+    said = "Accuracy is not a good metric here, since almost every clip is silence, so accuracy is always near 100%."
+    assert rejects(said, "accuracy")
+    assert not rejects("Accuracy, not recall, is what the team reports.", "accuracy")
+    assert rejects("Accuracy, not recall, is what the team reports.", "recall")
+    assert not rejects("We report accuracy per field on the held-out receipts.", "accuracy")

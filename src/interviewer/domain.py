@@ -169,6 +169,7 @@ class FlagRule:
 class Curveball:
     id: str
     prompt: str
+    answered_by: tuple[str, ...] = ()  # expected point ids: a candidate who stated one has answered the twist already
 
 
 @dataclass(frozen=True)

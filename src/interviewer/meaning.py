@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from interviewer.domain import Fact, Question, Similarity
-from interviewer.text import STOPWORDS, WORD, best_cue_size, is_question, sentences, stem, terms
+from interviewer.text import STOPWORDS, WORD, best_cue_size, is_question, sentences, starts_with_any, stem, terms
 
 # The rule, chosen on our own clarifying questions (evals/own/clarify, 816 items over the 30 questions; tests/
 # test_meaning.py checks it still holds there): a fact is asked for when its score (the mean similarity of the
@@ -90,6 +90,11 @@ _VAGUE = frozenset(stem(w) for w in (
 ).split())  # words that say how much or which of something, or name nothing in particular ("the main thing")
 _ROLES = re.compile(r"\b(?:candidates?|interview(?:ers?|ees?|s)?)\b", re.IGNORECASE)
 MIN_PART_WORDS = 3
+# A question the candidate goes straight on to answer themselves opens its next sentence with one of these: they are
+# thinking aloud and have made their assumption.
+SELF_ANSWERS = ("i think", "i'd guess", "i would guess", "i guess", "i assume", "i'd assume", "i would assume",
+                "i'll assume", "i'm assuming", "let's assume", "let's say", "my guess", "probably", "presumably",
+                "not really", "i suspect", "i believe")
 CONTEXT_WORDS = 10  # a question this short ("What does it do?") is read with the sentence before it
 _PARTS = re.compile(r",\s*(?:and|or)?\s*|;\s*|\s+\b(?:and|or)\b\s+(?=(?:what|how|which|who|when|where|why|is|are|do|"
                     r"does|can|will|would|should|any|roughly|about)\b)|\?\s*", re.IGNORECASE)
@@ -142,6 +147,7 @@ class Asked:
 
     question: str
     context: str = ""
+    self_answered: bool = False  # the next sentence answers it ("Do tickets hold several issues? I'd guess they do.")
 
     @property
     def whole(self) -> str:
@@ -156,8 +162,9 @@ def asked_in(message: str) -> list[Asked]:
         if not is_question(sentence):
             continue
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
+        after = parts[i + 1] if i + 1 < len(parts) and not is_question(parts[i + 1]) else ""
         short = len(sentence.split()) <= CONTEXT_WORDS
-        found.append(Asked(sentence, before if short else ""))
+        found.append(Asked(sentence, before if short else "", self_answered=starts_with_any(after, SELF_ANSWERS)))
     return found
 
 

@@ -23,6 +23,7 @@ from interviewer.domain import (
     QUOTE_SLOT,
     STAGES,
     ChoiceProbe,
+    Curveball,
     ExpectedPoint,
     Fact,
     FlagRule,
@@ -41,10 +42,13 @@ from interviewer.mistakes import raising, serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import (
     affirms,
+    after_any,
     ends_with_any,
     has_number,
     is_question,
     matches_any,
+    proposes,
+    rejects,
     says_any,
     sentences,
     terms,
@@ -75,6 +79,10 @@ ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other
     "Not specified here; your assumption.",
     "I don't have that detail, so assume it.",
     "Open for you to decide. State the assumption.",
+)
+ASSUMPTION_TAKEN = (  # a question off the sheet that the candidate went on to answer themselves
+    "Fine, work with that assumption.",
+    "OK, go with that assumption.",
 )
 FINISHED_REPLY = (
     "That covers the areas I wanted to go through. Add anything you like, or end the interview to get your feedback."
@@ -113,6 +121,7 @@ class InterviewState:
     vague_stages: frozenset[Stage] = frozenset()
     deferral_stages: frozenset[Stage] = frozenset()  # stages where a decision left open was asked for
     curveballs_used: int = 0
+    twists_asked: frozenset[str] = frozenset()  # ids of the curveballs asked
     proposals_asked: int = 0  # ideas of the candidate's asked about just before a twist (at most one per twist)
     idea_stages: frozenset[Stage] = frozenset()  # stages where an idea was asked about as the interviewer moved on
     deepened: frozenset[str] = frozenset()  # expected points whose own follow-up (`ExpectedPoint.deeper`) was asked
@@ -123,6 +132,7 @@ class InterviewState:
     statements: tuple[str, ...] = ()  # every sentence the candidate has stated (not asked)
     after_finish: int = 0  # replies given since the interview finished
     assumptions: int = 0  # times the candidate was asked to state an assumption
+    assumptions_taken: int = 0  # times an assumption the candidate made themselves was taken (`ASSUMPTION_TAKEN`)
     facts_given: frozenset[str] = frozenset()  # fact sheet lines given in earlier replies
     started_at: float | None = None
     stage_started_at: float | None = None
@@ -209,11 +219,17 @@ def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
     parts = sentences(statement)
     statement_terms = terms(statement)
     mentioned = [c for c in probes.choices if matches_any(statement_terms, c.cues)]
-    stated = [c for c in mentioned if any(affirms(s, cue) for s in parts for cue in c.cues)]
+    stated = [c for c in mentioned if any(_makes(s, c) for s in parts)]
     lowered = statement.lower()
     first_at = {c.id: min((at for cue in c.cues if (at := lowered.find(cue)) >= 0), default=len(lowered))
                 for c in stated}
     return sorted(first_at, key=first_at.__getitem__)
+
+
+def _makes(sentence: str, choice: ChoiceProbe) -> bool:
+    """The sentence names the choice and does not reject it anywhere ('accuracy is no good here: accuracy is always
+    near 100%' makes no choice of accuracy)."""
+    return any(affirms(sentence, cue) for cue in choice.cues) and not any(rejects(sentence, c) for c in choice.cues)
 
 
 def answered_already(choice: ChoiceProbe, said: Sequence[str]) -> bool:
@@ -529,12 +545,28 @@ class OfflineInterviewer:
         """Probe the first new choice this statement makes (one question per reply), in the words the problem's
         output calls for; older ones are not revisited."""
         by_id = {c.id: c for c in self._probes.choices}
-        pending = [by_id[c] for c in self.stated_choices(statement)
+        pending = [by_id[c] for c in self._chosen(statement)
                    if c not in state.choices_probed and not answered_already(by_id[c], state.statements)]
         if not pending:
             return None
         text = pending[0].probe_for(question.output)
         return Step(replace(state, choices_probed=state.choices_probed | {pending[0].id}), text, text)
+
+    def _chosen(self, statement: str) -> list[str]:
+        """The choices this statement makes, less the alternatives it weighed on the way to a commitment: a choice
+        named up to the last sentence that commits to one (the first choice named after a `ProbeBook.commitments`
+        phrase, "I'd lean toward boosted trees, but compare against logistic regression") and not committed to.
+        What comes after that sentence is a new topic."""
+        said = sentences(statement)
+        committed: set[str] = set()
+        last = -1
+        for i, sentence in enumerate(said):
+            rest = after_any(sentence, self._probes.commitments)
+            if rest is not None and (first := self.stated_choices(rest)[:1]):
+                committed.update(first)
+                last = i
+        weighed = set(self.stated_choices(" ".join(said[: last + 1]))) - committed
+        return [c for c in self.stated_choices(statement) if c not in weighed]
 
     def _deferral(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
         """A decision the statement leaves open ("it depends on the business") and does not then take ("but if I had
@@ -574,6 +606,7 @@ class OfflineInterviewer:
         """The facts each question asks for; a request to state an assumption for what the sheet does not cover."""
         replies: list[str] = []
         assumed, given, answered = state.assumptions, set(state.facts_given), set[str]()
+        taken = state.assumptions_taken
         for one in asked:
             sentence = one.whole
             facts = self._facts.find_asked(question, one)
@@ -584,10 +617,14 @@ class OfflineInterviewer:
                 answered.update(f.answer for f in facts)
             elif self._facts.closest(question, sentence) in answered:
                 continue  # answered already by a fact given for another question of this message
+            elif one.self_answered:
+                if not any(r in ASSUMPTION_TAKEN for r in replies):
+                    replies.append(ASSUMPTION_TAKEN[taken % len(ASSUMPTION_TAKEN)])
+                    taken += 1
             elif not any(r == ASSUMPTION_REPLY or r in ASSUMPTION_AGAIN for r in replies):
                 replies.append(ASSUMPTION_AGAIN[(assumed - 1) % len(ASSUMPTION_AGAIN)] if assumed else ASSUMPTION_REPLY)
                 assumed += 1
-        return replace(state, assumptions=assumed, facts_given=frozenset(given)), replies
+        return replace(state, assumptions=assumed, assumptions_taken=taken, facts_given=frozenset(given)), replies
 
     def _stage_flow(self, question: Question, state: InterviewState, at: float, statement: str) -> Step:
         """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""
@@ -628,7 +665,8 @@ class OfflineInterviewer:
         if before is not None:
             return before
         if nxt is None:
-            return Step(replace(state, finished=True), FINISHED_REPLY, lead=ack)
+            more = self._follow_up_last(question, state, statement)
+            return replace(more, lead=ack) if more else Step(replace(state, finished=True), FINISHED_REPLY, lead=ack)
         moved = replace(
             state, stage=nxt, visited=state.visited | {nxt}, stage_turns=0, stage_started_at=at if at > 0 else None
         )
@@ -642,6 +680,13 @@ class OfflineInterviewer:
             return Step(moved, guide.opener, lead=ack)
         # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
         return self._partly_said(question, moved) or replace(self._deeper(question, moved, statement), lead=ack)
+
+    def _follow_up_last(self, question: Question, state: InterviewState, statement: str) -> Step | None:
+        """With every stage taken up, before the close: the follow-up of a point the last message states (its latest
+        sentence that has one not asked yet, and that names its subject: `leans_back`), so the interview ends when the
+        candidate's words give nothing more to take up, not while they are still saying something new."""
+        said = [s for s in sentences(statement) if len(s.split()) >= MIN_QUOTED_WORDS and not leans_back(s)]
+        return next((step for s in reversed(said) if (step := self._follow_up(question, state, s)) is not None), None)
 
     def _next_stage(self, question: Question, state: InterviewState, statement: str) -> Stage | None:
         """The next stage in order, passing over one with nothing left to ask (every point covered or probed) that
@@ -675,8 +720,9 @@ class OfflineInterviewer:
             first = self._proposal_first(question, state, statement)
             if first is not None:
                 return first
-            used = replace(state, curveballs_used=state.curveballs_used + 1)
-            return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball))
+            used = replace(state, curveballs_used=state.curveballs_used + 1,
+                           twists_asked=state.twists_asked | {curveball.id})
+            return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball.prompt))
         if nxt is not None and stage_cov[nxt] >= 1.0 and self._quote_on(question, statement, nxt):
             return None
         return self._idea_first(question, state, statement, at)
@@ -721,7 +767,7 @@ class OfflineInterviewer:
         statement puts none forward."""
         said = sentences(statement)
         before = terms(" ".join(state.statements[: len(state.statements) - len(said)]))
-        ideas = [s for s in said if len(s.split()) >= MIN_QUOTED_WORDS and says_any(s, self._probes.proposals)]
+        ideas = [s for s in said if len(s.split()) >= MIN_QUOTED_WORDS and proposes(s, self._probes.proposals)]
         if not ideas:
             return None
         ranked = sorted(ideas, key=lambda s: -len(terms(s) - before))
@@ -731,7 +777,7 @@ class OfflineInterviewer:
         """The clause of a sentence that puts the idea forward, "" when it is too short to stand alone or only leads
         into what follows it ("One thing I'd be careful about: ..."): a whole sentence quoted back reads as a template,
         and one that lists ("Features I'd build: the rating, ...") as if the interviewer recommended it."""
-        putting = [c for c in clauses(sentence) if says_any(c, self._probes.proposals)]
+        putting = [c for c in clauses(sentence) if proposes(c, self._probes.proposals)]
         if not putting or len(putting[0].split()) < MIN_QUOTED_WORDS or _LEADS_IN.search(putting[0]):
             return ""
         return putting[0]
@@ -801,11 +847,13 @@ class OfflineInterviewer:
     @staticmethod
     def _curveball_due(
         question: Question, state: InterviewState, nxt: Stage, stage_cov: Mapping[Stage, float]
-    ) -> str | None:
-        """A curveball comes before training and before scaling, once the candidate has some baseline design."""
-        index = state.curveballs_used
+    ) -> Curveball | None:
+        """A curveball comes before training and before scaling, once the candidate has some baseline design: the
+        first not asked yet whose answer they have not given already (a point of its `answered_by` stated)."""
         has_design = stage_cov[Stage.MVP_DESIGN] > 0
         crossing = [s for s in CURVEBALL_BEFORE if STAGES.index(s) <= STAGES.index(nxt)]
-        if has_design and index < len(question.curveballs) and index < len(crossing):
-            return question.curveballs[index].prompt
+        left = [c for c in question.curveballs
+                if c.id not in state.twists_asked and not set(c.answered_by) & state.covered]
+        if has_design and left and state.curveballs_used < len(crossing):
+            return left[0]
         return None

@@ -64,6 +64,7 @@ class RedFlagSchema(_Strict):
 class CurveballSchema(_Strict):
     id: str
     prompt: str
+    answered_by: list[str] = []  # expected points that, once stated, already answer the twist
 
 
 class QuestionSchema(_Strict):
@@ -77,6 +78,14 @@ class QuestionSchema(_Strict):
     expected: dict[Stage, list[PointSchema]]
     red_flags: list[RedFlagSchema] = Field(min_length=1)
     curveballs: list[CurveballSchema] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _twists_name_points(self) -> QuestionSchema:
+        ids = {p.id for points in self.expected.values() for p in points}
+        unknown = [f"{c.id}: {p}" for c in self.curveballs for p in c.answered_by if p not in ids]
+        if unknown:
+            raise ValueError(f"curveballs answered_by unknown expected points: {', '.join(unknown)}")
+        return self
 
     @field_validator("expected")
     @classmethod
@@ -269,7 +278,7 @@ def to_question(
         red_flags=tuple(
             RedFlagRule(id=r.id, cues=tuple(r.cues), explanation=r.explanation.strip()) for r in schema.red_flags
         ),
-        curveballs=tuple(Curveball(id=c.id, prompt=c.prompt) for c in schema.curveballs),
+        curveballs=tuple(Curveball(c.id, c.prompt, tuple(c.answered_by)) for c in schema.curveballs),
         output=schema.output,
         unanswered=unanswered,
     )

@@ -185,7 +185,8 @@ class Reader:
     def _asked_stages(
         self, transcript: Transcript, question: Question | None
     ) -> tuple[list[Stage | None], frozenset[Stage]]:
-        """For each candidate message, the stage the interviewer was on when it was sent; and every stage asked."""
+        """For each candidate message, the stage the interviewer was on when it was sent; and every stage asked before
+        the candidate's last message (a question in a reply after it, never taken up, did not reach its stage)."""
         tagged = any(t.stage is not None for t in transcript.turns)
         current: Stage | None = None
         asked: list[Stage | None] = []
@@ -196,8 +197,10 @@ class Reader:
                 current = turn.stage if tagged else by_prompt.get(turn.content, current)
             elif turn.role == "candidate" and turn.kind is TurnKind.MESSAGE:
                 asked.append(current)
-        every = {t.stage for t in prompts if t.stage is not None} if tagged else set(by_prompt.values())
-        return asked, frozenset(every)
+        last = max((i for i, t in enumerate(transcript.turns) if t.role == "candidate"), default=-1)
+        taken_up = [t for t in transcript.turns[:last] if t.role == "interviewer" and t.kind is not TurnKind.NOTICE]
+        every = {t.stage if tagged else by_prompt.get(t.content) for t in taken_up}
+        return asked, frozenset(s for s in every if s is not None)
 
     def _classify_prompts(self, question: Question | None, prompts: Sequence[str]) -> dict[str, Stage]:
         """An interviewer turn is about the stage its questions are closest to (or whose cue words they use)."""

@@ -64,6 +64,12 @@ def ends_with_any(text: str, phrases: Iterable[str]) -> bool:
     return any(padded.endswith(f" {' '.join(WORD.findall(p.lower()))}") for p in phrases if WORD.search(p.lower()))
 
 
+def starts_with_any(text: str, phrases: Iterable[str]) -> bool:
+    """`text` opens with one of `phrases` as whole words (punctuation aside; not stemmed)."""
+    padded = f"{' '.join(WORD.findall(text.lower()))} "
+    return any(padded.startswith(f"{' '.join(WORD.findall(p.lower()))} ") for p in phrases if WORD.search(p.lower()))
+
+
 def best_cue_size(text_terms: frozenset[str], cues: Iterable[str]) -> int:
     """How many words the longest matching cue has (0 when none matches): more specific cues win."""
     return max((len(phrase_terms(c)) for c in cues if phrase_terms(c) <= text_terms), default=0)
@@ -95,6 +101,20 @@ def is_question(sentence: str) -> bool:
     if words[0] in _WH_WORDS or words[0] in ("which", "who"):
         return words[1] in _AUX or words[1] in _ASKING_WH
     return words[0] in _AUX or words[0] == "any"
+
+
+# Thinking aloud with a modal: 'I'd want to understand how payments flow today', 'the way I'd think about it', 'more
+# than I'd have expected'. The modal in it puts nothing forward, so the words are not an idea to ask about.
+_MUSING = re.compile(
+    r"\b(?:i|we) (?:d|would|will|ll) (?:[a-z]+ )?(?:(?:want|like|need|have) to )?"
+    r"(?:understand|know|think|pin down|figure out|investigate|clarify|ask|learn|guess|imagine)\b"
+    r"|\b(?:would|d) have (?:guessed|thought|expected|imagined)\b"
+)
+
+
+def proposes(text: str, proposals: Iterable[str]) -> bool:
+    """One of `proposals` ("we could", "I'd") occurs in `text` (`says_any`) outside thinking aloud (`_MUSING`)."""
+    return says_any(_MUSING.sub(" ", " ".join(WORD.findall(text.lower()))), proposals)
 
 
 def has_number(text: str) -> bool:
@@ -153,6 +173,28 @@ _NEGATING = frozenset(
 _WINDOW = 4
 
 
+def rejects(sentence: str, cue: str) -> bool:
+    """True when the sentence negates or dismisses the cue at least once ('accuracy is not a good metric here, since
+    accuracy is always near 100%'): a sentence that rejects a choice does not make it, wherever else it names it."""
+    words = re.findall(r"[a-z0-9']+", sentence.lower())
+    stems = [stem(w) for w in words]
+    target = [stem(w) for w in WORD.findall(cue.lower())]
+    return bool(target) and any(
+        stems[i : i + len(target)] == target and _rejected_at(words, i, i + len(target))
+        for i in range(len(stems) - len(target) + 1)
+    )
+
+
+def after_any(text: str, phrases: Iterable[str]) -> str | None:
+    """The words of `text` after the first of `phrases` it says (`says_any`), None when it says none of them."""
+    flat = " ".join(WORD.findall(text.lower()))
+    found = [(m.end(), m) for p in phrases if (words := " ".join(WORD.findall(p.lower())))
+             for m in [re.search(rf"(?:^| ){re.escape(words)}(?: |$)", flat)] if m]
+    if not found:
+        return None
+    return flat[min(end for end, _ in found):].strip()
+
+
 def negates(sentence: str, cue: str) -> bool:
     """True when the sentence mentions the cue only negated or dismissed: 'we would not use accuracy', 'rather than a
     random split', 'accuracy is misleading here', 'splits by time, never random'. Each cue word is looked at where
@@ -168,6 +210,11 @@ def negates(sentence: str, cue: str) -> bool:
 
 
 def _negated_at(words: list[str], i: int) -> bool:
-    before = set(words[max(0, i - _WINDOW) : i])
-    following = words[i + 1 : i + 1 + _WINDOW]
+    return _rejected_at(words, i, i + 1)
+
+
+def _rejected_at(words: list[str], start: int, end: int) -> bool:
+    """The words `start`..`end` (exclusive) are negated just before them or dismissed or denied just after them."""
+    before = set(words[max(0, start - _WINDOW) : start])
+    following = words[end : end + _WINDOW]
     return bool(before & _NEGATING or set(following) & _DISMISSALS or _denied_after(following))
