@@ -214,22 +214,12 @@ def _first_reply_on(turns: Sequence[Turn], stage: Stage) -> str:
     return next(t.content for t in turns if t.role == "interviewer" and t.stage is stage)
 
 
-def test_a_stage_covered_by_the_last_message_is_taken_further_from_its_words(bank: QuestionBank) -> None:
-    question = _question(bank, "fraud_card_payments")
-    policy = _listening(bank)
-    metrics_said = _metrics_said(policy, question)
-    moved = _first_reply_on(_talk(policy, question, ["not sure", "not sure", metrics_said]), Stage.METRICS)
-    quoted = re.search(r'"([^"]+)"', moved)
-    assert quoted is not None and quoted.group(1).rstrip(" .") in metrics_said
-    assert "already covered" not in moved and moved.endswith("?")
-
-
 def test_a_stage_covered_long_before_is_taken_further_without_an_old_sentence_quoted_back(bank: QuestionBank) -> None:
     question = _question(bank, "fraud_card_payments")
     policy = _listening(bank)
     turns = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
     moved = _first_reply_on(turns, Stage.METRICS)
-    assert moved.endswith(bank.flow.guide(Stage.METRICS).deeper_unquoted)
+    assert moved.endswith(bank.flow.guide(Stage.METRICS).deeper)
     assert '"' not in moved
 
 
@@ -247,7 +237,7 @@ def test_a_covered_stage_the_last_message_does_not_take_up_is_passed_over_and_ta
     assert replies[2].stage is Stage.MVP_DESIGN and FIRST_VERSION.rstrip(".") in replies[2].content
     back = next(i for i, t in enumerate(replies) if t.stage is Stage.METRICS)
     assert replies[back - 1].stage is Stage.SCALING_MONITORING
-    assert replies[back].content.endswith(f"{BACK_TO} {bank.flow.guide(Stage.METRICS).deeper_unquoted}")
+    assert replies[back].content.endswith(f"{BACK_TO} {bank.flow.guide(Stage.METRICS).deeper}")
     finished_at = next(i for i, t in enumerate(replies) if FINISHED_REPLY in t.content)
     assert finished_at > back and {t.stage for t in replies[: finished_at + 1]} == set(STAGES)
 
@@ -517,7 +507,7 @@ def test_a_begun_stage_with_nothing_left_open_is_passed_over_and_taken_further_b
     at = next(i for i, t in enumerate(replies) if t.stage is Stage.TRAINING)
     guide = bank.flow.guide(Stage.TRAINING)
     assert replies[at - 1].stage is Stage.SCALING_MONITORING
-    assert guide.opener not in replies[at].content and f"{BACK_TO} {guide.deeper_unquoted}" in replies[at].content
+    assert guide.opener not in replies[at].content and f"{BACK_TO} {guide.deeper}" in replies[at].content
 
 
 BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
@@ -697,4 +687,51 @@ def test_a_covered_stage_taken_further_from_the_last_message_asks_the_follow_up_
     own = _follow_ups(question)
     asked = [own[q] for q in own if at_metrics.endswith(q)]
     assert asked and next(p for p in question.expected if p.id == asked[0]).stage is Stage.METRICS, at_metrics
-    assert '"Offline I' in at_metrics and bank.flow.guide(Stage.METRICS).deeper.split("{quote}")[1] not in at_metrics
+    assert '"Offline I' in at_metrics and bank.flow.guide(Stage.METRICS).deeper not in at_metrics
+
+
+
+ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "
+               "a human queue for the uncertain middle. What does the system do today?")
+ASKS_AGAIN = ("Analysts look at the uncertain middle and their verdicts become labels later. "
+              "How many analysts are there?")
+
+
+def _answer(question: Question, fact_id: str) -> str:
+    return next(f.answer for f in question.facts if f.id == fact_id)
+
+
+def test_a_message_ending_on_a_clarifying_question_gets_its_answer_alone(bank: QuestionBank) -> None:
+    """The candidate waits for the answer and goes on from there: no stage question or twist is glued after it, and
+    the statement before the question still counts."""
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    first = policy.respond(question, [], ENDS_ASKING)
+    assert first.text == _answer(question, "existing_system")
+    assert first.coverage == policy.respond(question, [], ENDS_ASKING.rsplit(". ", 1)[0] + ".").coverage
+
+
+def test_answers_alone_never_twice_in_a_row(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    turns = _talk(_listening(bank), question, [ENDS_ASKING, ASKS_AGAIN])
+    assert turns[3].content.startswith(_answer(question, "action")) and turns[3].content != _answer(question, "action")
+    assert turns[3].content.endswith("?")
+
+
+@pytest.mark.parametrize("named", [
+    "For the model itself I'd train a gradient boosted model on the transaction features.",  # a choice: its probe
+    "We could route the uncertain middle of the scores to the analysts before anything else.",  # an idea of theirs
+])
+def test_a_choice_or_an_idea_before_the_closing_question_is_asked_about_with_the_answer(
+    bank: QuestionBank, named: str
+) -> None:
+    question = _question(bank, "fraud_card_payments")
+    reply = _listening(bank).respond(question, [], f"{named} What does the system do today?").text
+    assert reply.startswith(_answer(question, "existing_system")) and reply.endswith("?")
+
+
+def test_a_serious_mistake_before_the_closing_question_is_still_challenged(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    rule_id, claim = SERIOUS_CLAIMS[0]
+    reply = _listening(bank).respond(question, [], f"{claim} How much fraud is there?").text
+    assert reply.startswith(_answer(question, "fraud_rate")) and reply.endswith(_rule(bank, rule_id).challenge)

@@ -89,23 +89,15 @@ def test_an_empty_question_folder_is_an_error(tmp_path: Path) -> None:
         load_bank(_copy_knowledge(tmp_path))
 
 
-def test_a_deeper_question_without_the_candidates_quote_is_rejected(tmp_path: Path) -> None:
-    knowledge = _copy_knowledge(tmp_path)
-    flow = (knowledge / "flow.yaml").read_text()
-    (knowledge / "flow.yaml").write_text(flow.replace('You said "{quote}". Where', 'You said something. Where', 1))
-    with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper.*\{quote\}"):
-        load_bank(knowledge)
-
-
 def test_a_stage_needs_a_deeper_question_that_quotes_nothing(tmp_path: Path) -> None:
     knowledge = _copy_knowledge(tmp_path)
     flow = (knowledge / "flow.yaml").read_text()
     quoting = flow.replace("Let's go deeper on measurement:", "You said {quote}:", 1)
     (knowledge / "flow.yaml").write_text(quoting)
-    with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper_unquoted.*quotes nothing"):
+    with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper.*quotes nothing"):
         load_bank(knowledge)
-    (knowledge / "flow.yaml").write_text("\n".join(line for line in flow.splitlines() if "deeper_unquoted" not in line))
-    with pytest.raises(BankError, match=r"deeper_unquoted: Field required"):
+    (knowledge / "flow.yaml").write_text("\n".join(line for line in flow.splitlines() if "    deeper:" not in line))
+    with pytest.raises(BankError, match=r"deeper: Field required"):
         load_bank(knowledge)
 
 

@@ -213,8 +213,7 @@ class StageGuide:
     generic_points: tuple[ExpectedPoint, ...]
     note: str
     note_heading: str
-    deeper: str = ""  # asked instead of the opener when the candidate's last message covered the stage: beyond it
-    deeper_unquoted: str = ""  # the same when they covered it earlier: an old sentence quoted back would not fit
+    deeper: str = ""  # asked instead of the opener when the candidate covered the stage already: beyond it, unquoted
     bridge: str = ""  # leads into the stage's first open point when the candidate already began the stage
     depth: DepthGaps = DepthGaps()  # what feedback names as missing when every point was covered but depth was not
 

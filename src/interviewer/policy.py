@@ -134,6 +134,7 @@ class InterviewState:
     assumptions: int = 0  # times the candidate was asked to state an assumption
     assumptions_taken: int = 0  # times an assumption the candidate made themselves was taken (`ASSUMPTION_TAKEN`)
     facts_given: frozenset[str] = frozenset()  # fact sheet lines given in earlier replies
+    answered_only: bool = False  # the last reply only answered the clarifying question the message ended on
     started_at: float | None = None
     stage_started_at: float | None = None
     budget_s: float = DEFAULT_MINUTES * 60
@@ -419,16 +420,32 @@ class OfflineInterviewer:
         return step
 
     def _advance(self, question: Question, state: InterviewState, message: str, at: float) -> Step:
+        """A message that ends on a clarifying question gets its answers alone (the candidate is waiting for them and
+        goes on from there; a question or a twist glued after the answers cuts their thread), unless a serious mistake
+        is challenged, the time is up, it puts forward a design choice or an idea of its own (asked about in the same
+        reply), or the last reply was such an answer already (so asking in every message cannot stall the interview)."""
         asked, statement = split_message(message)
         pending, state = state.challenge_pending, replace(state, challenge_pending=None)
         state, answers = self._answers(question, state, asked_in(message))
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
-        state = self._absorb(question, state, statement, at)
+        before, state = state, self._absorb(question, state, statement, at)
         if asked and len(statement.split()) < VAGUE_WORDS:  # a short lead-in to questions: the answers are the reply
             return Step(state, " ".join(answers))
-        step = self._react(question, state, statement, at, pending)
+        urgent = self._urgent(question, state, statement, at, pending)
+        if urgent is None and answers and self._waits_for_answers(before, state, message, statement):
+            return Step(replace(state, answered_only=True), " ".join(answers))
+        step = urgent or self._probe_or_flow(question, state, statement, at)
+        step = replace(step, state=replace(step.state, answered_only=False))
         return replace(step, text=" ".join([*answers, *([] if answers or not step.lead else [step.lead]), step.text]))
+
+    def _waits_for_answers(self, before: InterviewState, state: InterviewState, message: str, statement: str) -> bool:
+        """Whether the message ends on a clarifying question, puts forward nothing to ask about (no design choice, no
+        idea of its own) and follows a reply that did more than answer (`before`: the state before the message,
+        `state` after it)."""
+        if before.answered_only or not is_question(sentences(message)[-1]):
+            return False
+        return not self.stated_choices(statement) and self._new_idea(state, statement) is None
 
     def stated_choices(self, statement: str) -> list[str]:
         return stated_choices(self._probes, statement)
@@ -453,21 +470,23 @@ class OfflineInterviewer:
         parts = sentences(statement)
         return by_cue | {p for found in self._reader.points(question, parts) for p in found}
 
-    def _react(
-        self, question: Question, state: InterviewState, statement: str, at: float, pending: str | None = None
-    ) -> Step:
-        """`pending`: the serious mistake the interviewer's last reply challenged."""
+    def _urgent(
+        self, question: Question, state: InterviewState, statement: str, at: float, pending: str | None
+    ) -> Step | None:
+        """What must be said whatever else the message asks: the interview is over (or its time is), or a serious
+        mistake is challenged (`pending`: the one the interviewer's last reply challenged, pressed when defended)."""
         if state.finished:
             n = state.after_finish
             line = AFTER_FINISH[n] if n < len(AFTER_FINISH_FIRST) else AFTER_FINISH_LATER[n % len(AFTER_FINISH_LATER)]
             return Step(replace(state, after_finish=state.after_finish + 1), line)
         if self._time_spent(state, at, whole=True) >= state.budget_s:
             return Step(replace(state, finished=True), TIME_UP_REPLY)
-        challenge = self._press(question, state, statement, pending) or self._challenge(question, state, statement)
-        if challenge is not None:
-            return challenge
+        return self._press(question, state, statement, pending) or self._challenge(question, state, statement)
+
+    def _probe_or_flow(self, question: Question, state: InterviewState, statement: str, at: float) -> Step:
+        """A follow-up on what the statement said, or else the stage's next question (or the move on)."""
         probes: list[Probe] = [self._challenge_own]  # out of the stage's time, only a question flag is asked about
-        if self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]:
+        if self._in_stage_time(state, at):
             probes = [self._ambiguity, self._choice, self._challenge_own, self._deferral, self._vague]
         for probe in probes:
             step = probe(state, statement, question)
@@ -523,6 +542,9 @@ class OfflineInterviewer:
         if not (restated or says_any(statement, self._probes.disagree)):
             return None
         return Step(replace(state, pressed=state.pressed | {pending}), mistake.rule.press, mistake.rule.title)
+
+    def _in_stage_time(self, state: InterviewState, at: float) -> bool:
+        return self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]
 
     @staticmethod
     def _time_spent(state: InterviewState, at: float, whole: bool = False) -> float:
@@ -629,7 +651,7 @@ class OfflineInterviewer:
     def _stage_flow(self, question: Question, state: InterviewState, at: float, statement: str) -> Step:
         """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""
         stage_cov = coverage(question, state.covered)
-        in_time = self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]
+        in_time = self._in_stage_time(state, at)
         if in_time and stage_cov[state.stage] < 1.0 and state.stage_turns < MAX_TURNS_PER_STAGE:
             probe = self._next_probe(question, state)
             if probe is not None:
@@ -698,7 +720,7 @@ class OfflineInterviewer:
             return next((s for s in STAGES[:here] if s not in state.visited), None)
         for stage in ahead:
             left = [p for p in question.points_for(stage) if p.id not in state.covered | state.probed]
-            if left or self._quote_on(question, statement, stage):
+            if left or self._quote_on(question, state, statement, stage):
                 return stage
         return ahead[0]
 
@@ -723,7 +745,7 @@ class OfflineInterviewer:
             used = replace(state, curveballs_used=state.curveballs_used + 1,
                            twists_asked=state.twists_asked | {curveball.id})
             return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball.prompt))
-        if nxt is not None and stage_cov[nxt] >= 1.0 and self._quote_on(question, statement, nxt):
+        if nxt is not None and stage_cov[nxt] >= 1.0 and self._quote_on(question, state, statement, nxt):
             return None
         return self._idea_first(question, state, statement, at)
 
@@ -752,7 +774,7 @@ class OfflineInterviewer:
         about, once per stage and once per wording (`ProbeBook.idea_asks`), while the stage has time left; moving on
         right after a new idea reads as not having listened to it. The move comes at the next turn."""
         asks, used = self._probes.idea_asks, len(state.idea_stages)
-        in_time = self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]
+        in_time = self._in_stage_time(state, at)
         if not in_time or state.stage in state.idea_stages or used >= len(asks):
             return None
         quoted = self._new_idea(state, statement)
@@ -800,15 +822,14 @@ class OfflineInterviewer:
         return Step(replace(moved, probed=moved.probed | {probe.id}), text, probe.summary)
 
     def _deeper(self, question: Question, moved: InterviewState, statement: str) -> Step:
-        """For a stage the candidate already covered (the one `moved` is at): what would go beyond it, quoting their
-        words on it when their last message said them (a sentence from long ago, quoted back, reads as ignoring what
-        they just said), by the follow-up of the point those words are about when it was not asked yet."""
+        """For a stage the candidate already covered (the one `moved` is at): what would go beyond it. When their last
+        message states one of its points whose follow-up was not asked yet, that follow-up, quoting their sentence;
+        otherwise the stage's own deeper question, quoting nothing (their sentence quoted before a stock question read
+        as a template to raters, and one from long ago as ignoring what they just said)."""
         guide = self._flow.guide(moved.stage)
         sentence = self._said_about(question, sentences(statement), moved.stage)
-        if sentence is None or not guide.deeper:
-            return Step(moved, guide.deeper_unquoted or COVERED_STAGE.format(title=in_sentence(guide.title)))
-        own = self._follow_up(question, moved, sentence, moved.stage)
-        return own or Step(moved, guide.deeper.replace(QUOTE_SLOT, quotable(sentence)))
+        own = None if sentence is None else self._follow_up(question, moved, sentence, moved.stage)
+        return own or Step(moved, guide.deeper or COVERED_STAGE.format(title=in_sentence(guide.title)))
 
     def _follow_up(
         self, question: Question, state: InterviewState, sentence: str, stage: Stage | None = None
@@ -827,11 +848,11 @@ class OfflineInterviewer:
         lead = leads[len(state.deepened) % len(leads)].replace(QUOTE_SLOT, quotable(sentence))
         return Step(replace(state, deepened=state.deepened | {point.id}), f"{lead} {point.deeper}", point.summary)
 
-    def _quote_on(self, question: Question, statement: str, stage: Stage) -> bool:
-        """Whether taking a covered stage further (`_deeper`) would quote this statement: the move itself then takes
-        up what the candidate just said."""
+    def _quote_on(self, question: Question, state: InterviewState, statement: str, stage: Stage) -> bool:
+        """Whether taking a covered stage further (`_deeper`) would quote this statement (by the follow-up of a point it
+        states): the move itself then takes up what the candidate just said."""
         said = self._said_about(question, sentences(statement), stage)
-        return bool(self._flow.guide(stage).deeper) and said is not None
+        return said is not None and self._follow_up(question, state, said, stage) is not None
 
     def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:
         """The latest of these sentences that states one of the stage's points."""

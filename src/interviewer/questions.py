@@ -112,20 +112,14 @@ class GuideSchema(_Strict):
     hints: list[str] = Field(min_length=1)
     generic_points: list[PointSchema] = Field(min_length=1)
     deeper: str = Field(min_length=1)
-    deeper_unquoted: str = Field(min_length=1)
     bridge: str = Field(min_length=1)
     depth: DepthSchema
 
     @field_validator("deeper")
     @classmethod
-    def _quotes_once(cls, value: str) -> str:
-        return _quoting_once("deeper", value)
-
-    @field_validator("deeper_unquoted")
-    @classmethod
     def _quotes_nothing(cls, value: str) -> str:
         if "{" in value or "}" in value:
-            raise ValueError("`deeper_unquoted` quotes nothing: it is asked when the candidate's words are long past")
+            raise ValueError("`deeper` quotes nothing: a stock question after their own words reads as a template")
         return value
 
 
@@ -296,7 +290,6 @@ def to_flow(schema: FlowSchema) -> Flow:
             note=g.note,
             note_heading=g.note_heading,
             deeper=g.deeper,
-            deeper_unquoted=g.deeper_unquoted,
             bridge=g.bridge,
             depth=DepthGaps(**g.depth.model_dump()),
         )
