@@ -20,6 +20,7 @@ from interviewer.evals.oracles import (
     leak_threshold,
     named_choices,
     probes_choice,
+    questions_put,
 )
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.policy import Move, OfflineInterviewer, Progress
@@ -135,6 +136,14 @@ def test_a_fact_needs_its_numbers_and_most_of_its_words() -> None:
     assert fact_given(answer, "Chargebacks are the labels; they can take up to 60 days to arrive.")
     assert not fact_given(answer, "Labels come from chargebacks, which can take up to 90 days to arrive.")
     assert not fact_given(answer, "Labels take 60 days.")
+
+
+def test_a_question_the_candidate_goes_on_to_discuss_is_not_put_to_the_interviewer() -> None:
+    said = ("Why not a single model? It would be simpler. But the two traffic types differ.\n"
+            "What is the peak volume? That decides it.\nIs there a budget?")
+    assert questions_put(said) == ["What is the peak volume?", "Is there a budget?"]
+    assert questions_put("Why not a single model?\nIt would be simpler. But the traffic differs.") == [
+        "Why not a single model?"]
 
 
 def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:

@@ -13,6 +13,7 @@ from interviewer.judge import (
     Features,
     Manner,
     StageFeatures,
+    defended_challenges,
     overall_score,
     passed_over,
     said_in_turn,
@@ -332,3 +333,40 @@ def test_standing_by_an_answer_to_a_plain_question_is_no_challenge(bank: Questio
                         question)
     assert "defended_challenge" not in {f.id for f in plain.red_flags}
     assert (plain.stages[Stage.INFERENCE].score or 0) > 2
+
+
+def test_a_yes_to_a_doubt_that_it_holds_stands_by_it_and_a_yes_to_a_risk_concedes(bank: QuestionBank) -> None:
+    judge, question = offline_judge(bank), bank.get("fraud_card_payments")
+    holds = "Would a warm cache always keep you inside the 100 ms budget?"
+    kept = judge.score(_challenged(holds, "Generally yes, the cache is warm nearly all the time, so the budget holds.",
+                                   bank), question)
+    flags = {f.id: f for f in kept.red_flags}
+    assert flags["defended_challenge"].evidence.strip('"').startswith("Generally yes")
+    assert (kept.stages[Stage.INFERENCE].score or 0) <= 2
+    assert kept.verdict in (Verdict.NO_HIRE, Verdict.STRONG_NO_HIRE)
+    risk = "Is there a risk that a cold cache after a deploy blows the budget?"
+    agreed = judge.score(_challenged(risk, "Yes, for a few minutes after each deploy, so I'd warm it from the batch "
+                                           "job before traffic moves.", bank), question)
+    assert "defended_challenge" not in {f.id for f in agreed.red_flags}
+    assert (agreed.stages[Stage.INFERENCE].score or 0) > 2
+    negative = "Isn't a warm cache always a gamble after a deploy?"  # a yes agrees with the doubt
+    assert "defended_challenge" not in {
+        f.id for f in judge.score(_challenged(negative, "Yes, so I'd warm it from the batch job first.", bank),
+                                  question).red_flags
+    }
+
+
+def test_a_challenge_with_no_stage_asked_caps_the_stage_of_the_message_it_questioned(bank: QuestionBank) -> None:
+    said = (Said("Recall at a fixed review rate is the offline metric.", 0, None, (Stage.METRICS,)),
+            Said("Precision per merchant would be tracked too.", 0, None, (Stage.METRICS,)),
+            Said("Generally yes, they track each other.", 1, None, (Stage.TRAINING,)))
+    reading = Reading(said, frozenset(), 2, asked_at=(None, None))
+    transcript = Transcript("untagged", (
+        Turn("interviewer", "How will you know it works?"),
+        Turn("candidate", "Recall at a fixed review rate is the offline metric. Precision per merchant too."),
+        Turn("interviewer", "Would higher recall always mean fewer losses?"),
+        Turn("candidate", "Generally yes, they track each other."),
+    ), "fraud_card_payments")
+    assert defended_challenges(transcript, reading, bank.probes) == {
+        Stage.METRICS: "Generally yes, they track each other."
+    }

@@ -271,3 +271,11 @@ def test_a_question_about_what_no_sheet_covers_gets_no_neighbouring_fact_and_its
     mixed = "What is the latency target, and how many engineers will I have?"
     assert _ids(finder, bank, "fraud_card_payments", mixed) == ["latency"]
     assert _ids(finder, bank, "fraud_card_payments", "How many transactions per second at peak?") == ["scale"]
+
+
+def test_a_yes_no_question_followed_by_two_statements_in_its_paragraph_is_posed() -> None:
+    said = ("Is a GPU needed at all? At this volume a CPU pool is enough. It also keeps the cost down.\n"
+            "What is the peak volume? That decides it.\nIs there a budget? I think so.")
+    posed = {a.question: a.posed for a in asked_in(said)}
+    assert posed == {"Is a GPU needed at all?": True, "What is the peak volume?": False, "Is there a budget?": False}
+    assert not asked_in("Is a GPU needed at all?\nAt this volume a CPU pool is enough. It keeps cost down.")[0].posed

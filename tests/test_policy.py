@@ -138,7 +138,7 @@ def test_a_question_the_candidate_answers_themselves_takes_their_assumption(bank
 @pytest.mark.parametrize(
     "rejection",
     ["Accuracy would be meaningless here", "Accuracy is not a good metric here", "Accuracy isn't informative here",
-     "Accuracy is not a good metric here, because nearly every payment is legitimate, so accuracy is always near 100%"],
+     "Accuracy is not a good metric here, since nearly every payment is legitimate, so accuracy is always near 100%"],
 )
 def test_a_rejected_choice_is_not_probed(bank: QuestionBank, rejection: str) -> None:
     probes = {c.id: c.probe for c in bank.probes.choices}
@@ -284,3 +284,20 @@ def test_a_clarifying_question_starts_the_clock(bank: QuestionBank) -> None:
     progress = policy.progress(question, turns)
     assert progress.started_at == 1_000 + MINUTE and progress.stage is Stage.PROBLEM_FORMULATION
     assert policy.progress(question, turns[:1]).started_at is None
+
+
+def test_a_yes_no_question_the_candidate_goes_on_to_discuss_gets_only_a_fact_they_lack(bank: QuestionBank) -> None:
+    policy, question = _policy(bank), _question(bank)
+    latency = next(f.answer for f in question.facts if f.id == "latency")
+    posed = ("Is a graph model worth it over per-card aggregates? Aggregates catch most single-card fraud cheaply. But "
+             "rings share devices across cards, so a graph pays off later.")
+    assert "assum" not in policy.respond(question, [], posed).text.lower()  # posed to themselves: nothing to assume
+    on_its_own = posed.replace("aggregates? ", "aggregates?\n")  # the question ends its paragraph: put to us
+    assert policy.respond(question, [], on_its_own).text.startswith(ASSUMPTION_REPLY)
+    tight = ("Is the latency budget for the decision tight? Either way I'd precompute the card aggregates. Scoring is "
+             "then one lookup and a tree ensemble.")
+    assert latency in policy.respond(question, [], tight).text  # a fact not given yet is still given
+    turns = _talk(policy, question, ["What's the latency budget for the decision?"])
+    assert latency in turns[-1].content
+    again = policy.respond(question, turns, tight).text
+    assert latency.lower()[1:] not in again.lower()  # given already: not said again as a reminder

@@ -1,4 +1,5 @@
 from interviewer.text import (
+    asks_yes_no,
     ends_with_any,
     is_question,
     matches_any,
@@ -30,6 +31,16 @@ def test_questions_are_recognised_with_or_without_a_question_mark() -> None:
     assert is_question("how many transactions per second do we handle")
     assert not is_question("What I would do is train a gradient boosted model on two years of data.")
     assert not is_question("I would start with a baseline.")
+    assert not is_question("What could go wrong is mainly leakage")  # a statement built on a question word
+    assert not is_question("What would help most is a cache in front of the store")
+    assert is_question("What could the budget be") and is_question("what is the budget and what is the scale")
+
+
+def test_yes_no_questions_open_with_an_auxiliary_after_any_lead_in() -> None:
+    assert asks_yes_no("Would a lower error always mean happier users?")
+    assert asks_yes_no("And per seller: are they part of a ring?") and asks_yes_no("But is that enough?")
+    assert not asks_yes_no("Isn't that biased?")  # a yes agrees with the doubt
+    assert not asks_yes_no("What is the budget?") and not asks_yes_no("The rules are enough.")
 
 
 def test_sentences_and_quote() -> None:

@@ -135,6 +135,8 @@ class ProbeBook:
     idea_asks: tuple[str, ...] = ()  # asked about an idea put forward as the interviewer would move on, each once
     follow_up_leads: tuple[str, ...] = ()  # quote the sentence before a point's own follow-up, taken in turn
     doubt: tuple[str, ...] = ()  # words by which an interviewer's question casts doubt on what was said ("really")
+    doubt_holds: tuple[str, ...] = ()  # ... asking whether it holds, so that a yes stands by it ("always", "enough")
+    affirm: tuple[str, ...] = ()  # phrases by which a reply says yes ("yes", "usually")
     defended: str = ""  # why standing by a challenged choice, conceding nothing, counts against the candidate
 
 

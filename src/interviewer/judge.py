@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -41,7 +42,7 @@ from interviewer.domain import (
 )
 from interviewer.mistakes import applies, raising, standing
 from interviewer.reading import Reader, Reading, prepare_message
-from interviewer.text import has_number, is_question, matches_any, quote, says_any, sentences, terms
+from interviewer.text import asks_yes_no, has_number, is_question, matches_any, quote, says_any, sentences, terms
 
 STAGE_WEIGHTS: Mapping[Stage, float] = {
     Stage.PROBLEM_FORMULATION: 1.0,
@@ -545,19 +546,29 @@ def defended_challenges(transcript: Transcript, reading: Reading, probes: ProbeB
         if before is None or before.role != "interviewer" or not _doubts(before.content, probes):
             continue
         stage = reading.asked_at[message] if message < len(reading.asked_at) else None
-        stance = _stance(turn.content, probes)
+        stage = stage or _stage_of_message(reading, message - 1)
+        stance = _stance(turn.content, probes, yes_stands=_doubts_it_holds(before.content, probes))
         if stance is not None and stage is not None and not says_any(turn.content, probes.concede):
             found.setdefault(stage, stance)
     return found
 
 
-def _stance(reply: str, probes: ProbeBook) -> str | None:
+def _stage_of_message(reading: Reading, message: int) -> Stage | None:
+    """The stage most of a message's sentences are about (the one the interviewer questioned, when no stage was being
+    asked about)."""
+    counts = Counter(stage for said in reading.said if said.message == message for stage in said.stages)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _stance(reply: str, probes: ProbeBook, *, yes_stands: bool = False) -> str | None:
     """The reply's sentence that stands by what was questioned: one of `disagree` in its first `DEFENCE_WORDS` (the
-    first sentence), or the first sentence with one of `stand_by`; None when it takes no stance."""
+    first sentence), a yes there (one of `affirm`) when `yes_stands`, or the first sentence with one of `stand_by`;
+    None when it takes no stance."""
     said = sentences(reply)
     if not said:
         return None
-    if says_any(" ".join(reply.split()[:DEFENCE_WORDS]), probes.disagree):
+    opening = " ".join(reply.split()[:DEFENCE_WORDS])
+    if says_any(opening, probes.disagree) or (yes_stands and says_any(opening, probes.affirm)):
         return said[0]
     return next((s for s in said if says_any(s, probes.stand_by)), None)
 
@@ -565,6 +576,12 @@ def _stance(reply: str, probes: ProbeBook) -> str | None:
 def _doubts(line: str, probes: ProbeBook) -> bool:
     """The interviewer asks a question that casts doubt ("Is 90 days really enough?")."""
     return bool(probes.doubt) and any(is_question(s) and says_any(s, probes.doubt) for s in sentences(line))
+
+
+def _doubts_it_holds(line: str, probes: ProbeBook) -> bool:
+    """The doubt asks whether what was said holds, so a yes stands by it ("Is a daily retrain always fresh enough?");
+    a yes to "Is there a risk of leakage?" agrees with the doubt instead."""
+    return any(asks_yes_no(s) and says_any(s, probes.doubt_holds) for s in sentences(line))
 
 
 def said_in_turn(reading: Reading, stage: Stage) -> int:

@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from interviewer.domain import Fact, Question, Similarity
-from interviewer.text import STOPWORDS, WORD, best_cue_size, is_question, sentences, starts_with_any, stem, terms
+from interviewer.text import (
+    STOPWORDS,
+    WORD,
+    asks_yes_no,
+    best_cue_size,
+    is_question,
+    sentences,
+    starts_with_any,
+    stem,
+    terms,
+)
 
 # The rule, chosen on our own clarifying questions (evals/own/clarify, 816 items over the 30 questions; tests/
 # test_meaning.py checks it still holds there): a fact is asked for when its score (the mean similarity of the
@@ -62,6 +72,11 @@ COMMON_SURE, COMMON_MARGIN = 0.55, 0.1
 # Chosen on evals/own/clarify and clarify_more: off-sheet 0.756 -> 0.778 and 0.411 -> 0.456, nothing else changed (a
 # lead of 0.2 gave the same; 0 or a floor of 0.6 fixed fewer; a floor of 0.5 also cost a double, none cost more).
 UNANSWERED, UNANSWERED_LEAD = 0.55, 0.1
+# A fact given earlier is said again ("As I said, ...") only for a question that names it this closely on its own: the
+# closeness 95 % of the single questions in evals/own/clarify and clarify_more reach for their fact (32nd lowest of
+# 636). Found for a follow-up only through the sentence before it ("Do we have numbers?") or only loosely ("Is the
+# 10 MB per device or per language?"), the reminder answers another question; the candidate is asked to assume.
+REPEAT_SURE = 0.55
 CLOSEST = 2
 MAX_FACTS = 3
 # A question that names the thing it wants ("which languages are the documents in?", "how many agents does each team
@@ -95,6 +110,8 @@ MIN_PART_WORDS = 3
 SELF_ANSWERS = ("i think", "i'd guess", "i would guess", "i guess", "i assume", "i'd assume", "i would assume",
                 "i'll assume", "i'm assuming", "let's assume", "let's say", "my guess", "probably", "presumably",
                 "not really", "i suspect", "i believe")
+_PARAGRAPH = re.compile(r"\n\s*")
+POSED_AFTER = 2
 CONTEXT_WORDS = 10  # a question this short ("What does it do?") is read with the sentence before it
 _PARTS = re.compile(r",\s*(?:and|or)?\s*|;\s*|\s+\b(?:and|or)\b\s+(?=(?:what|how|which|who|when|where|why|is|are|do|"
                     r"does|can|will|would|should|any|roughly|about)\b)|\?\s*", re.IGNORECASE)
@@ -148,6 +165,10 @@ class Asked:
     question: str
     context: str = ""
     self_answered: bool = False  # the next sentence answers it ("Do tickets hold several issues? I'd guess they do.")
+    # a yes/no question the candidate goes on to discuss in the same paragraph ("Is a GPU needed at all? At this
+    # volume a CPU pool ... ."; the next `POSED_AFTER` sentences all statements): posed to themselves, unless it asks
+    # for a fact not given yet. One sentence after it is often why they ask ("Do we log returns? That decides ...").
+    posed: bool = False
 
     @property
     def whole(self) -> str:
@@ -156,7 +177,14 @@ class Asked:
 
 def asked_in(message: str) -> list[Asked]:
     """The message's questions, each with its context (see `Asked`)."""
-    parts = sentences(message)
+    paragraphs = [sentences(p) for p in _PARAGRAPH.split(message)]
+    parts = [s for paragraph in paragraphs for s in paragraph]
+    goes_on: set[int] = set()
+    at = 0
+    for paragraph in paragraphs:  # positions of sentences followed by `POSED_AFTER` statements in their paragraph
+        goes_on.update(at + k for k in range(len(paragraph) - POSED_AFTER)
+                       if not any(map(is_question, paragraph[k + 1 : k + 1 + POSED_AFTER])))
+        at += len(paragraph)
     found = []
     for i, sentence in enumerate(parts):
         if not is_question(sentence):
@@ -164,7 +192,8 @@ def asked_in(message: str) -> list[Asked]:
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
         after = parts[i + 1] if i + 1 < len(parts) and not is_question(parts[i + 1]) else ""
         short = len(sentence.split()) <= CONTEXT_WORDS
-        found.append(Asked(sentence, before if short else "", self_answered=starts_with_any(after, SELF_ANSWERS)))
+        found.append(Asked(sentence, before if short else "", self_answered=starts_with_any(after, SELF_ANSWERS),
+                           posed=i in goes_on and asks_yes_no(sentence)))
     return found
 
 
@@ -220,6 +249,14 @@ class FactFinder:
         alone = self.find(question, asked.question)
         found = alone if alone or not asked.context else self.find(question, asked.whole)
         return tuple(fact for fact in found if not names_something_else(asked.question, fact))
+
+    def named_again(self, question: Question, asked: str, facts: Sequence[Fact]) -> tuple[Fact, ...]:
+        """Of `facts` (given before), those `asked` names on its own (`REPEAT_SURE`); all of them without a
+        `Similarity`."""
+        if self._similarity is None or not facts:
+            return tuple(facts)
+        closeness = {s.fact.id: s.score for s in self.scores(question, [asked])[0]}
+        return tuple(f for f in facts if closeness.get(f.id, 0.0) >= REPEAT_SURE)
 
     def closest(self, question: Question, asked: str) -> str | None:
         """The answer of the fact closest in meaning to `asked`, however far (None without a `Similarity`)."""

@@ -80,6 +80,12 @@ ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other
     "I don't have that detail, so assume it.",
     "Open for you to decide. State the assumption.",
 )
+ASSUMPTION_ASKS = (ASSUMPTION_REPLY, *ASSUMPTION_AGAIN)
+ALREADY_SAID = (  # a question that only loosely asks for a fact given before (`FactFinder.named_again`): no reminder
+    "That's all I have. Assume the rest.",  # short sentences: said again later, none is a repeated line
+    "Nothing beyond what I said. Your assumption.",
+    "Only what I said before. Assume anything further.",
+)
 ASSUMPTION_TAKEN = (  # a question off the sheet that the candidate went on to answer themselves
     "Fine, work with that assumption.",
     "OK, go with that assumption.",
@@ -253,6 +259,24 @@ def _again(fact: Fact, given: frozenset[str]) -> str:
     if text[:1].isupper() and text[1:2].islower():  # "Today ..." -> "today ...", but "TVs ..." stays
         text = text[:1].lower() + text[1:]
     return f"{AGAIN_FACT} {text}"
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The facts to say for one question of a message."""
+
+    facts: tuple[Fact, ...] = ()
+    posed: bool = False  # a question the candidate put to themselves, with no fact on the sheet they lack
+    stale: bool = False  # it asks only loosely for facts given before: no reminder (`ALREADY_SAID`)
+
+
+def _say_once(replies: list[str], lines: Sequence[str], count: int, also: Sequence[str] = ()) -> int:
+    """Adds the next of `lines` (by `count`) unless one of them (or of `also`) is in `replies` already; how many were
+    added."""
+    if any(r in lines or r in also for r in replies):
+        return 0
+    replies.append(lines[count % len(lines)])
+    return 1
 
 
 def in_sentence(title: str) -> str:
@@ -430,7 +454,7 @@ class OfflineInterviewer:
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
         before, state = state, self._absorb(question, state, statement, at)
-        if asked and len(statement.split()) < VAGUE_WORDS:  # a short lead-in to questions: the answers are the reply
+        if answers and asked and len(statement.split()) < VAGUE_WORDS:  # a short lead-in: the answers are the reply
             return Step(state, " ".join(answers))
         urgent = self._urgent(question, state, statement, at, pending)
         if urgent is None and answers and self._waits_for_answers(before, state, message, statement):
@@ -630,23 +654,42 @@ class OfflineInterviewer:
         assumed, given, answered = state.assumptions, set(state.facts_given), set[str]()
         taken = state.assumptions_taken
         for one in asked:
-            sentence = one.whole
-            facts = self._facts.find_asked(question, one)
-            if facts:
-                fresh = [_again(f, state.facts_given) for f in facts]
+            found = self._found(question, one, frozenset(given), state.facts_given)
+            if found.posed:
+                continue  # posed to themselves, and nothing on the sheet they lack
+            if found.stale:
+                assumed += _say_once(replies, ALREADY_SAID, assumed, also=ASSUMPTION_ASKS)
+            elif found.facts:
+                fresh = [_again(f, state.facts_given) for f in found.facts]
                 replies.extend(answer for answer in fresh if answer not in replies)
-                given.update(f.id for f in facts)
-                answered.update(f.answer for f in facts)
-            elif self._facts.closest(question, sentence) in answered:
+                given.update(f.id for f in found.facts)
+                answered.update(f.answer for f in found.facts)
+            elif self._facts.closest(question, one.whole) in answered:
                 continue  # answered already by a fact given for another question of this message
             elif one.self_answered:
-                if not any(r in ASSUMPTION_TAKEN for r in replies):
-                    replies.append(ASSUMPTION_TAKEN[taken % len(ASSUMPTION_TAKEN)])
-                    taken += 1
-            elif not any(r == ASSUMPTION_REPLY or r in ASSUMPTION_AGAIN for r in replies):
+                taken += _say_once(replies, ASSUMPTION_TAKEN, taken)
+            elif not any(r in ASSUMPTION_ASKS or r in ALREADY_SAID for r in replies):
                 replies.append(ASSUMPTION_AGAIN[(assumed - 1) % len(ASSUMPTION_AGAIN)] if assumed else ASSUMPTION_REPLY)
                 assumed += 1
         return replace(state, assumptions=assumed, assumptions_taken=taken, facts_given=frozenset(given)), replies
+
+    def _found(self, question: Question, asked: Asked, given: frozenset[str], before: frozenset[str]) -> _Found:
+        """What to say for one question (`given`: facts given so far, this message included; `before`: before it)."""
+        facts = self._facts.find_asked(question, asked)
+        if asked.posed and not asked.self_answered:  # posed to themselves: only a fact they lack is worth saying
+            facts = tuple(f for f in facts if f.id not in given)
+            if not facts:
+                return _Found(posed=True)
+        worth = self._not_stale(question, asked, facts, before)
+        return _Found(worth, stale=bool(facts) and not worth)
+
+    def _not_stale(
+        self, question: Question, asked: Asked, facts: tuple[Fact, ...], given: frozenset[str]
+    ) -> tuple[Fact, ...]:
+        """The facts worth saying: a fact given before only when the question names it on its own
+        (`FactFinder.named_again`); a reminder that answers another question is no answer."""
+        again = set(self._facts.named_again(question, asked.question, [f for f in facts if f.id in given]))
+        return tuple(f for f in facts if f.id not in given or f in again)
 
     def _stage_flow(self, question: Question, state: InterviewState, at: float, statement: str) -> Step:
         """Probe each open point of the stage once, then move on; a covered or timed-out stage moves on at once."""

@@ -161,6 +161,8 @@ class ProbeBookSchema(_Strict):
     idea_asks: list[str] = []
     follow_up_leads: list[str] = []
     doubt: list[str] = []
+    doubt_holds: list[str] = []
+    affirm: list[str] = []
     defended: str = ""
 
     @field_validator("idea_asks", "follow_up_leads")
@@ -316,6 +318,8 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         idea_asks=tuple(schema.idea_asks),
         follow_up_leads=tuple(schema.follow_up_leads),
         doubt=tuple(schema.doubt),
+        doubt_holds=tuple(schema.doubt_holds),
+        affirm=tuple(schema.affirm),
         defended=schema.defended.strip(),
     )
 

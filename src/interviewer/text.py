@@ -99,8 +99,29 @@ def is_question(sentence: str) -> bool:
     if len(words) < 2 or len(words) > 12 or words[0] not in _QUESTION_OPENERS or "," in stripped:
         return False
     if words[0] in _WH_WORDS or words[0] in ("which", "who"):
-        return words[1] in _AUX or words[1] in _ASKING_WH
+        return (words[1] in _AUX and not _cleft(words)) or words[1] in _ASKING_WH
     return words[0] in _AUX or words[0] == "any"
+
+
+_MODALS = frozenset("could would will can should might may must do does did".split())
+_COPULA = frozenset("is are was were".split())
+
+
+def _cleft(words: Sequence[str]) -> bool:
+    """'What could go wrong is mainly leakage', 'What would help is a cache': a statement built on a question word."""
+    return words[1] in _MODALS and bool(_COPULA.intersection(words[2:6]))
+
+
+def asks_yes_no(sentence: str) -> bool:
+    """A question answered by yes or no: it opens with an auxiliary verb ("Would lower latency always ...?", "Is that
+    enough?"), after a conjunction or a lead-in ("And per seller: are they ...?"); a negative one ("Isn't that ...?")
+    is not, as a yes to it agrees with the doubt."""
+    words = WORD.findall(_LEAD_IN.sub("", sentence.lower()))
+    return is_question(sentence) and bool(words) and words[0] in _AUX  # "isn't" reads as "isn", no auxiliary
+
+
+# "And per seller: is it ...?": conjunctions, then a short lead-in ending in a colon
+_LEAD_IN = re.compile(r"^\W*(?:(?:and|but|so|also|or|then)\b\W*)*(?:[^:?]{1,40}:\s*)?")
 
 
 # Thinking aloud with a modal: 'I'd want to understand how payments flow today', 'the way I'd think about it', 'more

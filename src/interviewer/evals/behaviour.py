@@ -3,7 +3,8 @@
 Every check is decided by the independent oracles in `evals.oracles`, never by the policy's own functions, and every
 violation is reported (a reply can break several checks, and one check several times):
 
-- `questions_answered`: a message with a question gets a fact or a request to state an assumption;
+- `questions_answered`: a message with a question put to the interviewer (`oracles.questions_put`: not one the
+  candidate goes on to discuss) gets a fact or a request to state an assumption;
 - `no_unasked_fact`: no fact in reply to a message that asks nothing; at most as many facts as things asked (two per
   question, or one per comma-separated part when a question lists more);
 - `choice_probed`: a design choice named for the first time gets a question about it in the reply;
@@ -32,6 +33,7 @@ from interviewer.evals.oracles import (
     named_choices,
     probes_choice,
     questions_in,
+    questions_put,
     sentences,
     statements_in,
 )
@@ -111,11 +113,11 @@ class Replay:
         def flag(check: Check, details: Sequence[str]) -> None:
             self.tally.record(check, [Violation(check, self.transcript, number, d, reply) for d in details])
 
-        asked = questions_in(message)
+        asked, put = questions_in(message), questions_put(message)
         given = facts_given(self.question.facts, reply)
-        if asked:
+        if put:
             answered = given or asks_for_assumption(reply)
-            flag(Check.QUESTIONS_ANSWERED, [] if answered else [f"no fact and no assumption asked for: {asked[0]!r}"])
+            flag(Check.QUESTIONS_ANSWERED, [] if answered else [f"no fact and no assumption asked for: {put[0]!r}"])
         allowed = max(FACTS_PER_QUESTION * len(asked), asks_in(message))
         flag(Check.NO_UNASKED_FACT, [f"gave {len(given)} fact(s) for {len(asked)} question(s): {', '.join(given)}"]
              if len(given) > allowed else [])

@@ -71,6 +71,25 @@ def questions_in(text: str) -> list[str]:
     return [s for s in sentences(text) if s.endswith("?")]
 
 
+# In the blind set's interviews, a question the candidate follows with two statements or more in the same paragraph
+# ("Is ML needed? The rules are a fair baseline. But ...") is one they put to themselves: the interviewers who wrote
+# them answered 1 of 11 (that one with a fact about something else).
+POSED_AFTER = 2
+
+
+def questions_put(text: str) -> list[str]:
+    """The questions put to the interviewer: those not followed by `POSED_AFTER` statements in their paragraph."""
+    put = []
+    for paragraph in text.split("\n"):
+        said = sentences(paragraph)
+        put += [s for i, s in enumerate(said) if s.endswith("?") and not _discussed(said[i + 1 : i + 1 + POSED_AFTER])]
+    return put
+
+
+def _discussed(following: Sequence[str]) -> bool:
+    return len(following) == POSED_AFTER and not any(s.endswith("?") for s in following)
+
+
 def statements_in(text: str) -> list[str]:
     return [s for s in sentences(text) if not s.endswith("?")]
 
