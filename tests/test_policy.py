@@ -301,3 +301,11 @@ def test_a_yes_no_question_the_candidate_goes_on_to_discuss_gets_only_a_fact_the
     assert latency in turns[-1].content
     again = policy.respond(question, turns, tight).text
     assert latency.lower()[1:] not in again.lower()  # given already: not said again as a reminder
+
+
+def test_a_short_check_of_an_assumption_just_stated_takes_the_assumption(bank: QuestionBank) -> None:
+    policy, question = _policy(bank), _question(bank)
+    checked = "Scores would be logged per merchant only. I'm assuming that is acceptable here. Is it?"
+    assert policy.respond(question, [], checked).text.startswith(ASSUMPTION_TAKEN[0])
+    unrelated = "Scores would be logged per merchant only, assuming daily jobs. What colour is the logo?"
+    assert not policy.respond(question, [], unrelated).text.startswith(ASSUMPTION_TAKEN[0])

@@ -26,6 +26,7 @@ from interviewer.text import (
     asks_yes_no,
     best_cue_size,
     is_question,
+    says_any,
     sentences,
     starts_with_any,
     stem,
@@ -110,6 +111,18 @@ MIN_PART_WORDS = 3
 SELF_ANSWERS = ("i think", "i'd guess", "i would guess", "i guess", "i assume", "i'd assume", "i would assume",
                 "i'll assume", "i'm assuming", "let's assume", "let's say", "my guess", "probably", "presumably",
                 "not really", "i suspect", "i believe")
+# A short question right after the candidate states an assumption asks whether it holds ("I'm assuming counters are
+# allowed. Is that fine?"): theirs, as when they answer a question themselves.
+ASSUMING = ("i assume", "i'm assuming", "i am assuming", "i'll assume", "i will assume", "i'd assume", "assuming")
+CHECK_WORDS = 4
+_BACK = frozenset("it that this so right correct fair ok okay fine true".split())
+
+
+def _checks(question: str) -> bool:
+    """A short question that points back at what was just said ("Is it?", "Is that fine?", "Right?")."""
+    words = WORD.findall(question.lower())
+    return len(words) <= CHECK_WORDS and bool(_BACK.intersection(words))
+
 _PARAGRAPH = re.compile(r"\n\s*")
 POSED_AFTER = 2
 CONTEXT_WORDS = 10  # a question this short ("What does it do?") is read with the sentence before it
@@ -164,7 +177,9 @@ class Asked:
 
     question: str
     context: str = ""
-    self_answered: bool = False  # the next sentence answers it ("Do tickets hold several issues? I'd guess they do.")
+    # the next sentence answers it ("Do tickets hold several issues? I'd guess they do."), or it checks the assumption
+    # stated just before it (`ASSUMING`, `CHECK_WORDS`)
+    self_answered: bool = False
     # a yes/no question the candidate goes on to discuss in the same paragraph ("Is a GPU needed at all? At this
     # volume a CPU pool ... ."; the next `POSED_AFTER` sentences all statements): posed to themselves, unless it asks
     # for a fact not given yet. One sentence after it is often why they ask ("Do we log returns? That decides ...").
@@ -192,7 +207,9 @@ def asked_in(message: str) -> list[Asked]:
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
         after = parts[i + 1] if i + 1 < len(parts) and not is_question(parts[i + 1]) else ""
         short = len(sentence.split()) <= CONTEXT_WORDS
-        found.append(Asked(sentence, before if short else "", self_answered=starts_with_any(after, SELF_ANSWERS),
+        checked = _checks(sentence) and says_any(before, ASSUMING)  # "I assume so. Is it?"
+        found.append(Asked(sentence, before if short else "",
+                           self_answered=starts_with_any(after, SELF_ANSWERS) or checked,
                            posed=i in goes_on and asks_yes_no(sentence)))
     return found
 

@@ -657,7 +657,9 @@ class OfflineInterviewer:
             found = self._found(question, one, frozenset(given), state.facts_given)
             if found.posed:
                 continue  # posed to themselves, and nothing on the sheet they lack
-            if found.stale:
+            if found.stale and one.self_answered:
+                taken += _say_once(replies, ASSUMPTION_TAKEN, taken)
+            elif found.stale:
                 assumed += _say_once(replies, ALREADY_SAID, assumed, also=ASSUMPTION_ASKS)
             elif found.facts:
                 fresh = [_again(f, state.facts_given) for f in found.facts]
