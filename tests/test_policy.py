@@ -309,3 +309,5 @@ def test_a_short_check_of_an_assumption_just_stated_takes_the_assumption(bank: Q
     assert policy.respond(question, [], checked).text.startswith(ASSUMPTION_TAKEN[0])
     unrelated = "Scores would be logged per merchant only, assuming daily jobs. What colour is the logo?"
     assert not policy.respond(question, [], unrelated).text.startswith(ASSUMPTION_TAKEN[0])
+    about_it = "I'm assuming some model scores payments today. What does it do?"  # asks about it: no check
+    assert not policy.respond(question, [], about_it).text.startswith(ASSUMPTION_TAKEN[0])

@@ -119,9 +119,11 @@ _BACK = frozenset("it that this so right correct fair ok okay fine true".split()
 
 
 def _checks(question: str) -> bool:
-    """A short question that points back at what was just said ("Is it?", "Is that fine?", "Right?")."""
+    """A short yes/no question that points back at what was just said ("Is it?", "Is that fine?", "Right?"); "What does
+    it do?" asks about it instead."""
     words = WORD.findall(question.lower())
-    return len(words) <= CHECK_WORDS and bool(_BACK.intersection(words))
+    yes_no = asks_yes_no(question) or len(words) == 1
+    return yes_no and len(words) <= CHECK_WORDS and bool(_BACK.intersection(words))
 
 _PARAGRAPH = re.compile(r"\n\s*")
 POSED_AFTER = 2
