@@ -16,6 +16,7 @@ from interviewer.policy import (
     AGAIN_FACT,
     ASSUMPTION_REPLY,
     BACK_TO,
+    CLOSE_OFFER,
     FINISHED_REPLY,
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
@@ -735,3 +736,18 @@ def test_a_serious_mistake_before_the_closing_question_is_still_challenged(bank:
     rule_id, claim = SERIOUS_CLAIMS[0]
     reply = _listening(bank).respond(question, [], f"{claim} How much fraud is there?").text
     assert reply.startswith(_answer(question, "fraud_rate")) and reply.endswith(_rule(bank, rule_id).challenge)
+
+
+def test_a_candidate_who_closes_the_interview_is_offered_to_stop_then_finished(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    closing = "Thanks for your time, that concludes my design. Happy to take questions."
+    policy = _listening(bank)
+    turns = _talk(policy, question, [*BASELINE_DESIGN, closing])
+    offer = turns[-1].content
+    assert offer.startswith(CLOSE_OFFER) and "take me through" in offer, offer
+    assert not policy.progress(question, turns).finished
+    turns = _talk(policy, question, [*BASELINE_DESIGN, closing, "Thank you for having me."])
+    assert turns[-1].content == FINISHED_REPLY and policy.progress(question, turns).finished
+    # a candidate who goes on after the offer is taken up where they are
+    going_on = _talk(policy, question, [*BASELINE_DESIGN, closing, STRONG_FRAUD[3]])
+    assert CLOSE_OFFER not in going_on[-1].content and not policy.progress(question, going_on).finished

@@ -129,6 +129,7 @@ class ProbeBook:
     deferrals: tuple[str, ...] = ()  # phrases by which a candidate leaves a decision open ("make it configurable")
     open_endings: tuple[str, ...] = ()  # ... or which do so when they end a clause ("..., it depends.")
     commitments: tuple[str, ...] = ()  # phrases by which a candidate then decides after all ("if I had to pick")
+    closing: tuple[str, ...] = ()  # phrases by which a candidate closes the interview ("happy to take questions")
     deferral_asks: tuple[str, ...] = ()  # asked for a decision left open, one each time (so at most this many times)
     proposals: tuple[str, ...] = ()  # phrases by which a candidate puts forward an idea ("we could", "I'd")
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist

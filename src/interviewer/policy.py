@@ -93,6 +93,8 @@ ASSUMPTION_TAKEN = (  # a question off the sheet that the candidate went on to a
 FINISHED_REPLY = (
     "That covers the areas I wanted to go through. Add anything you like, or end the interview to get your feedback."
 )
+CLOSE_OFFER = "Thanks. We can stop here: end the interview whenever you like to get your feedback."
+GO_ON_OFFER = "Or, if you'd rather use the time left, take me through {title}."
 TIME_UP_REPLY = "We are at time. Add a last thought if you like, then end the interview to get your feedback."
 AFTER_FINISH_FIRST = (  # replies once the interview is finished: each of these once, in order ...
     "Good, I've noted that; it counts in your feedback.",
@@ -141,6 +143,7 @@ class InterviewState:
     assumptions_taken: int = 0  # times an assumption the candidate made themselves was taken (`ASSUMPTION_TAKEN`)
     facts_given: frozenset[str] = frozenset()  # fact sheet lines given in earlier replies
     answered_only: bool = False  # the last reply only answered the clarifying question the message ended on
+    close_offered: bool = False  # the candidate closed the interview once and was offered to stop (`CLOSE_OFFER`)
     started_at: float | None = None
     stage_started_at: float | None = None
     budget_s: float = DEFAULT_MINUTES * 60
@@ -497,15 +500,30 @@ class OfflineInterviewer:
     def _urgent(
         self, question: Question, state: InterviewState, statement: str, at: float, pending: str | None
     ) -> Step | None:
-        """What must be said whatever else the message asks: the interview is over (or its time is), or a serious
-        mistake is challenged (`pending`: the one the interviewer's last reply challenged, pressed when defended)."""
+        """What must be said whatever else the message asks: the interview is over (or its time is), the candidate
+        closes it themselves, or a serious mistake is challenged (`pending`: the one the interviewer's last reply
+        challenged, pressed when defended)."""
         if state.finished:
             n = state.after_finish
             line = AFTER_FINISH[n] if n < len(AFTER_FINISH_FIRST) else AFTER_FINISH_LATER[n % len(AFTER_FINISH_LATER)]
             return Step(replace(state, after_finish=state.after_finish + 1), line)
         if self._time_spent(state, at, whole=True) >= state.budget_s:
             return Step(replace(state, finished=True), TIME_UP_REPLY)
+        if says_any(statement, self._probes.closing):
+            return self._close(question, state, statement)
         return self._press(question, state, statement, pending) or self._challenge(question, state, statement)
+
+    def _close(self, question: Question, state: InterviewState, statement: str) -> Step:
+        """The candidate closes the interview: the first time, an offer to stop there or to go on with the next stage
+        left (none when every stage was taken up); the second time, the interview is finished."""
+        if state.close_offered:
+            return Step(replace(state, finished=True), FINISHED_REPLY)
+        offered = replace(state, close_offered=True)
+        nxt = self._next_stage(question, state, statement)
+        if nxt is None:
+            return Step(offered, CLOSE_OFFER)
+        title = in_sentence(self._flow.guide(nxt).title)
+        return Step(offered, f"{CLOSE_OFFER} {GO_ON_OFFER.format(title=title)}")
 
     def _probe_or_flow(self, question: Question, state: InterviewState, statement: str, at: float) -> Step:
         """A follow-up on what the statement said, or else the stage's next question (or the move on)."""

@@ -155,6 +155,7 @@ class ProbeBookSchema(_Strict):
     deferrals: list[str] = []
     open_endings: list[str] = []
     commitments: list[str] = []
+    closing: list[str] = []
     deferral_asks: list[str] = []
     proposals: list[str] = []
     proposal_asks: list[str] = []
@@ -312,6 +313,7 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         deferrals=tuple(schema.deferrals),
         open_endings=tuple(schema.open_endings),
         commitments=tuple(schema.commitments),
+        closing=tuple(schema.closing),
         deferral_asks=tuple(schema.deferral_asks),
         proposals=tuple(schema.proposals),
         proposal_asks=tuple(schema.proposal_asks),
