@@ -630,6 +630,19 @@ def test_no_idea_is_asked_about_when_none_is_put_forward_or_it_is_named_only_by_
         assert turns[-1].stage is Stage.METRICS, reply
 
 
+def test_an_assumption_about_the_scenario_is_not_asked_about_as_an_idea(bank: QuestionBank) -> None:
+    """'I'll assume payments can be held' states what the candidate takes the scenario to be, not an idea of theirs:
+    asking what would have to be true for it to pay off reads as not listening. Put forward as a plan, it is asked."""
+    question = _question(bank, "fraud_card_payments")
+    assuming = f"{STRONG_FRAUD[0]} I'll assume card-not-present payments can be held for two seconds during scoring."
+    reply = _talk(_listening(bank), question, [assuming])[-1]
+    assert not any(_framed(ask, reply.content) for ask in bank.probes.idea_asks), reply.content
+    assert reply.stage is Stage.METRICS, reply.content
+    planning = f"{STRONG_FRAUD[0]} We could hold card-not-present payments for two seconds during scoring."
+    planned = _talk(_listening(bank), question, [planning])[-1].content
+    assert any(_framed(ask, planned) for ask in bank.probes.idea_asks), planned
+
+
 def _framed(ask: str, reply: str) -> bool:
     """Whether the reply is this quoting ask, whatever it quotes."""
     before, after = ask.split("{quote}")

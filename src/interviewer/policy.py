@@ -37,7 +37,7 @@ from interviewer.domain import (
     TurnKind,
 )
 from interviewer.events import NoticeEvent, TokenEvent
-from interviewer.meaning import Asked, FactFinder, asked_in, lexical_facts
+from interviewer.meaning import ASSUMING, Asked, FactFinder, asked_in, lexical_facts
 from interviewer.mistakes import raising, serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import (
@@ -849,10 +849,17 @@ class OfflineInterviewer:
     def _new_idea(self, state: InterviewState, statement: str) -> str | None:
         """The clause putting forward the idea of this statement with the most words not said before (`_idea_clause`),
         "" when every such clause is too short to stand alone or names its subject only by a pronoun, None when the
-        statement puts none forward."""
+        statement puts none forward. An assumption about the scenario ("I'll assume card payments can wait two
+        seconds") puts no idea forward: asking what would have to be true for it to pay off reads as not listening."""
         said = sentences(statement)
         before = terms(" ".join(state.statements[: len(state.statements) - len(said)]))
-        ideas = [s for s in said if len(s.split()) >= MIN_QUOTED_WORDS and proposes(s, self._probes.proposals)]
+        ideas = [
+            s
+            for s in said
+            if len(s.split()) >= MIN_QUOTED_WORDS
+            and proposes(s, self._probes.proposals)
+            and not says_any(s, ASSUMING)
+        ]
         if not ideas:
             return None
         ranked = sorted(ideas, key=lambda s: -len(terms(s) - before))
