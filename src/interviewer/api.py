@@ -67,6 +67,15 @@ class MessageIn(BaseModel):
     content: str
 
 
+class DraftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str
+
+
+class DraftOut(BaseModel):
+    sentences: int  # finished sentences handed to the reader; the message's turn will not wait for them
+
+
 class ReplyOut(BaseModel):
     message: str
     stage: Stage
@@ -153,6 +162,12 @@ def session_router(service: InterviewService) -> APIRouter:
     @router.post("/sessions/{session_id}/messages")
     def message(session_id: str, body: MessageIn) -> ReplyOut:
         return _reply_out(service.reply(session_id, body.content))
+
+    @router.post("/sessions/{session_id}/draft", status_code=status.HTTP_202_ACCEPTED)
+    def draft(session_id: str, body: DraftIn) -> DraftOut:
+        """The message as typed so far: its finished sentences are read in the background, so sending it is faster.
+        Nothing is stored; send the message itself to /messages."""
+        return DraftOut(sentences=service.read_ahead(session_id, body.content))
 
     @router.post("/sessions/{session_id}/hint")
     def hint(session_id: str) -> ReplyOut:

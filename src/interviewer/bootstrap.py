@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlparse
 
 from interviewer.config import Settings
@@ -15,14 +15,14 @@ from interviewer.llm.judge import LLMJudge
 from interviewer.llm.openai_compat import OpenAICompatChat
 from interviewer.llm.prompt import system_prompt
 from interviewer.llm.tokens import TokenCounter
-from interviewer.meaning import FactFinder
+from interviewer.meaning import FactFinder, read_ahead
 from interviewer.policy import Interviewer, OfflineInterviewer
 from interviewer.questions import QuestionBank, load_bank, load_judge_model
 from interviewer.retrieval.chunks import front_matter
 from interviewer.retrieval.knowledge import KnowledgeBase
 from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.retrieval.store import chroma_client
-from interviewer.service import InterviewService
+from interviewer.service import DraftReader, InterviewService, ReadTexts
 from interviewer.storage import SessionStore, SQLiteSessionStore
 
 
@@ -126,6 +126,15 @@ def session_store(settings: Settings) -> SessionStore:
     return SQLiteSessionStore(settings.database_path)
 
 
+def _reader_ahead(similarity: EmbeddingSimilarity) -> ReadTexts:
+    """Embeds a draft's finished sentences as a turn would read them (`meaning.read_ahead`)."""
+
+    def read(sentences: Sequence[str]) -> None:
+        similarity.warm(read_ahead(sentences))
+
+    return read
+
+
 def build_service(
     settings: Settings, knowledge: KnowledgeBase | None = None, wrap: ChatWrapper = _unwrapped
 ) -> InterviewService:
@@ -142,4 +151,5 @@ def build_service(
         max_message_chars=settings.max_message_chars,
         retriever=retriever,
         backend=describe_backend(settings),
+        drafts=DraftReader(_reader_ahead(EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings"))),
     )

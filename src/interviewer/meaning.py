@@ -222,6 +222,20 @@ class FactScore:
     score: float
 
 
+def _parts(asked: str) -> list[str]:
+    """The parts of a question read apart: split at its joins, and two things asked in one clause."""
+    split = question_parts(asked)
+    parts = [p for p in split if p != asked] if len(split) > 1 else []
+    return parts + [p for p in coordinated_parts(asked) if p not in parts]
+
+
+def read_ahead(sentences: Sequence[str]) -> list[str]:
+    """What reading these sentences embeds: each sentence, and for a question, the parts and joined questions
+    `FactFinder.find` reads too (a message's sentences read while it is typed)."""
+    units = [u for s in sentences if is_question(s) for u in (*_parts(s), *joined_questions(s))]
+    return list(dict.fromkeys([*sentences, *units]))
+
+
 class FactFinder:
     """Facts a clarifying question asks for. Without a `Similarity`, falls back to cue words (the old behaviour)."""
 
@@ -231,10 +245,7 @@ class FactFinder:
     def find(self, question: Question, asked: str) -> tuple[Fact, ...]:
         if self._similarity is None or not any(f.asks for f in question.facts):
             return lexical_facts(question, asked)
-        split = question_parts(asked)
-        parts = [p for p in split if p != asked] if len(split) > 1 else []
-        parts += [p for p in coordinated_parts(asked) if p not in parts]
-        joined = joined_questions(asked)
+        parts, joined = _parts(asked), joined_questions(asked)
         units = list(dict.fromkeys([asked, *parts, *joined]))
         scores = dict(zip(units, self.scores(question, units), strict=True))
         unanswered = self._unanswered(question, units, scores)

@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from interviewer.domain import FlagRule, Question, RedFlagRule
 from interviewer.text import affirms, matches_any, negates, phrase_terms, stem, terms
@@ -67,6 +68,7 @@ def supposed(sentence: str, cue: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)  # every turn checks the whole conversation so far against every rule
 def states(rule: FlagRule, sentence: str) -> bool:
     """The sentence raises the rule: it affirms one of `when`, or it affirms a term of the first `when_together`
     group and has a term of each other group ('shuffle everything and hold out a fifth as the test set'); never a

@@ -416,6 +416,16 @@ class OfflineInterviewer:
         self.respond(question, [], prepare_message(question))
         if self._reader is not None:
             self._reader.point_to_follow_up(question, prepare_message(question))  # the points' follow-ups
+        for topic in self._topics(question):  # the retrieval queries a reply grounds itself on
+            self._ground(topic, Stage.PROBLEM_FORMULATION)
+
+    def _topics(self, question: Question) -> list[str]:
+        """The fixed topics a reply may be grounded on (`Step.topic`): the expected points, the serious mistakes
+        this problem can raise, and the trade-off probes in its output's words."""
+        points = [p.summary for p in question.expected]
+        mistakes = [rule.title for rule in self._flags]
+        choices = [c.probe_for(question.output) for c in self._probes.choices]
+        return list(dict.fromkeys([*points, *mistakes, *choices]))
 
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
         state = self.state(question, turns, minutes)

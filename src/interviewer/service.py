@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import secrets
 import threading
 import time
@@ -29,6 +30,7 @@ from interviewer.judge import Judge
 from interviewer.policy import Interviewer, Move, Progress
 from interviewer.questions import QuestionBank
 from interviewer.storage import SessionStore
+from interviewer.text import sentences
 
 MIN_MINUTES, MAX_MINUTES = 5.0, 240.0
 
@@ -76,6 +78,59 @@ class Event:
     reply: Reply | None = None
 
 
+ReadTexts = Callable[[Sequence[str]], None]
+_FINISHED_SENTENCE = re.compile(r"[.!?]\s*$|\n\s*$")
+
+
+class DraftReader:
+    """Reads messages ahead while they are typed: the newest draft of each session, one at a time, on one background
+    thread (started on the first draft); a draft replaced before its turn is never read. A failure to read ahead
+    costs nothing but the time saved: the turn reads the sentences itself."""
+
+    def __init__(self, read: ReadTexts) -> None:
+        self._read = read
+        self.failures = 0  # drafts whose reading raised
+        self._pending: dict[str, tuple[str, ...]] = {}
+        self._reading = False
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, key: str, texts: Sequence[str]) -> None:
+        with self._changed:
+            self._pending[key] = tuple(texts)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="draft-reader", daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether every draft submitted so far was read within `timeout` seconds."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._pending and not self._reading, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: bool(self._pending))
+                _, texts = self._pending.popitem()
+                self._reading = True
+            try:
+                self._read(texts)
+            except Exception:  # reading ahead only saves time: the turn reads what it needs itself
+                self.failures += 1
+            finally:
+                with self._changed:
+                    self._reading = False
+                    self._changed.notify_all()
+
+
+def finished_sentences(draft: str) -> list[str]:
+    """The sentences of a message being typed that are finished: all but the last, unless the draft ends on a
+    sentence's closing mark (the message is often sent right after it) or a new line."""
+    said = sentences(draft)
+    return said if _FINISHED_SENTENCE.search(draft) else said[:-1]
+
+
 def _random_choice(questions: Sequence[Question]) -> Question:
     return random.SystemRandom().choice(list(questions))
 
@@ -94,6 +149,7 @@ class InterviewService:
     backend: str = "offline"
     scoring_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
     prepared: threading.Event = field(default_factory=threading.Event)
+    drafts: DraftReader | None = None  # reads a message's finished sentences while it is typed
 
     def prepare(self) -> None:
         """Embed every question's reference texts (kept on disk in the data folder, so a restart only reads them):
@@ -136,15 +192,31 @@ class InterviewService:
             raise Conflict("this interview has ended; start a new one")
         return session, self.question(session.question_id)
 
+    def read_ahead(self, session_id: str, draft: str) -> int:
+        """Read the finished sentences of a message still being typed (`finished_sentences`) in the background, so the
+        turn that sends it waits only for what was typed last. Returns how many sentences were handed over (0 without
+        a reader). An unknown or ended session, or a draft over the message limit, is an error, as for `reply`."""
+        self._open_session(session_id)
+        finished = finished_sentences(self._storable(draft))
+        if self.drafts is None or not finished:
+            return 0
+        self.drafts.submit(session_id, finished)
+        return len(finished)
+
+    def _storable(self, content: str) -> str:
+        """Text any store can hold (lone surrogates and NUL characters become U+FFFD), within the length limit."""
+        text = content.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd")
+        if len(text.strip()) > self.max_message_chars:
+            raise InvalidInput(
+                f"message is too long: {len(text.strip()):,} characters (the limit is {self.max_message_chars:,})"
+            )
+        return text
+
     def clean_message(self, content: str) -> str:
         """Trimmed text any store can hold: lone surrogates and NUL characters become U+FFFD."""
-        text = content.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd").strip()
+        text = self._storable(content).strip()
         if not text:
             raise InvalidInput("message is empty: type an answer or a clarifying question")
-        if len(text) > self.max_message_chars:
-            raise InvalidInput(
-                f"message is too long: {len(text):,} characters (the limit is {self.max_message_chars:,})"
-            )
         return text
 
     def reply(self, session_id: str, content: str) -> Reply:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 WORD = re.compile(r"[a-z0-9]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 STOPWORDS = frozenset(
     "a an the of to in on for and or is are was were be been it its this that these those with as at by from "
     "we i you our your my me us do does did so if then than there their they them can could would should will "
@@ -24,6 +24,7 @@ _QUESTION_OPENERS = (
 _WH_WORDS = ("what", "how", "when", "where", "why")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A small suffix stripper: 'classes' -> 'class', 'imbalanced' -> 'imbalanc', 'labels' -> 'label'."""
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
@@ -76,7 +77,7 @@ def best_cue_size(text_terms: frozenset[str], cues: Iterable[str]) -> int:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
 
 
 _AUX = frozenset("is are was were do does did can could should would will have has may might must".split())

@@ -112,6 +112,16 @@ class PageHandlers:
         remembered = [session_id, *[i for i in (history or []) if i != session_id]][:HISTORY_LIMIT]
         return session_id, session_id, remembered, *self.screen(started.session)
 
+    def read_ahead(self, session_id: str | None, text: str) -> None:
+        """While the candidate types: the finished sentences go to the reader, so sending waits only for the last one.
+        Silent whatever happens: the message itself, once sent, reports any problem."""
+        if not session_id:
+            return
+        try:
+            self._service.read_ahead(session_id, text)
+        except ServiceError:
+            return
+
     def send(self, session_id: str, text: str) -> Iterator[Outputs]:
         """(chat, tracker, clock, sent text): checked text streams in; the text is given back once the turn is stored,
         and the page then clears the box only if it still holds that text (`CLEAR_SENT`), never what was typed since."""
@@ -360,6 +370,10 @@ def _wire_interview(handlers: PageHandlers, room: InterviewTab, states: tuple[An
         room.message.submit(handlers.send, [session_id, room.message], sending, api_visibility="private"),
     ):
         sent_by.success(None, [room.sent, room.message], [room.message], js=CLEAR_SENT, api_visibility="private")
+    room.message.input(
+        handlers.read_ahead, [session_id, room.message], None, trigger_mode="always_last", show_progress="hidden",
+        queue=False, api_visibility="private",
+    )
     room.hint.click(handlers.hint, [session_id], [room.chat, room.tracker, room.clock], api_name="hint")
     room.end.click(handlers.ask_to_end, [session_id], [room.confirm], api_visibility="private")
     room.keep_going.click(_hide, None, [room.confirm], api_visibility="private")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -60,22 +61,33 @@ def _passage(chunk: Chunk, score: float) -> Passage:
     return Passage(chunk.chunk_id, chunk.source, chunk.heading, chunk.text, chunk.note_id, round(score, 6))
 
 
+SEARCHES_REMEMBERED = 4096
+
+
 class HybridRetriever:
-    """The one retrieval function the interviewer and the feedback call; searches every store it is given."""
+    """The one retrieval function the interviewer and the feedback call; searches every store it is given.
+
+    It answers from the stores as they were when it was made (the lexical index is built then), so answers are
+    remembered: the interviewer grounds its replies on the same few topics turn after turn."""
 
     def __init__(self, stores: Sequence[ChunkStore], mode: Mode = Mode.HYBRID) -> None:
         self._stores = list(stores)
         self._lexical = LexicalIndex([c for s in self._stores for c in s.all_chunks()])
         self._mode = mode
+        self._answers = lru_cache(maxsize=SEARCHES_REMEMBERED)(self._search)
 
     def with_mode(self, mode: Mode) -> HybridRetriever:
         clone = HybridRetriever.__new__(HybridRetriever)
         clone._stores, clone._lexical, clone._mode = self._stores, self._lexical, mode
+        clone._answers = lru_cache(maxsize=SEARCHES_REMEMBERED)(clone._search)
         return clone
 
     def search(self, query: str, k: int = 5, stage: Stage | None = None) -> list[Passage]:
+        return list(self._answers(query, k, stage))
+
+    def _search(self, query: str, k: int, stage: Stage | None) -> tuple[Passage, ...]:
         if not query.strip():
-            return []
+            return ()
         dense = sorted((hit for s in self._stores for hit in s.dense(query, CANDIDATES, stage)), key=lambda h: -h[1])
         lexical = self._lexical.search(query, CANDIDATES, stage)
         if self._mode is Mode.DENSE:
@@ -84,4 +96,4 @@ class HybridRetriever:
             fused = lexical
         else:
             fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in lexical]])
-        return [_passage(c, score) for c, score in fused[:k]]
+        return tuple(_passage(c, score) for c, score in fused[:k])

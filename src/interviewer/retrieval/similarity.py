@@ -43,6 +43,10 @@ class VectorCache:
                 self._vectors.move_to_end(text)
             return found
 
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
     def put(self, vectors: dict[str, Vectors]) -> None:
         with self._lock:
             self._vectors.update(vectors)
@@ -80,6 +84,11 @@ _MEMORY = VectorCache()
 _EMBEDDING = EmbeddingTurns()
 
 
+def forget_vectors() -> None:
+    """Empty the process-wide cache (benchmarks that measure embedding from cold, in one process)."""
+    _MEMORY.clear()
+
+
 class EmbeddingSimilarity:
     """Cosine similarity of L2-normalised embeddings; the embedder is created on first use."""
 
@@ -97,7 +106,8 @@ class EmbeddingSimilarity:
 
     def similarities(self, sentences: Sequence[str], targets: Sequence[str]) -> list[list[float]]:
         matrix = self.vectors(sentences) @ self.vectors(targets, keep=True).T
-        return [[float(x) for x in row] for row in matrix]
+        rows: list[list[float]] = matrix.astype(np.float64).tolist()
+        return rows
 
     def vectors(self, texts: Sequence[str], keep: bool = False) -> Vectors:
         """Unit vectors for `texts`, in order; `keep` also stores the whole batch on disk (reference texts)."""
@@ -113,6 +123,14 @@ class EmbeddingSimilarity:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([known[t] for t in texts])
+
+    def warm(self, texts: Sequence[str]) -> None:
+        """Embed `texts` ahead of need (the sentences of a message still being typed), behind any turn's own
+        sentences, so the turn that brings them finds them in memory."""
+        known = self._memory.get(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            self._embed_once(missing, urgent=False)
 
     def _embed_once(self, texts: list[str], urgent: bool) -> dict[str, Vectors]:
         """Vectors for `texts`, embedding only those no other thread has embedded meanwhile."""

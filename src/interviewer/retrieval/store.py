@@ -26,7 +26,7 @@ from interviewer.retrieval.chunks import Chunk
 KNOWLEDGE_COLLECTION = "knowledge"
 USER_COLLECTION = "user_material"
 _BATCH = 256
-QUERY_VECTORS = 4096  # query embeddings remembered per store: the interviewer's queries repeat turn after turn
+QUERY_VECTORS = 4096  # query embeddings remembered: the interviewer's queries repeat turn after turn
 
 
 def chroma_client(data_dir: Path, url: str | None = None) -> ClientAPI:
@@ -68,16 +68,21 @@ def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     return Chunk(chunk_id, str(meta["source"]), str(meta["heading"]), text, str(meta["note_id"]), stages)
 
 
+@lru_cache(maxsize=QUERY_VECTORS)
+def _query_vector(embedding: MiniLMChromaFunction, query: str) -> Embedding:
+    """A query's vector, shared by every store of the same embedding (the notes and the user's uploads)."""
+    return embedding([query])[0]
+
+
 class ChunkStore:
     def __init__(self, client: ClientAPI, name: str, embedding: MiniLMChromaFunction) -> None:
         self._collection: Collection = client.get_or_create_collection(
             name, embedding_function=embedding, configuration={"hnsw": {"space": "cosine"}}  # type: ignore[arg-type]
         )
         self._embedding = embedding
-        self._query_vector = lru_cache(maxsize=QUERY_VECTORS)(self._embed_query)
 
-    def _embed_query(self, query: str) -> Embedding:
-        return self._embedding([query])[0]
+    def _query_vector(self, query: str) -> Embedding:
+        return _query_vector(self._embedding, query)
 
     def hashes(self) -> dict[str, tuple[str, str]]:
         """chunk id -> (source, content hash) for everything stored."""
@@ -110,13 +115,10 @@ class ChunkStore:
         return [_chunk(i, d, m) for i, d, m in zip(got["ids"], docs, metas, strict=True)]
 
     def dense(self, query: str, k: int, stage: Stage | None = None) -> list[tuple[Chunk, float]]:
-        count = self._collection.count()
-        if count == 0:
-            return []
         where = cast(Where, {f"stage_{stage.value}": True}) if stage else None
-        got = self._collection.query(
+        got = self._collection.query(  # asking for more than it holds returns what it holds (no count() per query)
             query_embeddings=[self._query_vector(query)],
-            n_results=min(k, count),
+            n_results=k,
             where=where,
             include=["documents", "metadatas", "distances"],
         )
