@@ -214,6 +214,38 @@ def test_text_typed_as_a_reply_finishes_is_kept(browser: Any, slow_to_finish_url
     context.close()
 
 
+def test_text_being_typed_is_read_ahead_and_the_reply_still_comes(
+    browser: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each keystroke's draft reaches the service's reader (the newest at least), and sending works as before."""
+    drafts: list[str] = []
+    reading = PageHandlers.read_ahead
+
+    def recorded(self: PageHandlers, session_id: str | None, text: str) -> None:
+        drafts.append(text)
+        reading(self, session_id, text)
+
+    monkeypatch.setattr(PageHandlers, "read_ahead", recorded)
+    settings = Settings(data_dir=tmp_path, port=free_port())
+    with serving(server(settings)):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"http://{settings.host}:{settings.port}/")
+        _start(page)
+        typed = "Labels come from chargebacks. What's the latency budget?"
+        page.locator("#answer textarea").press_sequentially(typed, delay=15)
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while typed not in drafts and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert typed in drafts and len(drafts) > 1, drafts[-3:]
+        page.locator("#answer textarea").press("Enter")
+        page.wait_for_function(
+            "[...document.querySelectorAll('#chat .message')].some(m => m.innerText.includes('100 ms'))"
+        )
+        context.close()
+
+
 def test_html_and_scripts_in_a_message_show_as_text(page: Any) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
