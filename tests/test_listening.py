@@ -23,6 +23,7 @@ from interviewer.policy import (
     OfflineInterviewer,
     leans_back,
     quotable,
+    said_back,
 )
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
@@ -235,7 +236,8 @@ def test_a_covered_stage_the_last_message_does_not_take_up_is_passed_over_and_ta
     metrics_said = _metrics_said(policy, question)
     turns = _talk(policy, question, [metrics_said, "not sure", FIRST_VERSION, *["not sure"] * 30])
     replies = [t for t in turns if t.role == "interviewer"]
-    assert replies[2].stage is Stage.MVP_DESIGN and FIRST_VERSION.rstrip(".") in replies[2].content
+    said = 'for the first version you\'d "put a small model behind an API next to the existing rules"'
+    assert replies[2].stage is Stage.MVP_DESIGN and said in replies[2].content, replies[2].content
     back = next(i for i, t in enumerate(replies) if t.stage is Stage.METRICS)
     assert replies[back - 1].stage is Stage.SCALING_MONITORING
     assert replies[back].content.endswith(f"{BACK_TO} {bank.flow.guide(Stage.METRICS).deeper}")
@@ -457,10 +459,10 @@ def test_a_retraining_trigger_said_in_plain_words_answers_the_cadence_probe(bank
     ("message", "quoted"),
     [
         ("Who reviews the flagged ones could be the analysts or the merchant, it depends on the business.",
-         "it depends on the business"),
-        ("For the thresholds, we would keep it configurable per market.", "we would keep it configurable per market"),
+         '"it depends on the business"'),
+        ("For the thresholds, we would keep it configurable per market.", 'you\'d "keep it configurable per market"'),
         ("We could score before or after authorisation; it depends.", None),
-        ("Alerts or dashboards, we can decide case by case as we go.", "we can decide case by case as we go"),
+        ("Alerts or dashboards, we can decide case by case as we go.", 'you can "decide case by case as we go"'),
     ],
 )
 def test_a_decision_left_open_is_asked_for_in_the_candidates_words(
@@ -468,7 +470,7 @@ def test_a_decision_left_open_is_asked_for_in_the_candidates_words(
 ) -> None:
     ask = bank.probes.deferral_asks[0]
     reply = _listening(bank).respond(_question(bank, "fraud_card_payments"), [], message).text
-    assert reply == (ask if quoted is None else f'You said "{quoted}". {ask}')
+    assert reply == (ask if quoted is None else f"You said {quoted}. {ask}")
 
 
 @pytest.mark.parametrize(
@@ -514,6 +516,7 @@ def test_a_begun_stage_with_nothing_left_open_is_passed_over_and_taken_further_b
 BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
 IDEA = "We could cache each returning card's score for an hour, since fraud often repeats on the same card."
 IDEA_CLAUSE = "We could cache each returning card's score for an hour"  # the clause putting it forward, not the whole
+IDEA_SAID = 'you could "cache each returning card\'s score for an hour"'  # said back in reported speech
 
 
 def test_an_idea_put_forward_as_a_twist_is_due_is_asked_about_first_and_the_twist_follows(
@@ -526,7 +529,7 @@ def test_an_idea_put_forward_as_a_twist_is_due_is_asked_about_first_and_the_twis
     replies = [t.content for t in turns if t.role == "interviewer"]
     order = []
     for ask, curveball in zip(bank.probes.proposal_asks, question.curveballs, strict=True):
-        asked = [i for i, r in enumerate(replies) if r == f'You said "{IDEA_CLAUSE}". {ask}']
+        asked = [i for i, r in enumerate(replies) if r == f"You said {IDEA_SAID}. {ask}"]
         twisted = [i for i, r in enumerate(replies) if curveball.prompt in r]
         assert len(asked) == len(twisted) == 1, replies
         order += [asked[0], twisted[0]]
@@ -613,7 +616,7 @@ def test_an_idea_put_forward_as_the_interviewer_would_move_on_is_asked_about_fir
     turns = _talk(_listening(bank), question, [framing, *[PLAIN_REASON] * 3])
     replies = [t.content for t in turns if t.role == "interviewer"]
     stages = [t.stage for t in turns if t.role == "interviewer"]
-    first = bank.probes.idea_asks[0].replace("{quote}", "We could start by scoring only card-not-present payments")
+    first = bank.probes.idea_asks[0].replace("{quote}", 'you could "start by scoring only card-not-present payments"')
     assert replies[0] == first, replies
     assert stages[0] is Stage.PROBLEM_FORMULATION and stages[1] is Stage.METRICS, stages
     asked = [r for r in replies for ask in bank.probes.idea_asks if _framed(ask, r)]
@@ -683,7 +686,9 @@ def test_an_idea_that_states_an_expected_point_gets_that_points_own_follow_up_on
     turns = _talk(_listening(bank), question, [f"{STRONG_FRAUD[0]} {idea}", *[idea] * 20])
     replies = [t.content for t in turns if t.role == "interviewer"]
     own = next(p.deeper for p in question.expected if p.id == "delayed_labels")
-    lead = bank.probes.follow_up_leads[0].replace("{quote}", idea.rstrip("."))
+    lead = bank.probes.follow_up_leads[0].replace(
+        "{quote}", 'you could "hold back the newest payments until the chargeback window has closed"'
+    )
     assert replies[0] == f"{lead} {own}", replies
     assert sum(own in r for r in replies) == 1 and any(_framed(a, r) for r in replies for a in bank.probes.idea_asks)
 
@@ -701,7 +706,7 @@ def test_a_covered_stage_taken_further_from_the_last_message_asks_the_follow_up_
     own = _follow_ups(question)
     asked = [own[q] for q in own if at_metrics.endswith(q)]
     assert asked and next(p for p in question.expected if p.id == asked[0]).stage is Stage.METRICS, at_metrics
-    assert '"Offline I' in at_metrics and bank.flow.guide(Stage.METRICS).deeper not in at_metrics
+    assert 'offline you\'d "track PR-AUC' in at_metrics and bank.flow.guide(Stage.METRICS).deeper not in at_metrics
 
 
 
@@ -764,3 +769,19 @@ def test_a_candidate_who_closes_the_interview_is_offered_to_stop_then_finished(b
     # a candidate who goes on after the offer is taken up where they are
     going_on = _talk(policy, question, [*BASELINE_DESIGN, closing, STRONG_FRAUD[3]])
     assert CLOSE_OFFER not in going_on[-1].content and not policy.progress(question, going_on).finished
+
+
+@pytest.mark.parametrize(("clause", "said"), [
+    ("I'd probably start with boosted trees", 'you\'d "start with boosted trees"'),
+    ("Or we could stand up a separate index for kids", 'you could "stand up a separate index for kids"'),
+    ("let's start with a popularity baseline", 'you\'d "start with a popularity baseline"'),
+    ("I want to rank by expected bookings", 'you want to "rank by expected bookings"'),
+    ("For logged-out users we'd rely on global popularity", 'for logged-out users you\'d "rely on global popularity"'),
+    ("that means we can't rely on a nightly trie", '"that means we can\'t rely on a nightly trie"'),
+    ("I'd separate", '"I\'d separate"'),  # nothing left to quote after the modal
+    ("Precision at the top matters most for the email", '"Precision at the top matters most for the email"'),
+])
+def test_a_clause_putting_something_forward_is_said_back_in_reported_speech(clause: str, said: str) -> None:
+    """'You said you'd "start with boosted trees"' reads as listening; 'You said "I'd probably start with boosted
+    trees"' as a template filled in. Their own words stay quoted; a clause opening otherwise is quoted whole."""
+    assert said_back(clause) == said
