@@ -772,16 +772,51 @@ def test_a_candidate_who_closes_the_interview_is_offered_to_stop_then_finished(b
 
 
 @pytest.mark.parametrize(("clause", "said"), [
-    ("I'd probably start with boosted trees", 'you\'d "start with boosted trees"'),
-    ("Or we could stand up a separate index for kids", 'you could "stand up a separate index for kids"'),
+    ("I'd probably begin with a gradient boosted model", 'you\'d "begin with a gradient boosted model"'),
+    ("Or we could keep a second index just for new listings", 'you could "keep a second index just for new listings"'),
     ("let's start with a popularity baseline", 'you\'d "start with a popularity baseline"'),
     ("I want to rank by expected bookings", 'you want to "rank by expected bookings"'),
-    ("For logged-out users we'd rely on global popularity", 'for logged-out users you\'d "rely on global popularity"'),
-    ("that means we can't rely on a nightly trie", '"that means we can\'t rely on a nightly trie"'),
+    ("For new sellers we'd lean on category averages", 'for new sellers you\'d "lean on category averages"'),
+    ("that means we can't wait for a weekly rebuild", '"that means we can\'t wait for a weekly rebuild"'),
     ("I'd separate", '"I\'d separate"'),  # nothing left to quote after the modal
-    ("Precision at the top matters most for the email", '"Precision at the top matters most for the email"'),
+    ("Recall at the top matters most for the digest", '"Recall at the top matters most for the digest"'),
 ])
 def test_a_clause_putting_something_forward_is_said_back_in_reported_speech(clause: str, said: str) -> None:
     """'You said you'd "start with boosted trees"' reads as listening; 'You said "I'd probably start with boosted
     trees"' as a template filled in. Their own words stay quoted; a clause opening otherwise is quoted whole."""
     assert said_back(clause) == said
+
+
+HAND_WAVE = "We'd train on past chargebacks. As for new fraud patterns, the model will figure that out."
+
+
+def test_a_claim_that_something_sorts_itself_out_is_asked_how(bank: QuestionBank) -> None:
+    """'the model will figure out' new patterns claims the hard part away: passing over it reads as not having
+    listened, so the interviewer asks how, saying the claim back; once per stage, each wording once."""
+    question = _question(bank, "fraud_card_payments")
+    asks = bank.probes.hand_wave_asks
+    reply = _listening(bank).respond(question, [], HAND_WAVE).text
+    said = '"As for new fraud patterns, the model will figure that out"'
+    assert reply == asks[0].replace("{quote}", said), reply
+    turns = _talk(_listening(bank), question, [HAND_WAVE, HAND_WAVE.replace("fraud model", "first model")])
+    assert sum(any(_framed(a, t.content) for a in asks) for t in turns if t.role == "interviewer") == 1
+
+
+@pytest.mark.parametrize("reasoned", [
+    "As for new fraud patterns, the model will figure that out, because it retrains daily on fresh chargebacks.",
+    "As for new fraud patterns, the model will figure that out within 2 days of retraining.",
+    "We'd train a gradient boosted model on past chargebacks with a time-based split.",
+])
+def test_a_claim_with_its_reason_or_number_or_none_at_all_is_not_asked_how(bank: QuestionBank, reasoned: str) -> None:
+    reply = _listening(bank).respond(_question(bank, "fraud_card_payments"), [], reasoned).text
+    assert not any(_framed(a, reply) for a in bank.probes.hand_wave_asks), reply
+
+
+def test_a_claim_said_again_is_not_asked_about_again(bank: QuestionBank) -> None:
+    """'It should be fine.' said in two stages is asked about once: saying it back twice repeats a line."""
+    question = _question(bank, "fraud_card_payments")
+    asks = bank.probes.hand_wave_asks
+    turns = _talk(_listening(bank), question, ["It should be fine."] * 6)
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    assert len({t.stage for t in turns}) > 1, replies
+    assert sum(any(_framed(a, r) for a in asks) for r in replies) == 1, replies

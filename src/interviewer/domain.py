@@ -135,6 +135,8 @@ class ProbeBook:
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist
     idea_asks: tuple[str, ...] = ()  # asked about an idea put forward as the interviewer would move on, each once
     follow_up_leads: tuple[str, ...] = ()  # quote the sentence before a point's own follow-up, taken in turn
+    hand_waves: tuple[str, ...] = ()  # phrases claiming a hard part sorts itself out ("the model will figure it out")
+    hand_wave_asks: tuple[str, ...] = ()  # asked how, saying the claim back, one each time (so at most this many times)
     doubt: tuple[str, ...] = ()  # words by which an interviewer's question casts doubt on what was said ("really")
     doubt_holds: tuple[str, ...] = ()  # ... asking whether it holds, so that a yes stands by it ("always", "enough")
     affirm: tuple[str, ...] = ()  # phrases by which a reply says yes ("yes", "usually")

@@ -131,6 +131,8 @@ class InterviewState:
     ambiguities_asked: frozenset[str] = frozenset()
     vague_stages: frozenset[Stage] = frozenset()
     deferral_stages: frozenset[Stage] = frozenset()  # stages where a decision left open was asked for
+    hand_wave_stages: frozenset[Stage] = frozenset()  # stages where a claim that something sorts itself out was asked
+    hand_waves_asked: frozenset[str] = frozenset()  # those claims (a claim said again is not asked about again)
     curveballs_used: int = 0
     twists_asked: frozenset[str] = frozenset()  # ids of the curveballs asked
     proposals_asked: int = 0  # ideas of the candidate's asked about just before a twist (at most one per twist)
@@ -572,7 +574,7 @@ class OfflineInterviewer:
         """A follow-up on what the statement said, or else the stage's next question (or the move on)."""
         probes: list[Probe] = [self._challenge_own]  # out of the stage's time, only a question flag is asked about
         if self._in_stage_time(state, at):
-            probes = [self._ambiguity, self._choice, self._challenge_own, self._deferral, self._vague]
+            probes = [self._ambiguity, self._choice, self._challenge_own, self._hand_wave, self._deferral, self._vague]
         for probe in probes:
             step = probe(state, statement, question)
             if step is not None:
@@ -693,6 +695,26 @@ class OfflineInterviewer:
         if len(clause.split()) >= MIN_QUOTED_WORDS:
             ask = f"You said {said_back(clause)}. {ask}"
         return Step(replace(state, deferral_stages=state.deferral_stages | {state.stage}), ask)
+
+    def _hand_wave(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
+        """A claim that something hard will sort itself out, with no reason or number in its sentence ("the model will
+        figure that out", `ProbeBook.hand_waves`), is asked about, saying the sentence back; in each of
+        `ProbeBook.hand_wave_asks` in turn, never twice in a stage, nor twice about the same words. Passing over it
+        reads as not having listened."""
+        asks = self._probes.hand_wave_asks
+        if state.stage in state.hand_wave_stages or len(state.hand_wave_stages) >= len(asks):
+            return None
+        claims = [s for s in sentences(statement) if s.lower() not in state.hand_waves_asked and self._hand_waves(s)]
+        if not claims:
+            return None
+        ask = asks[len(state.hand_wave_stages)].replace(QUOTE_SLOT, said_back(claims[0]))
+        asked = replace(state, hand_wave_stages=state.hand_wave_stages | {state.stage},
+                        hand_waves_asked=state.hand_waves_asked | {claims[0].lower()})
+        return Step(asked, ask)
+
+    def _hand_waves(self, sentence: str) -> bool:
+        unreasoned = not has_number(sentence) and not matches_any(terms(sentence), _REASONS)
+        return unreasoned and says_any(sentence, self._probes.hand_waves)
 
     def _leaves_open(self, clause: str) -> bool:
         return says_any(clause, self._probes.deferrals) or ends_with_any(clause, self._probes.open_endings)

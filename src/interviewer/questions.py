@@ -161,12 +161,14 @@ class ProbeBookSchema(_Strict):
     proposal_asks: list[str] = []
     idea_asks: list[str] = []
     follow_up_leads: list[str] = []
+    hand_waves: list[str] = []
+    hand_wave_asks: list[str] = []
     doubt: list[str] = []
     doubt_holds: list[str] = []
     affirm: list[str] = []
     defended: str = ""
 
-    @field_validator("idea_asks", "follow_up_leads")
+    @field_validator("idea_asks", "follow_up_leads", "hand_wave_asks")
     @classmethod
     def _asks_quote_once(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return [_quoting_once(str(info.field_name), ask) for ask in value]
@@ -319,6 +321,8 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         proposal_asks=tuple(schema.proposal_asks),
         idea_asks=tuple(schema.idea_asks),
         follow_up_leads=tuple(schema.follow_up_leads),
+        hand_waves=tuple(schema.hand_waves),
+        hand_wave_asks=tuple(schema.hand_wave_asks),
         doubt=tuple(schema.doubt),
         doubt_holds=tuple(schema.doubt_holds),
         affirm=tuple(schema.affirm),
