@@ -155,6 +155,10 @@ def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
     assert probes_choice("What hit rate do you expect for the cached entries?", "We cache embeddings.", {"cache"})
     assert not probes_choice("Offline metric?", "We would fine-tune BERT.", {"neural", "fine_tuning"})
     assert not probes_choice("Let's move on.", "I'd use LightGBM because it is fast.")
+    quoted = 'You said you\'d "start with boosted trees". What would have to be true for that to pay off here?'
+    assert probes_choice(quoted, "I'd start with boosted trees.", {"tree_ensemble"})  # "that": the words quoted
+    unquoted = "You said boosted trees. What would have to be true for that to pay off here?"
+    assert not probes_choice(unquoted, "I'd start with boosted trees.", {"tree_ensemble"})
     assert asks_in("Some numbers before I start. Item count, searches per day, response budget?") == 3
     assert asks_in("What is the latency budget? And the traffic?") == 2
     recommends = "You should use gradient boosted trees."

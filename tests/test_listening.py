@@ -221,7 +221,8 @@ def test_a_stage_covered_long_before_is_taken_further_without_an_old_sentence_qu
     policy = _listening(bank)
     turns = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
     moved = _first_reply_on(turns, Stage.METRICS)
-    assert moved.endswith(bank.flow.guide(Stage.METRICS).deeper)
+    guide = bank.flow.guide(Stage.METRICS)
+    assert moved.endswith(f"{guide.topic}: {guide.deeper}") and moved.count(guide.topic) == 1
     assert '"' not in moved
 
 
@@ -240,7 +241,8 @@ def test_a_covered_stage_the_last_message_does_not_take_up_is_passed_over_and_ta
     assert replies[2].stage is Stage.MVP_DESIGN and said in replies[2].content, replies[2].content
     back = next(i for i, t in enumerate(replies) if t.stage is Stage.METRICS)
     assert replies[back - 1].stage is Stage.SCALING_MONITORING
-    assert replies[back].content.endswith(f"{BACK_TO} {bank.flow.guide(Stage.METRICS).deeper}")
+    guide = bank.flow.guide(Stage.METRICS)
+    assert replies[back].content.endswith(BACK_TO.format(topic=guide.topic, question=guide.deeper))
     finished_at = next(i for i, t in enumerate(replies) if FINISHED_REPLY in t.content)
     assert finished_at > back and {t.stage for t in replies[: finished_at + 1]} == set(STAGES)
 
@@ -510,7 +512,8 @@ def test_a_begun_stage_with_nothing_left_open_is_passed_over_and_taken_further_b
     at = next(i for i, t in enumerate(replies) if t.stage is Stage.TRAINING)
     guide = bank.flow.guide(Stage.TRAINING)
     assert replies[at - 1].stage is Stage.SCALING_MONITORING
-    assert guide.opener not in replies[at].content and f"{BACK_TO} {guide.deeper}" in replies[at].content
+    back = BACK_TO.format(topic=guide.topic, question=guide.deeper)
+    assert guide.opener not in replies[at].content and back in replies[at].content
 
 
 BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
@@ -820,3 +823,24 @@ def test_a_claim_said_again_is_not_asked_about_again(bank: QuestionBank) -> None
     replies = [t.content for t in turns if t.role == "interviewer"]
     assert len({t.stage for t in turns}) > 1, replies
     assert sum(any(_framed(a, r) for a in asks) for r in replies) == 1, replies
+
+
+VELOCITY = "We could track velocity per card and device, the count of payments over the last hour and the last day."
+NEW_CARDS = ("A card we have never seen has every count at zero, which looks like a quiet safe card, so card age goes "
+             "in as its own feature.")
+
+
+def test_a_follow_up_the_message_already_answers_is_not_asked_and_nor_is_a_stock_question_instead(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """An idea that states a point gets that point's follow-up (counts for a brand-new card); the same idea with the
+    answer to it in the same message gets neither that follow-up nor a stock question about the idea: the candidate
+    has taken it further themselves, and the interview moves on."""
+    question = _question(bank, "fraud_card_payments")
+    deeper = next(p.deeper for p in question.expected if p.id == "velocity_features")
+    asked = _talk(_listening(bank, similarity), question, [f"{STRONG_FRAUD[0]} {VELOCITY}"])[1].content
+    assert asked.endswith(deeper) and 'you could "track velocity per card and device"' in asked, asked
+    answered = _talk(_listening(bank, similarity), question, [f"{STRONG_FRAUD[0]} {VELOCITY} {NEW_CARDS}"])[1]
+    assert deeper not in answered.content and '"' not in answered.content, answered.content
+    assert not any(_framed(ask, answered.content) for ask in bank.probes.idea_asks)
+    assert not any(ask in answered.content for ask in bank.probes.proposal_asks) and answered.stage is Stage.METRICS

@@ -46,6 +46,28 @@ def test_every_expected_point_has_its_own_follow_up_that_gives_no_fact_and_no_an
     assert not problems, "\n".join(problems)
 
 
+def test_every_expected_point_has_ways_of_answering_its_follow_up_that_are_statements(bank: QuestionBank) -> None:
+    """knowledge/beyond: at least five statements per point (the interviewer does not ask a follow-up the candidate
+    has answered already), none a question, none the follow-up itself. Every problem is listed, not the first."""
+    problems = [
+        f"{question.id}.{point.id}: {len(point.beyond)} ways of answering, or one that asks or repeats the follow-up"
+        for question in bank.questions
+        for point in question.expected
+        if len(point.beyond) < 5 or any(said.endswith("?") or said == point.deeper for said in point.beyond)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_ways_of_answering_a_follow_up_for_an_unknown_point_are_rejected(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    (knowledge / "questions" / "ads_ctr.yaml").write_text((KNOWLEDGE / "questions" / "ads_ctr.yaml").read_text())
+    (knowledge / "beyond").mkdir()
+    beyond = knowledge / "beyond" / "ads_ctr.yaml"
+    beyond.write_text("phrasings:\n  no_such_point:\n    - I would wait a day before counting a miss.\n")
+    with pytest.raises(BankError, match=r"beyond/ads_ctr\.yaml: no such id\(s\) in the question: no_such_point"):
+        load_bank(knowledge)
+
+
 def test_every_question_has_a_fact_sheet_and_points_for_every_stage(bank: QuestionBank) -> None:
     for question in bank.questions:
         assert len(question.facts) >= 10, question.id
@@ -92,7 +114,7 @@ def test_an_empty_question_folder_is_an_error(tmp_path: Path) -> None:
 def test_a_stage_needs_a_deeper_question_that_quotes_nothing(tmp_path: Path) -> None:
     knowledge = _copy_knowledge(tmp_path)
     flow = (knowledge / "flow.yaml").read_text()
-    quoting = flow.replace("Let's go deeper on measurement:", "You said {quote}:", 1)
+    quoting = flow.replace('deeper: "where could', 'deeper: "you said {quote}: where could', 1)
     (knowledge / "flow.yaml").write_text(quoting)
     with pytest.raises(BankError, match=r"flow\.yaml: stages\.metrics\.deeper.*quotes nothing"):
         load_bank(knowledge)

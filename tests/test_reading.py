@@ -11,6 +11,8 @@ from interviewer.domain import ExpectedPoint, Question, Stage
 from interviewer.questions import QuestionBank
 from interviewer.reading import (
     ASKED_MARGIN,
+    BEYOND_FLOOR,
+    BEYOND_MARGIN,
     FOLLOW_UP_FIT,
     POINT_LIKELY,
     STAGE_THRESHOLD,
@@ -81,3 +83,30 @@ def test_a_point_is_followed_up_only_when_the_sentence_is_about_it_and_the_follo
     table = {(SAID, point.summary): closeness, (SAID, point.deeper): fit}
     reader = Reader(bank.flow, _TableSimilarity(table))
     assert (reader.point_to_follow_up(question, SAID) == point) is followed_up
+
+
+GOES_FURTHER = "Payments younger than the window stay out of training until their outcome is known."
+ANSWERS, STATES = ("answering the follow-up",), ("stating a point",)
+
+
+@pytest.mark.parametrize(
+    ("to_answers", "to_statements", "answered"),
+    [
+        (BEYOND_FLOOR, BEYOND_FLOOR - BEYOND_MARGIN, True),  # close enough, and nearer the answers than any statement
+        (BEYOND_FLOOR - 0.01, 0.0, False),  # nearer the answers, but not close to them
+        (0.9, 0.9 - BEYOND_MARGIN + 0.01, False),  # close, but about as close to a way of only stating a point
+    ],
+)
+def test_a_follow_up_is_answered_by_a_sentence_nearer_its_answers_than_any_statement_of_a_point(
+    bank: QuestionBank, to_answers: float, to_statements: float, answered: bool
+) -> None:
+    table = {(GOES_FURTHER, ANSWERS[0]): to_answers, (GOES_FURTHER, STATES[0]): to_statements}
+    reader = Reader(bank.flow, _TableSimilarity(table))
+    assert reader.answered(ANSWERS, STATES, ["Sure.", GOES_FURTHER]) is answered
+
+
+def test_without_similarities_or_sentences_no_follow_up_counts_as_answered(bank: QuestionBank) -> None:
+    table = {(GOES_FURTHER, ANSWERS[0]): 1.0}
+    assert not Reader(bank.flow).answered(ANSWERS, STATES, [GOES_FURTHER])
+    assert not Reader(bank.flow, _TableSimilarity(table)).answered(ANSWERS, STATES, ["Sure, fine."])
+    assert not Reader(bank.flow, _TableSimilarity(table)).answered((), STATES, [GOES_FURTHER])

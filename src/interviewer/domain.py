@@ -85,6 +85,7 @@ class ExpectedPoint:
     probe: str
     says: tuple[str, ...] = ()  # ways a candidate might state it
     deeper: str = ""
+    beyond: tuple[str, ...] = ()  # ways a candidate might answer `deeper` already (it is then not asked)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class StageGuide:
     note: str
     note_heading: str
     deeper: str = ""  # asked instead of the opener when the candidate covered the stage already: beyond it, unquoted
+    topic: str = ""  # how the stage is named when it is taken further ("the data")
     bridge: str = ""  # leads into the stage's first open point when the candidate already began the stage
     depth: DepthGaps = DepthGaps()  # what feedback names as missing when every point was covered but depth was not
 

@@ -111,7 +111,11 @@ CURVEBALLS = ("Let's test what you have against a change in the scenario. {promp
 # words, never with the fix (the flag's explanation stays hidden until the feedback).
 OWN_FLAG_CHALLENGE = 'Before we go on: you said "{quote}". What could go wrong with that for this product?'
 AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, or the reason behind it?"
-BACK_TO = "Before we close, back to a part we went past."
+# A covered stage taken further names it once, in the question itself: "Before we close, back to a part we went past."
+# before "Let's go deeper on ...:" read to raters as stock transitions stacked (round 33).
+DEEPER = "Let's go deeper on {topic}: {question}"
+BACK_TO = "Before we close, back to {topic}: {question}"
+BACK_TO_POINT = "Before we close, back to {topic}."  # before a point's own follow-up, which quotes the candidate
 COVERED_STAGE = "You have already covered {title}; anything to add there before we go on?"
 AGAIN_FACT = "As I said,"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
@@ -821,22 +825,23 @@ class OfflineInterviewer:
             state, stage=nxt, visited=state.visited | {nxt}, stage_turns=0, stage_started_at=at if at > 0 else None
         )
         guide = self._flow.guide(nxt)
-        if STAGES.index(nxt) < STAGES.index(state.stage):  # a covered stage passed over earlier, taken up at the end
-            deeper = self._deeper(question, moved, statement)
-            return replace(deeper, text=f"{BACK_TO} {deeper.text}", lead=ack)
-        if stage_cov[nxt] >= 1.0:
-            return replace(self._deeper(question, moved, statement), lead=ack)
-        if not (stage_cov[nxt] > 0 or self._began(question, state, nxt)):
-            return Step(moved, guide.opener, lead=ack)
-        # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
-        return self._partly_said(question, moved) or replace(self._deeper(question, moved, statement), lead=ack)
+        back = STAGES.index(nxt) < STAGES.index(state.stage)  # a covered stage passed over earlier, taken up at the end
+        if not back and stage_cov[nxt] < 1.0:
+            if not (stage_cov[nxt] > 0 or self._began(question, state, nxt)):
+                return Step(moved, guide.opener, lead=ack)
+            # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
+            partly = self._partly_said(question, moved)
+            if partly is not None:
+                return partly
+        return replace(self._deeper(question, moved, statement, back=back), lead=ack)
 
     def _follow_up_last(self, question: Question, state: InterviewState, statement: str) -> Step | None:
         """With every stage taken up, before the close: the follow-up of a point the last message states (its latest
         sentence that has one not asked yet, and that names its subject: `leans_back`), so the interview ends when the
         candidate's words give nothing more to take up, not while they are still saying something new."""
         said = [s for s in sentences(statement) if len(s.split()) >= MIN_QUOTED_WORDS and not leans_back(s)]
-        return next((step for s in reversed(said) if (step := self._follow_up(question, state, s)) is not None), None)
+        found = (self._follow_up(question, state, s, statement) for s in reversed(said))
+        return next((step for step in found if step is not None), None)
 
     def _next_stage(self, question: Question, state: InterviewState, statement: str) -> Stage | None:
         """The next stage in order, passing over one with nothing left to ask (every point covered or probed) that
@@ -888,13 +893,13 @@ class OfflineInterviewer:
         if choice is not None:
             return replace(choice, state=replace(choice.state, proposals_asked=state.proposals_asked + 1))
         quoted = self._new_idea(state, statement)
-        if quoted is None:
+        if quoted is None or self._idea_answered(question, state, quoted, statement):
             return None
         asked = replace(state, proposals_asked=state.proposals_asked + 1)
         ask = asks[state.proposals_asked]
         if quoted:
             ask = f"You said {said_back(quoted)}. {ask}"
-            return self._follow_up(question, asked, quoted) or Step(asked, ask)
+            return self._follow_up(question, asked, quoted, statement) or Step(asked, ask)
         return Step(asked, ask)
 
     def _idea_first(self, question: Question, state: InterviewState, statement: str, at: float) -> Step | None:
@@ -906,11 +911,11 @@ class OfflineInterviewer:
         if not in_time or state.stage in state.idea_stages or used >= len(asks):
             return None
         quoted = self._new_idea(state, statement)
-        if not quoted:
+        if not quoted or self._idea_answered(question, state, quoted, statement):
             return None
         asked = replace(state, idea_stages=state.idea_stages | {state.stage})
         ask = asks[used].replace(QUOTE_SLOT, said_back(quoted))
-        return self._follow_up(question, asked, quoted) or Step(asked, ask)
+        return self._follow_up(question, asked, quoted, statement) or Step(asked, ask)
 
     def _new_idea(self, state: InterviewState, statement: str) -> str | None:
         """The clause putting forward the idea of this statement with the most words not said before (`_idea_clause`),
@@ -957,38 +962,67 @@ class OfflineInterviewer:
         text = f"{self._flow.guide(moved.stage).bridge} {probe.probe}"
         return Step(replace(moved, probed=moved.probed | {probe.id}), text, probe.summary)
 
-    def _deeper(self, question: Question, moved: InterviewState, statement: str) -> Step:
+    def _deeper(self, question: Question, moved: InterviewState, statement: str, back: bool = False) -> Step:
         """For a stage the candidate already covered (the one `moved` is at): what would go beyond it. When their last
         message states one of its points whose follow-up was not asked yet, that follow-up, quoting their sentence;
         otherwise the stage's own deeper question, quoting nothing (their sentence quoted before a stock question read
-        as a template to raters, and one from long ago as ignoring what they just said)."""
+        as a template to raters, and one from long ago as ignoring what they just said). `back`: a stage passed over
+        earlier, taken up before the close."""
         guide = self._flow.guide(moved.stage)
         sentence = self._said_about(question, sentences(statement), moved.stage)
-        own = None if sentence is None else self._follow_up(question, moved, sentence, moved.stage)
-        return own or Step(moved, guide.deeper or COVERED_STAGE.format(title=in_sentence(guide.title)))
+        own = None if sentence is None else self._follow_up(question, moved, sentence, statement, moved.stage)
+        if own is not None:
+            return replace(own, text=f"{BACK_TO_POINT.format(topic=guide.topic)} {own.text}") if back else own
+        if not guide.deeper:
+            return Step(moved, COVERED_STAGE.format(title=in_sentence(guide.title)))
+        return Step(moved, (BACK_TO if back else DEEPER).format(topic=guide.topic, question=guide.deeper))
 
     def _follow_up(
-        self, question: Question, state: InterviewState, sentence: str, stage: Stage | None = None
+        self, question: Question, state: InterviewState, sentence: str, statement: str, stage: Stage | None = None
     ) -> Step | None:
         """The follow-up of the expected point this sentence is about (of `stage`, when given), quoting the sentence,
-        unless it was asked already; None when there is none."""
+        unless it was asked already or the candidate's message (`statement`) answers it already; None when there is
+        none."""
         leads = self._probes.follow_up_leads
+        point = self._followed_point(question, state, sentence, stage)
+        if point is None or not leads or self._answered(question, point, statement):
+            return None
+        lead = leads[len(state.deepened) % len(leads)].replace(QUOTE_SLOT, said_back(sentence))
+        return Step(replace(state, deepened=state.deepened | {point.id}), f"{lead} {point.deeper}", point.summary)
+
+    def _followed_point(
+        self, question: Question, state: InterviewState, sentence: str, stage: Stage | None
+    ) -> ExpectedPoint | None:
+        """The expected point this sentence is about (of `stage`, when given) whose follow-up was not asked yet."""
         if self._reader is None:
             point = next((p for p in question.expected if p.id in covered_points(question, sentence)), None)
         else:
             point = self._reader.point_to_follow_up(question, sentence)
         if point is None or not point.deeper or point.id in state.deepened or stage not in (None, point.stage):
             return None
-        if not leads:
-            return None
-        lead = leads[len(state.deepened) % len(leads)].replace(QUOTE_SLOT, said_back(sentence))
-        return Step(replace(state, deepened=state.deepened | {point.id}), f"{lead} {point.deeper}", point.summary)
+        return point
+
+    def _answered(self, question: Question, point: ExpectedPoint, statement: str) -> bool:
+        """The message answers the point's follow-up already (`Reader.answered`, against what states any point of the
+        question): asking it would read as not listening. Only the message itself is read: a follow-up comes right
+        after the point is stated, and checked against every sentence of a long interview, some unrelated one comes
+        close by chance."""
+        if self._reader is None:
+            return False
+        stating = [said for p in question.expected for said in (p.summary, *p.says)]
+        return self._reader.answered(point.beyond, stating, sentences(statement))
+
+    def _idea_answered(self, question: Question, state: InterviewState, idea: str, statement: str) -> bool:
+        """The idea states a point whose follow-up the message answers already: the candidate has taken it further
+        themselves, and a stock question about it would ask again."""
+        point = self._followed_point(question, state, idea, None) if idea else None
+        return point is not None and self._answered(question, point, statement)
 
     def _quote_on(self, question: Question, state: InterviewState, statement: str, stage: Stage) -> bool:
         """Whether taking a covered stage further (`_deeper`) would quote this statement (by the follow-up of a point it
         states): the move itself then takes up what the candidate just said."""
         said = self._said_about(question, sentences(statement), stage)
-        return said is not None and self._follow_up(question, state, said, stage) is not None
+        return said is not None and self._follow_up(question, state, said, statement, stage) is not None
 
     def _said_about(self, question: Question, statements: Sequence[str], stage: Stage) -> str | None:
         """The latest of these sentences that states one of the stage's points."""

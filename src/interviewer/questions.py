@@ -112,6 +112,7 @@ class GuideSchema(_Strict):
     hints: list[str] = Field(min_length=1)
     generic_points: list[PointSchema] = Field(min_length=1)
     deeper: str = Field(min_length=1)
+    topic: str = Field(min_length=1)
     bridge: str = Field(min_length=1)
     depth: DepthSchema
 
@@ -232,8 +233,9 @@ class QuestionBank:
 
 
 class PhrasingsSchema(_Strict):
-    """`knowledge/asks/<question>.yaml` (fact id -> how a candidate asks for it) or `knowledge/says/<question>.yaml`
-    (point id -> how a candidate states it): examples in our own words that matching by meaning compares against."""
+    """`knowledge/asks/<question>.yaml` (fact id -> how a candidate asks for it), `knowledge/says/<question>.yaml`
+    (point id -> how a candidate states it) or `knowledge/beyond/<question>.yaml` (point id -> how a candidate answers
+    its follow-up): examples in our own words that matching by meaning compares against."""
 
     phrasings: dict[str, list[str]]
 
@@ -247,10 +249,15 @@ class UnansweredSchema(_Strict):
 Phrasings = dict[str, list[str]]
 
 
-def _points(stage: Stage, items: list[PointSchema], says: Phrasings | None = None) -> tuple[ExpectedPoint, ...]:
-    said = says or {}
+def _points(
+    stage: Stage, items: list[PointSchema], says: Phrasings | None = None, beyond: Phrasings | None = None
+) -> tuple[ExpectedPoint, ...]:
+    said, further = says or {}, beyond or {}
     return tuple(
-        ExpectedPoint(p.id, stage, p.summary, tuple(p.cues), p.probe, tuple(said.get(p.id, ())), p.deeper)
+        ExpectedPoint(
+            p.id, stage, p.summary, tuple(p.cues), p.probe, tuple(said.get(p.id, ())), p.deeper,
+            tuple(further.get(p.id, ())),
+        )
         for p in items
     )
 
@@ -260,7 +267,9 @@ def to_question(
     asks: Phrasings | None = None,
     says: Phrasings | None = None,
     common: Phrasings | None = None,
+    *,
     unanswered: tuple[str, ...] = (),
+    beyond: Phrasings | None = None,
 ) -> Question:
     """`common`: phrasings for fact ids most questions share (`knowledge/asks/_common.yaml`), kept apart from the
     question's own (`Fact.common_asks`)."""
@@ -273,7 +282,7 @@ def to_question(
         levels=tuple(schema.levels),
         facts=tuple(Fact(f.id, tuple(f.cues), f.answer, tuple(asked.get(f.id, ())), tuple(shared.get(f.id, ())))
                     for f in schema.facts),
-        expected=tuple(p for stage in STAGES for p in _points(stage, schema.expected[stage], says)),
+        expected=tuple(p for stage in STAGES for p in _points(stage, schema.expected[stage], says, beyond)),
         red_flags=tuple(
             RedFlagRule(id=r.id, cues=tuple(r.cues), explanation=r.explanation.strip()) for r in schema.red_flags
         ),
@@ -295,6 +304,7 @@ def to_flow(schema: FlowSchema) -> Flow:
             note=g.note,
             note_heading=g.note_heading,
             deeper=g.deeper,
+            topic=g.topic,
             bridge=g.bridge,
             depth=DepthGaps(**g.depth.model_dump()),
         )
@@ -429,7 +439,8 @@ def _question(
     asks = _phrasings(knowledge_dir / "asks", schema.id, {f.id for f in schema.facts})
     points = {p.id for items in schema.expected.values() for p in items}
     says = _phrasings(knowledge_dir / "says", schema.id, points)
-    return to_question(schema, asks, says, common, unanswered)
+    beyond = _phrasings(knowledge_dir / "beyond", schema.id, points)
+    return to_question(schema, asks, says, common, unanswered=unanswered, beyond=beyond)
 
 
 class JudgeModelSchema(_Strict):

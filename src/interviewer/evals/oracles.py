@@ -153,11 +153,22 @@ def _stems(text: str) -> set[str]:
     return {w[:STEM] for w in words(text) if len(w) >= 4 and w not in _GENERIC}
 
 
+_POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these)\b", re.IGNORECASE)
+
+
+def asked_about(text: str) -> list[str]:
+    """The reply's questions, each with what it is about: a question that points back ("What would have to be true
+    for that to pay off?") is read with the sentence before it when that sentence quotes the candidate."""
+    parts = sentences(text)
+    return [f"{parts[i - 1]} {q}" if i and '"' in parts[i - 1] and _POINTS_BACK.search(q) else q
+            for i, q in enumerate(parts) if q.endswith("?")]
+
+
 def probes_choice(reply: str, statement: str, families: Iterable[str] = ()) -> bool:
     """A question in the reply that asks for a reason or a cost, or takes up the choice or the candidate's words."""
     named = _stems(" ".join(term for family in families for term in DESIGN_CHOICES.get(family, ())))
     said = named | {stem for stem in _stems(statement) if len(stem) == STEM}
-    return any(_TRADE_OFF.search(q) or _stems(q) & said for q in questions_in(reply))
+    return any(_TRADE_OFF.search(q) or _stems(q) & said for q in asked_about(reply))
 
 
 def asks_in(message: str) -> int:
