@@ -279,3 +279,13 @@ def test_a_yes_no_question_followed_by_two_statements_in_its_paragraph_is_posed(
     posed = {a.question: a.posed for a in asked_in(said)}
     assert posed == {"Is a GPU needed at all?": True, "What is the peak volume?": False, "Is there a budget?": False}
     assert not asked_in("Is a GPU needed at all?\nAt this volume a CPU pool is enough. It keeps cost down.")[0].posed
+
+
+def test_a_run_of_questions_the_candidate_then_discusses_is_posed_question_by_question() -> None:
+    """Structuring an answer with questions ("For each payment: should we block it? And for each merchant: is it
+    colluding?") and going on to discuss them: every question of the run is theirs, not only the last one."""
+    said = ("There are two calls. For each payment: should we block it? And for each merchant: is it colluding? The "
+            "payment call must happen inside authorisation. The merchant call can run nightly.")
+    assert [a.posed for a in asked_in(said)] == [True, True]
+    put_to_us = said.replace(" The payment call must happen inside authorisation.", "")  # one statement after: ours
+    assert [a.posed for a in asked_in(put_to_us)] == [False, False]

@@ -199,8 +199,7 @@ def asked_in(message: str) -> list[Asked]:
     goes_on: set[int] = set()
     at = 0
     for paragraph in paragraphs:  # positions of sentences followed by `POSED_AFTER` statements in their paragraph
-        goes_on.update(at + k for k in range(len(paragraph) - POSED_AFTER)
-                       if not any(map(is_question, paragraph[k + 1 : k + 1 + POSED_AFTER])))
+        goes_on.update(at + k for k in range(len(paragraph)) if _goes_on(paragraph, k))
         at += len(paragraph)
     found = []
     for i, sentence in enumerate(parts):
@@ -214,6 +213,17 @@ def asked_in(message: str) -> list[Asked]:
                            self_answered=starts_with_any(after, SELF_ANSWERS) or checked,
                            posed=i in goes_on and asks_yes_no(sentence)))
     return found
+
+
+def _goes_on(paragraph: Sequence[str], at: int) -> bool:
+    """The paragraph goes on with `POSED_AFTER` statements after this sentence and any questions right after it (a run
+    of questions the candidate then discusses: "Per review: should it count? And per seller: are they a ring? The
+    review call has to ... ")."""
+    end = at + 1
+    while end < len(paragraph) and is_question(paragraph[end]):
+        end += 1
+    after = paragraph[end : end + POSED_AFTER]
+    return len(after) == POSED_AFTER and not any(map(is_question, after))
 
 
 @dataclass(frozen=True)
