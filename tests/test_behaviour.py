@@ -161,6 +161,10 @@ def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
     assert not probes_choice(unquoted, "I'd start with boosted trees.", {"tree_ensemble"})
     assert asks_in("Some numbers before I start. Item count, searches per day, response budget?") == 3
     assert asks_in("What is the latency budget? And the traffic?") == 2
+    # a statement asking for information counts what it lists; one that asks nothing counts nothing
+    assert asks_in("I'd want to understand the scale, the latency budget and what runs today.") == 3
+    assert asks_in("I'm curious what runs today. The rules are a fair baseline.") == 1
+    assert asks_in("The rules are a fair baseline, and we keep them.") == 0
     recommends = "You should use gradient boosted trees."
     assert answering_sentences(f"{recommends} Why?") == [recommends]
     assert answering_sentences("Use a two-tower model here.") == ["Use a two-tower model here."]

@@ -15,6 +15,7 @@ from interviewer.policy import (
     AFTER_FINISH,
     AGAIN_FACT,
     ASSUMPTION_REPLY,
+    ASSUMPTION_REST,
     BACK_TO,
     CLOSE_OFFER,
     FINISHED_REPLY,
@@ -22,13 +23,14 @@ from interviewer.policy import (
     OWN_FLAG_CHALLENGE,
     OfflineInterviewer,
     leans_back,
+    opines,
     quotable,
     said_back,
 )
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.text import sentences
+from interviewer.text import requested, sentences
 
 MINUTE = 60.0
 
@@ -676,6 +678,74 @@ def test_thinking_aloud_is_not_quoted_as_an_idea(bank: QuestionBank, musing: str
     assert "hold back the newest payments" in _talk(_listening(bank), question, [proposing])[-1].content
 
 
+@pytest.mark.parametrize(("clause", "hedged"), [
+    ("I'd say maybe a few seconds at most", True),
+    ("honestly I'd say a shared model", True),
+    ("I'd guess a few seconds is fine", True),
+    ("I'd start with a multilingual model", False),
+    ("we could say no to the riskiest payments", False),  # "say" is not what follows the modal
+])
+def test_a_clause_that_only_hedges_an_opinion_is_told_apart(clause: str, hedged: bool) -> None:
+    assert opines(clause) is hedged
+
+
+def test_an_opinion_hedged_behind_i_would_say_is_not_quoted_back_as_an_idea(bank: QuestionBank) -> None:
+    """'You said you'd "say maybe ..."' (both raters of round 34: 1 of 3): an opinion is no idea put forward."""
+    question = _question(bank, "fraud_card_payments")
+    hedging = f"{STRONG_FRAUD[0]} Holding a payment costs us conversions; I'd say maybe about two seconds at most."
+    reply = _talk(_listening(bank), question, [hedging])[-1].content
+    assert "say maybe" not in reply and "you'd \"say" not in reply, reply
+    proposing = f"{STRONG_FRAUD[0]} I'd hold card-not-present payments for about two seconds at most."
+    assert 'you\'d "hold card-not-present payments' in _talk(_listening(bank), question, [proposing])[-1].content
+
+
+def test_a_stock_question_about_an_idea_never_follows_a_fact_in_the_same_reply(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"30 days of logs. What does that cost you ...?" reads as asking about the fact (raters of round 34: 1 of 3): a
+    reply that answers a question does not go on to a stock question pointing back at the candidate's idea."""
+    question = _question(bank, "fraud_card_payments")
+    leaning = "We could cache them for an hour, since fraud often repeats on the same card."
+    asking = f"{leaning} How much fraud is there?"
+    turns = _talk(_listening(bank, similarity), question, [*BASELINE_DESIGN, *[leaning, asking] * 8])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    fact = _answer(question, "fraud_rate")[1:]  # given again as "As I said, roughly ..."
+    assert any(fact in r for r in replies), replies
+    assert not any(fact in r and ask in r for r in replies for ask in bank.probes.proposal_asks), replies
+    assert any(ask in r for r in replies for ask in bank.probes.proposal_asks), replies  # still asked without a fact
+
+
+@pytest.mark.parametrize(("sentence", "parts"), [
+    ("First I'd like to know a few things \u2014 the peak traffic, the time budget per call, the current setup \u2014 "
+     "since they decide the design.",
+     ["a few things", "the peak traffic", "the time budget per call", "the current setup"]),
+    ("I'm curious which model runs in production now, as we need a baseline.", ["which model runs in production now"]),
+    ("The rules stay as a safety net.", []),
+])
+def test_a_request_for_information_inside_a_statement_is_read_for_what_it_lists(
+    sentence: str, parts: list[str]
+) -> None:
+    assert requested(sentence) == parts
+
+
+def test_a_request_for_information_inside_a_statement_is_answered_and_thinking_aloud_is_not_refused(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"I'd like to know the traffic, the time budget and the current setup, since ..." asks for three facts without a
+    question mark (the blind set's interviewers answered such requests; raters of round 34 marked the
+    replies that went past them as not fitting). A request the sheet has nothing for is thinking aloud: no refusal."""
+    question = _question(bank, "fraud_card_payments")
+    asking = ("It's a real-time decision on each payment. I'd need to know a few things first \u2014 the volume of "
+              "transactions, the latency budget for a decision, what runs in production today \u2014 since they "
+              "decide the design.")
+    reply = _listening(bank, similarity).respond(question, [], asking).text
+    for fact in ("scale", "latency", "existing_system"):
+        assert _answer(question, fact) in reply, reply
+    musing = "It's a real-time decision on each payment. I'd like to understand the problem a bit better first."
+    thinking = _listening(bank, similarity).respond(question, [], musing).text
+    assert ASSUMPTION_REPLY not in thinking and not any(f.answer in thinking for f in question.facts), thinking
+
+
 def _follow_ups(question: Question) -> dict[str, str]:
     return {p.deeper: p.id for p in question.expected}
 
@@ -711,6 +781,26 @@ def test_a_covered_stage_taken_further_from_the_last_message_asks_the_follow_up_
     assert asked and next(p for p in question.expected if p.id == asked[0]).stage is Stage.METRICS, at_metrics
     assert 'offline you\'d "track PR-AUC' in at_metrics and bank.flow.guide(Stage.METRICS).deeper not in at_metrics
 
+
+    # the same said as a list: its point's follow-up is asked without pasting the list back
+    listing = ("Offline I'd track PR-AUC, recall at a fixed decline rate, precision in the top band, and online the "
+               "fraud loss in money.")
+    turns = _talk(_listening(bank, similarity), question, [f"{FRAMING} {listing}", PLAIN_REASON, PLAIN_REASON])
+    at_metrics = next(t.content for t in turns if t.role == "interviewer" and t.stage is Stage.METRICS)
+    assert any(at_metrics.endswith(q) for q in own) and '"' not in at_metrics, at_metrics
+
+
+def test_facts_come_first_and_the_request_to_assume_is_for_the_rest(bank: QuestionBank) -> None:
+    """"State an assumption" and then a fact read as a refusal taken back (raters of rounds 34-35, 1 of 3): the facts
+    come first, then one short request for the part the sheet does not cover, whatever order they were asked in."""
+    question = _question(bank, "fraud_card_payments")
+    latency = _answer(question, "latency")
+    for asking in ("Is there a budget for outside consultants? And what's the latency budget?",
+                   "What's the latency budget? Is there a budget for outside consultants?"):
+        reply = _listening(bank).respond(question, [], asking).text
+        assert reply.startswith(latency) and reply.endswith(ASSUMPTION_REST[0]) and ASSUMPTION_REPLY not in reply
+    alone = _listening(bank).respond(question, [], "Is there a budget for outside consultants?").text
+    assert alone == ASSUMPTION_REPLY
 
 
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "

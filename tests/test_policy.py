@@ -123,6 +123,32 @@ def test_the_choice_committed_to_is_probed_not_the_alternatives_weighed(bank: Qu
     assert probes["downsampling"] in _policy(bank).respond(_question(bank), [], answered).text
 
 
+@pytest.mark.parametrize("weighing", [
+    "For the message text I'd use a compact BERT encoder feeding the boosted trees, rather than one large model.",
+    "A two-tower model lets us search millions of items by vector. The downside is that its scores are hard to read.",
+    "Then the deep models learn the interactions themselves. They are more expensive to serve at this volume.",
+])
+def test_a_choice_weighed_where_it_is_named_gets_no_trade_off_probe_then_or_later(
+    bank: QuestionBank, weighing: str
+) -> None:
+    """Asking what a model buys over a simpler one right after the candidate said it (both raters of round 34 marked
+    it a re-ask three times): a trade-off probe is taken as asked when the sentence naming the choice, or the next one
+    referring back to it, says what it is traded against."""
+    policy, question = _policy(bank), _question(bank)
+    neural = next(c.probe for c in bank.probes.choices if c.id == "neural")
+    turns = _talk(policy, question, [weighing, "We'd serve the BERT encoder behind the scoring API for now."])
+    assert not any(neural in t.content for t in turns if t.role == "interviewer"), [t.content for t in turns]
+    plain = "For the message text I'd use a compact BERT encoder feeding the boosted trees."
+    assert neural in policy.respond(question, [], plain).text
+
+
+def test_weighing_a_choice_skips_only_probes_that_ask_for_its_trade_off(bank: QuestionBank) -> None:
+    """The A/B test probe asks for duration, traffic share and effect size, which weighing it does not give."""
+    ab_test = next(c for c in bank.probes.choices if c.id == "ab_test")
+    said = "We'd run an A/B test rather than a before-and-after comparison, because seasons move fraud a lot."
+    assert not ab_test.trade_off and ab_test.probe in _policy(bank).respond(_question(bank), [], said).text
+
+
 @pytest.mark.parametrize(
     "answer", ["I'd guess they are, for now.", "Not really.", "I think so, for the first version."]
 )

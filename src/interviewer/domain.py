@@ -104,6 +104,7 @@ class ChoiceProbe:
     probe: str
     variants: tuple[tuple[Output, str], ...] = ()  # asked instead on problems with that output
     answered: tuple[str, ...] = ()  # cue phrases, each within one sentence, that answer the probe already
+    trade_off: bool = False  # the probe asks what the choice is traded against: a statement weighing it answers it
 
     def probe_for(self, output: Output) -> str:
         return dict(self.variants).get(output, self.probe)

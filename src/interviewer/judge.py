@@ -42,7 +42,17 @@ from interviewer.domain import (
 )
 from interviewer.mistakes import applies, raising, standing
 from interviewer.reading import Reader, Reading, prepare_message
-from interviewer.text import asks_yes_no, has_number, is_question, matches_any, quote, says_any, sentences, terms
+from interviewer.text import (
+    TRADE_OFF,
+    asks_yes_no,
+    has_number,
+    is_question,
+    matches_any,
+    quote,
+    says_any,
+    sentences,
+    terms,
+)
 
 STAGE_WEIGHTS: Mapping[Stage, float] = {
     Stage.PROBLEM_FORMULATION: 1.0,
@@ -68,11 +78,6 @@ BLUFF_CAP = 2
 REASON = re.compile(
     r"\b(?:because|since|so that|which means|otherwise|that's why|that is why|the reason|in order to|to avoid|"
     r"to make sure|so we|so i|given that|as a result|this means|due to)\b",
-    re.IGNORECASE,
-)
-TRADE_OFF = re.compile(
-    r"\b(?:trade-?offs?|versus|vs\.?|instead of|rather than|at the cost|at the expense|downside|on the other hand|"
-    r"alternatives?|compared (?:to|with)|cheaper|more expensive|the price is|we lose|we give up)\b",
     re.IGNORECASE,
 )
 FAILURE = re.compile(

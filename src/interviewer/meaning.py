@@ -26,6 +26,8 @@ from interviewer.text import (
     asks_yes_no,
     best_cue_size,
     is_question,
+    requested,
+    requests_information,
     says_any,
     sentences,
     starts_with_any,
@@ -186,6 +188,9 @@ class Asked:
     # volume a CPU pool ... ."; the next `POSED_AFTER` sentences all statements): posed to themselves, unless it asks
     # for a fact not given yet. One sentence after it is often why they ask ("Do we log returns? That decides ...").
     posed: bool = False
+    # a statement that asks for information on the way (`requests_information`): answered when the sheet has it, and
+    # never with a request to state an assumption (it may only be thinking aloud: "I'd like to understand it better")
+    indirect: bool = False
 
     @property
     def whole(self) -> str:
@@ -203,6 +208,9 @@ def asked_in(message: str) -> list[Asked]:
         at += len(paragraph)
     found = []
     for i, sentence in enumerate(parts):
+        if requests_information(sentence):
+            found += [Asked(part, indirect=True) for part in requested(sentence)]
+            continue
         if not is_question(sentence):
             continue
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""

@@ -137,6 +137,7 @@ class ChoiceSchema(_Strict):
     probe: str = Field(min_length=1)
     variants: dict[Output, str] = {}
     answered: list[str] = []
+    trade_off: bool = False
 
 
 class AmbiguitySchema(_Strict):
@@ -315,7 +316,8 @@ def to_flow(schema: FlowSchema) -> Flow:
 
 def to_probes(schema: ProbeBookSchema) -> ProbeBook:
     return ProbeBook(
-        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items()), tuple(c.answered))
+        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items()), tuple(c.answered),
+                                   c.trade_off)
                       for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,

@@ -34,6 +34,7 @@ from interviewer.evals.oracles import (
     probes_choice,
     questions_in,
     questions_put,
+    requests_in,
     sentences,
     statements_in,
 )
@@ -113,7 +114,7 @@ class Replay:
         def flag(check: Check, details: Sequence[str]) -> None:
             self.tally.record(check, [Violation(check, self.transcript, number, d, reply) for d in details])
 
-        asked, put = questions_in(message), questions_put(message)
+        asked, put = questions_in(message) + requests_in(message), questions_put(message)
         given = facts_given(self.question.facts, reply)
         if put:
             answered = given or asks_for_assumption(reply)

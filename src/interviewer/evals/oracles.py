@@ -171,10 +171,23 @@ def probes_choice(reply: str, statement: str, families: Iterable[str] = ()) -> b
     return any(_TRADE_OFF.search(q) or _stems(q) & said for q in asked_about(reply))
 
 
+# A statement that asks for information on the way ("I'm curious what runs today", "I'd want to understand the scale,
+# the latency and the current system first"): the blind set's interviewers answered such requests.
+_REQUEST_FOR_INFORMATION = re.compile(r"\b(?:want|like|need|love) to (?:understand|know|find out)\b|\bcurious\b|"
+                                      r"\bwonder(?:ing)?\b", re.IGNORECASE)
+
+
+def requests_in(text: str) -> list[str]:
+    """Statements (no question mark) that ask for information."""
+    return [s for s in sentences(text) if not s.endswith("?") and _REQUEST_FOR_INFORMATION.search(s)]
+
+
 def asks_in(message: str) -> int:
-    """How many things a message asks for: each question counts its comma- or and-separated parts."""
-    return sum(max(1, len([p for p in re.split(r",|;|\band\b|\bor\b", q) if p.strip(" ?")])) for q in
-               questions_in(message))
+    """How many things a message asks for: each question, and each statement asking for information, counts its
+    comma-, dash- or and-separated parts."""
+    asking = questions_in(message) + requests_in(message)
+    return sum(max(1, len([p for p in re.split(r",|;|\s[-\u2013\u2014]+\s|\band\b|\bor\b", q) if p.strip(" ?.")]))
+               for q in asking)
 
 
 _ANSWERING = re.compile(
