@@ -22,6 +22,7 @@ from interviewer.policy import (
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
     OfflineInterviewer,
+    is_twist,
     leans_back,
     opines,
     quotable,
@@ -585,6 +586,21 @@ def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) 
     replies = [t.content for t in turns if t.role == "interviewer"]
     assert not any(ask in r for r in replies for ask in bank.probes.proposal_asks)
     assert all(sum(c.prompt in r for r in replies) == 1 for c in question.curveballs)
+
+
+def test_a_twist_never_follows_a_fact_in_the_same_reply(bank: QuestionBank) -> None:
+    """"About 10 % of prefixes contain a typo. Let's test what you have against a change ..." takes the fact away before
+    it can be used (raters of rounds 34-37: 1 of 3): the fact comes alone and that twist is dropped (put off to the
+    next move on, it came as a re-ask or cut a wrap-up short in round 37); twists at other moves still come."""
+    question = _unlinked(_question(bank, "fraud_card_payments"))
+    said = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
+    asking = f"{said} How much fraud is there?"
+    turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[asking, said] * 20])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    fact = _answer(question, "fraud_rate")[1:]
+    twists = [r for r in replies if is_twist(r) or any(c.prompt in r for c in question.curveballs)]
+    assert twists and all(is_twist(r) for r in twists), replies  # every twist opens its reply: no fact before it
+    assert any(fact in r for r in replies), replies
 
 
 @pytest.mark.parametrize(

@@ -113,6 +113,14 @@ AFTER_FINISH = AFTER_FINISH_FIRST + AFTER_FINISH_LATER
 # it read to raters as an abrupt stock line that ignored their answer (round 30).
 CURVEBALLS = ("Let's test what you have against a change in the scenario. {prompt}",
               "Now a twist to what you have so far. {prompt}")
+_TWIST_OPENINGS = tuple(template.split("{", 1)[0].strip() for template in CURVEBALLS)
+
+
+def is_twist(text: str) -> bool:
+    """The reply puts a twist to the scenario (`CURVEBALLS`)."""
+    return text.startswith(_TWIST_OPENINGS)
+
+
 # A question's own red flag (`Question.red_flags`) argued for in this statement: asked about once, in the candidate's
 # words, never with the fix (the flag's explanation stays hidden until the feedback).
 OWN_FLAG_CHALLENGE = 'Before we go on: you said "{quote}". What could go wrong with that for this product?'
@@ -575,6 +583,10 @@ class OfflineInterviewer:
         if answers and step.text in self._probes.proposal_asks:
             # "What does that cost you ...?" right after a fact reads as asking about the fact (raters: 1 of 3)
             return Step(replace(state, answered_only=True), " ".join(answers))
+        if answers and is_twist(step.text):
+            # a twist right after a fact takes it away before it can be used (raters of rounds 34-37: 1 of 3); put off,
+            # it came later as a re-ask or cut a wrap-up short (round 37): the fact comes alone and the twist is dropped
+            return Step(replace(step.state, answered_only=True), " ".join(answers))
         step = replace(step, state=replace(step.state, answered_only=False))
         return replace(step, text=" ".join([*answers, *([] if answers or not step.lead else [step.lead]), step.text]))
 
