@@ -144,6 +144,9 @@ def test_a_question_the_candidate_goes_on_to_discuss_is_not_put_to_the_interview
     assert questions_put(said) == ["What is the peak volume?", "Is there a budget?"]
     assert questions_put("Why not a single model?\nIt would be simpler. But the traffic differs.") == [
         "Why not a single model?"]
+    aloud = "Recall first. Do the invites lead anywhere?\nOffline, recall at ten. Online, accepted invites."
+    assert questions_put(aloud) == []  # asked among statements, then a paragraph of statements: thinking aloud
+    assert questions_put(aloud + "\nDo we log invites?") == ["Do the invites lead anywhere?", "Do we log invites?"]
 
 
 def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:

@@ -29,6 +29,7 @@ from interviewer.meaning import (
     joined_questions,
     names_something_else,
     question_parts,
+    refers_back,
     thing_named,
 )
 from interviewer.questions import QuestionBank
@@ -289,3 +290,44 @@ def test_a_run_of_questions_the_candidate_then_discusses_is_posed_question_by_qu
     assert [a.posed for a in asked_in(said)] == [True, True]
     put_to_us = said.replace(" The payment call must happen inside authorisation.", "")  # one statement after: ours
     assert [a.posed for a in asked_in(put_to_us)] == [False, False]
+
+
+def test_a_question_that_only_points_back_is_told_apart_from_one_naming_its_thing() -> None:
+    assert refers_back("How quick are they?")
+    assert refers_back("How fast does that happen?")  # a demonstrative right after a verb
+    assert refers_back("Where do those things come from?")  # followed by no thing in particular
+    assert refers_back("Do we know how much more?")
+    assert not refers_back("How fast do new shops sign up?")
+    assert not refers_back("What's producing these predictions now?")  # "these predictions" names its thing
+
+
+def test_a_question_pointing_back_that_alone_finds_only_a_fact_given_before_is_read_with_its_statement(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    """"How quick are they?" alone reads as the latency question; after the latency fact was given, and said right
+    after a statement about news spikes, it asks how fast those spikes come: the statement decides."""
+    question = _sheet(bank, "query_autocomplete")
+    [asked] = asked_in("Sudden news spikes are the hard case for counting past queries. How quick are they?")
+    assert [f.id for f in finder.find(question, asked.question)] == ["latency"]
+    assert [f.id for f in finder.find_asked(question, asked)] == ["latency"]  # nothing given yet: read alone
+    assert [f.id for f in finder.find_asked(question, asked, frozenset({"latency"}))] == ["trending"]
+    named = asked_in("Sudden news spikes are the hard case for counting past queries. What is the latency target?")
+    assert [f.id for f in finder.find_asked(question, named[0], frozenset({"latency"}))] == ["latency"]  # names it
+
+
+def test_a_short_lead_in_before_the_question_is_not_the_thing_it_names() -> None:
+    assert thing_named("Quick one: which languages are the emails in?") == "languag"
+    assert thing_named("So one more thing - what is the peak traffic?") == "traffic"
+    long_lead = "Before I settle on a model I want to know what I am replacing: what is running today?"
+    assert thing_named(long_lead) is None  # a whole clause before it: not a lead-in
+
+
+def test_a_question_left_among_statements_and_followed_by_paragraphs_of_them_is_thinking_aloud() -> None:
+    said = ("The headline metric is accepted invites per viewer. Later I'd check they are worth it: do people chat "
+            "afterwards?\n\nOffline, recall of the candidates against next week's connections. Then a ranking metric "
+            "on the top slots.")
+    assert [a.posed for a in asked_in(said)] == [True]
+    asked_at_the_end = said.split("\n\n", maxsplit=1)[0]  # nothing follows it: put to the interviewer
+    assert [a.posed for a in asked_in(asked_at_the_end)] == [False]
+    followed_by_a_question = said + "\n\nDo we log chats? That decides it."
+    assert [a.posed for a in asked_in(followed_by_a_question)] == [False, False]

@@ -187,6 +187,8 @@ class Asked:
     # a yes/no question the candidate goes on to discuss in the same paragraph ("Is a GPU needed at all? At this
     # volume a CPU pool ... ."; the next `POSED_AFTER` sentences all statements): posed to themselves, unless it asks
     # for a fact not given yet. One sentence after it is often why they ask ("Do we log returns? That decides ...").
+    # Any question is posed when its paragraph holds statements too and whole paragraphs of statements, and no
+    # question, follow it (thinking aloud); a paragraph of questions alone is put to the interviewer.
     posed: bool = False
     # a statement that asks for information on the way (`requests_information`): answered when the sheet has it, and
     # never with a request to state an assumption (it may only be thinking aloud: "I'd like to understand it better")
@@ -201,11 +203,7 @@ def asked_in(message: str) -> list[Asked]:
     """The message's questions, each with its context (see `Asked`)."""
     paragraphs = [sentences(p) for p in _PARAGRAPH.split(message)]
     parts = [s for paragraph in paragraphs for s in paragraph]
-    goes_on: set[int] = set()
-    at = 0
-    for paragraph in paragraphs:  # positions of sentences followed by `POSED_AFTER` statements in their paragraph
-        goes_on.update(at + k for k in range(len(paragraph)) if _goes_on(paragraph, k))
-        at += len(paragraph)
+    goes_on, aloud = _going_on(paragraphs)
     found = []
     for i, sentence in enumerate(parts):
         if requests_information(sentence):
@@ -219,8 +217,31 @@ def asked_in(message: str) -> list[Asked]:
         checked = _checks(sentence) and says_any(before, ASSUMING)  # "I assume so. Is it?"
         found.append(Asked(sentence, before if short else "",
                            self_answered=starts_with_any(after, SELF_ANSWERS) or checked,
-                           posed=i in goes_on and asks_yes_no(sentence)))
+                           posed=i in aloud or (i in goes_on and asks_yes_no(sentence))))
     return found
+
+
+def _going_on(paragraphs: Sequence[Sequence[str]]) -> tuple[set[int], set[int]]:
+    """Positions (in the whole message) of the sentences followed by `POSED_AFTER` statements in their paragraph
+    (`_goes_on`), and of those in a paragraph that mixes questions and statements and is followed by whole paragraphs
+    of statements (`_statements_after`): any question of the second kind is posed."""
+    goes_on: set[int] = set()
+    aloud: set[int] = set()
+    at = 0
+    for number, paragraph in enumerate(paragraphs):
+        goes_on.update(at + k for k in range(len(paragraph)) if _goes_on(paragraph, k))
+        if not all(map(is_question, paragraph)) and _statements_after(paragraphs[number + 1 :]):
+            aloud.update(range(at, at + len(paragraph)))
+        at += len(paragraph)
+    return goes_on, aloud
+
+
+def _statements_after(later: Sequence[Sequence[str]]) -> bool:
+    """The message goes on after a paragraph with at least one whole paragraph of `POSED_AFTER` statements and no
+    question: a question left behind in an earlier paragraph was the candidate thinking aloud ("Later I'd check the
+    invites are worth it: do people chat afterwards?" and then a paragraph of offline metrics)."""
+    said = [s for paragraph in later for s in paragraph]
+    return any(len(p) >= POSED_AFTER for p in later) and not any(map(is_question, said))
 
 
 def _goes_on(paragraph: Sequence[str], at: int) -> bool:
@@ -290,11 +311,16 @@ class FactFinder:
         order = {f.id: i for i, f in enumerate(question.facts)}
         return tuple(sorted((s.fact for s in ranked), key=lambda f: order[f.id]))
 
-    def find_asked(self, question: Question, asked: Asked) -> tuple[Fact, ...]:
+    def find_asked(self, question: Question, asked: Asked, given: frozenset[str] = frozenset()) -> tuple[Fact, ...]:
         """The facts a question asks for, read alone first: the statement before a short question is only read with it
         when the question alone finds nothing ("Errors cost us returns. Is there a hardware budget?" asks about the
-        budget, not the errors)."""
+        budget, not the errors), or finds only facts given before (`given`) while it points back at that statement
+        ("Trending is the hard part. How fast do those things move?")."""
         alone = self.find(question, asked.question)
+        if alone and asked.context and refers_back(asked.question) and all(f.id in given for f in alone):
+            fresh = tuple(f for f in self.find(question, asked.whole) if f.id not in given)
+            if fresh:
+                return fresh
         found = alone if alone or not asked.context else self.find(question, asked.whole)
         return tuple(fact for fact in found if not names_something_else(asked.question, fact))
 
@@ -407,11 +433,38 @@ def _backed_by_words(asked: str, ranked: Sequence[FactScore]) -> list[FactScore]
     return [ranked[0]] if asked_terms and len(unknown) <= NEW_WORDS else []
 
 
+# A short question naming what it asks about only by pointing back ("How fast do those move?", "Is that logged?",
+# "Do we know how much more?") is about the statement before it.
+_POINTING = frozenset("those these that this such".split())
+_PRONOUNS = frozenset("it its they them".split())
+_AUXILIARIES = frozenset("is are was were do does did will would can could should".split())  # "does that happen"
+_ELLIPSIS = re.compile(r"\b(?:more|less|else)\W*$", re.IGNORECASE)
+# A short lead-in (up to four words) before the question proper ("Which reminds me: what is the scale?"): the
+# question is what follows it.
+_LEAD_IN = re.compile(
+    r"^(?:\W*\w+(?:'\w+)?){1,4}\s*(?:[:;]|\s[-\u2013\u2014]+\s)\s*(?=(?:how|what|which|who|when|where|why)\b)",
+    re.IGNORECASE,
+)
+
+
+def refers_back(question: str) -> bool:
+    """Whether a question names what it asks about only by pointing back to what came before: a pronoun, a
+    demonstrative followed by no thing in particular ("those things", "that one") or right after a verb ("does that
+    happen"), or a trailing "more"."""
+    words = WORD.findall(question.lower())
+    for at, word in enumerate(words):
+        following = words[at + 1] if at + 1 < len(words) else ""
+        alone = not following or following in STOPWORDS or stem(following) in _VAGUE
+        if word in _PRONOUNS or (word in _POINTING and (alone or (at > 0 and words[at - 1] in _AUXILIARIES))):
+            return True
+    return bool(_ELLIPSIS.search(question))
+
+
 def thing_named(question: str) -> str | None:
     """The (stemmed) word naming what a question opening on "which", "what" or "how many" asks for: "which languages
     are the documents in?" -> "languag"; None for other questions and where no thing follows the opener ("what would
     make this a success?")."""
-    opened = _NAMING.match(question.strip())
+    opened = _NAMING.match(_LEAD_IN.sub("", question.strip(), count=1))
     words = WORD.findall(opened.group(1).lower()) if opened else []
     if not words or words[0] in STOPWORDS or words[0] in _NOT_A_THING:
         return None

