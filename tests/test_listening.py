@@ -880,6 +880,20 @@ def test_a_candidate_who_closes_the_interview_is_offered_to_stop_then_finished(b
     assert CLOSE_OFFER not in going_on[-1].content and not policy.progress(question, going_on).finished
 
 
+def test_a_short_wrap_up_closes_the_interview_and_the_same_words_inside_an_answer_do_not(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    wrap_up = "Thanks, I enjoyed it. I had serving planned next, but that is where I'll leave it there."
+    offer = _talk(policy, question, [*BASELINE_DESIGN, wrap_up])[-1].content
+    assert offer.startswith(CLOSE_OFFER), offer
+    in_an_answer = ("I enjoyed it when the rules caught the first ring, so I'd keep them as a fallback next to the "
+                    "model, and I'd log every decision they make so that we can compare the two on the same payments.")
+    going_on = _talk(policy, question, [*BASELINE_DESIGN, in_an_answer])[-1].content
+    assert CLOSE_OFFER not in going_on, going_on
+    asking = _talk(policy, question, [*BASELINE_DESIGN, "I enjoyed it. Do we log declines?"])[-1].content
+    assert CLOSE_OFFER not in asking, asking
+
+
 @pytest.mark.parametrize(("clause", "said"), [
     ("I'd probably begin with a gradient boosted model", 'you\'d "begin with a gradient boosted model"'),
     ("Or we could keep a second index just for new listings", 'you could "keep a second index just for new listings"'),

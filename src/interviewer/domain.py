@@ -132,6 +132,7 @@ class ProbeBook:
     open_endings: tuple[str, ...] = ()  # ... or which do so when they end a clause ("..., it depends.")
     commitments: tuple[str, ...] = ()  # phrases by which a candidate then decides after all ("if I had to pick")
     closing: tuple[str, ...] = ()  # phrases by which a candidate closes the interview ("happy to take questions")
+    wrap_ups: tuple[str, ...] = ()  # ... that close it only in a short message asking nothing ("I enjoyed it")
     deferral_asks: tuple[str, ...] = ()  # asked for a decision left open, one each time (so at most this many times)
     proposals: tuple[str, ...] = ()  # phrases by which a candidate puts forward an idea ("we could", "I'd")
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist

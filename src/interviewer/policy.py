@@ -99,6 +99,7 @@ ASSUMPTION_TAKEN = (  # a question off the sheet that the candidate went on to a
 FINISHED_REPLY = (
     "That covers the areas I wanted to go through. Add anything you like, or end the interview to get your feedback."
 )
+WRAP_UP_WORDS = 25  # a wrap-up phrase closes the interview only in a message this short (`ProbeBook.wrap_ups`)
 CLOSE_OFFER = "Thanks. We can stop here: end the interview whenever you like to get your feedback."
 GO_ON_OFFER = "Or, if you'd rather use the time left, take me through {title}."
 TIME_UP_REPLY = "We are at time. Add a last thought if you like, then end the interview to get your feedback."
@@ -638,9 +639,15 @@ class OfflineInterviewer:
             return Step(replace(state, after_finish=state.after_finish + 1), line)
         if self._time_spent(state, at, whole=True) >= state.budget_s:
             return Step(replace(state, finished=True), TIME_UP_REPLY)
-        if says_any(statement, self._probes.closing):
+        if self._closes(statement):
             return self._close(question, state, statement)
         return self._press(question, state, statement, pending) or self._challenge(question, state, statement)
+
+    def _closes(self, message: str) -> bool:
+        """The candidate closes the interview: a closing phrase anywhere, or a wrap-up phrase in a short message that
+        asks nothing ("Thanks, I enjoyed it. I had serving planned next, but understood.")."""
+        short = len(message.split()) <= WRAP_UP_WORDS and not any(map(is_question, sentences(message)))
+        return says_any(message, self._probes.closing) or (short and says_any(message, self._probes.wrap_ups))
 
     def _close(self, question: Question, state: InterviewState, statement: str) -> Step:
         """The candidate closes the interview: the first time, an offer to stop there or to go on with the next stage

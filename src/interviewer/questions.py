@@ -158,6 +158,7 @@ class ProbeBookSchema(_Strict):
     open_endings: list[str] = []
     commitments: list[str] = []
     closing: list[str] = []
+    wrap_ups: list[str] = []
     deferral_asks: list[str] = []
     proposals: list[str] = []
     proposal_asks: list[str] = []
@@ -328,6 +329,7 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         open_endings=tuple(schema.open_endings),
         commitments=tuple(schema.commitments),
         closing=tuple(schema.closing),
+        wrap_ups=tuple(schema.wrap_ups),
         deferral_asks=tuple(schema.deferral_asks),
         proposals=tuple(schema.proposals),
         proposal_asks=tuple(schema.proposal_asks),
