@@ -167,6 +167,7 @@ def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
     # a statement asking for information counts what it lists; one that asks nothing counts nothing
     assert asks_in("I'd want to understand the scale, the latency budget and what runs today.") == 3
     assert asks_in("I'm curious what runs today. The rules are a fair baseline.") == 1
+    assert asks_in("Two questions before I start: the daily volume and the time budget.") == 2  # a list announced
     assert asks_in("The rules are a fair baseline, and we keep them.") == 0
     recommends = "You should use gradient boosted trees."
     assert answering_sentences(f"{recommends} Why?") == [recommends]

@@ -460,6 +460,20 @@ def test_a_retraining_trigger_said_in_plain_words_answers_the_cadence_probe(bank
         assert retraining.probe not in _listening(bank).respond(question, [], f"{bare} {trigger}").text, trigger
 
 
+@pytest.mark.parametrize("mention", [
+    "The threshold stays a setting, so product can move it without asking us to retrain anything.",
+    "We keep every decision and its outcome so the model can be retrained later with more data.",
+])
+def test_retraining_named_without_a_cadence_gets_no_cadence_question(bank: QuestionBank, mention: str) -> None:
+    """The cadence probe asks how often to retrain: it comes when the candidate says how often ("retrain weekly",
+    "nightly retraining"), not for every mention of retraining (raters of round 41: asked about a cadence "never
+    given")."""
+    question = _question(bank, "fraud_card_payments")
+    retraining = next(c for c in bank.probes.choices if c.id == "retraining")
+    assert retraining.probe not in _listening(bank).respond(question, [], mention).text
+    assert retraining.probe in _listening(bank).respond(question, [], "We'd retrain the model nightly.").text
+
+
 @pytest.mark.parametrize(
     ("message", "quoted"),
     [
@@ -522,6 +536,11 @@ def test_a_begun_stage_with_nothing_left_open_is_passed_over_and_taken_further_b
 BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
 IDEA = "We could cache each returning card's score for an hour, since fraud often repeats on the same card."
 IDEA_CLAUSE = "We could cache each returning card's score for an hour"  # the clause putting it forward, not the whole
+def _proposal_asks(bank: QuestionBank) -> tuple[str, ...]:
+    """Every wording of the question about an idea before a twist, quoting it or not."""
+    return (*bank.probes.proposal_asks, *bank.probes.proposal_asks_whole)
+
+
 IDEA_SAID = 'you could "cache each returning card\'s score for an hour"'  # said back in reported speech
 
 
@@ -584,7 +603,7 @@ def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) 
     said = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
     turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[said] * 40])
     replies = [t.content for t in turns if t.role == "interviewer"]
-    assert not any(ask in r for r in replies for ask in bank.probes.proposal_asks)
+    assert not any(ask in r for r in replies for ask in _proposal_asks(bank))
     assert all(sum(c.prompt in r for r in replies) == 1 for c in question.curveballs)
 
 
@@ -622,8 +641,9 @@ def test_an_idea_named_only_by_a_pronoun_is_asked_about_without_quoting_it(bank:
     leaning = "We could cache them for an hour, since fraud often repeats on the same card."
     turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[leaning] * 40])
     replies = [t.content for t in turns if t.role == "interviewer"]
-    first = bank.probes.proposal_asks[0]
+    first = bank.probes.proposal_asks_whole[0]  # "that" would point at nothing: the ask names what it is about
     assert first in replies and not any('You said "We could cache them' in r for r in replies), replies
+    assert not any(ask in replies for ask in bank.probes.proposal_asks), replies
 
 
 PLAIN_REASON = "That keeps friction low because most losses come from card-not-present payments, about 70 percent."
@@ -727,8 +747,8 @@ def test_a_stock_question_about_an_idea_never_follows_a_fact_in_the_same_reply(
     replies = [t.content for t in turns if t.role == "interviewer"]
     fact = _answer(question, "fraud_rate")[1:]  # given again as "As I said, roughly ..."
     assert any(fact in r for r in replies), replies
-    assert not any(fact in r and ask in r for r in replies for ask in bank.probes.proposal_asks), replies
-    assert any(ask in r for r in replies for ask in bank.probes.proposal_asks), replies  # still asked without a fact
+    assert not any(fact in r and ask in r for r in replies for ask in _proposal_asks(bank)), replies
+    assert any(ask in r for r in replies for ask in _proposal_asks(bank)), replies  # still asked without a fact
 
 
 @pytest.mark.parametrize(("sentence", "parts"), [
@@ -737,6 +757,8 @@ def test_a_stock_question_about_an_idea_never_follows_a_fact_in_the_same_reply(
      ["a few things", "the peak traffic", "the time budget per call", "the current setup"]),
     ("I'm curious which model runs in production now, as we need a baseline.", ["which model runs in production now"]),
     ("The rules stay as a safety net.", []),
+    ("A few questions up front: daily traffic, the time budget, and what runs today.",
+     ["daily traffic", "the time budget", "what runs today"]),
 ])
 def test_a_request_for_information_inside_a_statement_is_read_for_what_it_lists(
     sentence: str, parts: list[str]
@@ -757,6 +779,10 @@ def test_a_request_for_information_inside_a_statement_is_answered_and_thinking_a
     reply = _listening(bank, similarity).respond(question, [], asking).text
     for fact in ("scale", "latency", "existing_system"):
         assert _answer(question, fact) in reply, reply
+    announced = "Some questions before I start: transaction volume, the latency budget, and what runs today."
+    listed = _listening(bank, similarity).respond(question, [], announced).text
+    answers = [_answer(question, fact) for fact in ("scale", "latency", "existing_system")]
+    assert all(a in listed for a in answers) and "?" not in listed, listed  # the answers alone: they wait for them
     musing = "It's a real-time decision on each payment. I'd like to understand the problem a bit better first."
     thinking = _listening(bank, similarity).respond(question, [], musing).text
     assert ASSUMPTION_REPLY not in thinking and not any(f.answer in thinking for f in question.facts), thinking
@@ -963,4 +989,4 @@ def test_a_follow_up_the_message_already_answers_is_not_asked_and_nor_is_a_stock
     answered = _talk(_listening(bank, similarity), question, [f"{STRONG_FRAUD[0]} {VELOCITY} {NEW_CARDS}"])[1]
     assert deeper not in answered.content and '"' not in answered.content, answered.content
     assert not any(_framed(ask, answered.content) for ask in bank.probes.idea_asks)
-    assert not any(ask in answered.content for ask in bank.probes.proposal_asks) and answered.stage is Stage.METRICS
+    assert not any(ask in answered.content for ask in _proposal_asks(bank)) and answered.stage is Stage.METRICS

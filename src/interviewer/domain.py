@@ -136,6 +136,7 @@ class ProbeBook:
     deferral_asks: tuple[str, ...] = ()  # asked for a decision left open, one each time (so at most this many times)
     proposals: tuple[str, ...] = ()  # phrases by which a candidate puts forward an idea ("we could", "I'd")
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist
+    proposal_asks_whole: tuple[str, ...] = ()  # the same, one for one, where no clause of the idea can be said back
     idea_asks: tuple[str, ...] = ()  # asked about an idea put forward as the interviewer would move on, each once
     follow_up_leads: tuple[str, ...] = ()  # quote the sentence before a point's own follow-up, taken in turn
     hand_waves: tuple[str, ...] = ()  # phrases claiming a hard part sorts itself out ("the model will figure it out")

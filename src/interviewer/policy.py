@@ -49,6 +49,7 @@ from interviewer.text import (
     matches_any,
     proposes,
     rejects,
+    requests_information,
     says_any,
     sentences,
     terms,
@@ -581,7 +582,7 @@ class OfflineInterviewer:
         if urgent is None and answers and self._waits_for_answers(before, state, message, statement):
             return Step(replace(state, answered_only=True), " ".join(answers))
         step = urgent or self._probe_or_flow(question, state, statement, at)
-        if answers and step.text in self._probes.proposal_asks:
+        if answers and step.text in (*self._probes.proposal_asks, *self._probes.proposal_asks_whole):
             # "What does that cost you ...?" right after a fact reads as asking about the fact (raters: 1 of 3)
             return Step(replace(state, answered_only=True), " ".join(answers))
         if answers and is_twist(step.text):
@@ -592,10 +593,11 @@ class OfflineInterviewer:
         return replace(step, text=" ".join([*answers, *([] if answers or not step.lead else [step.lead]), step.text]))
 
     def _waits_for_answers(self, before: InterviewState, state: InterviewState, message: str, statement: str) -> bool:
-        """Whether the message ends on a clarifying question, puts forward nothing to ask about (no design choice, no
-        idea of its own) and follows a reply that did more than answer (`before`: the state before the message,
-        `state` after it)."""
-        if before.answered_only or not is_question(sentences(message)[-1]):
+        """Whether the message ends on a clarifying question (or a request for information: "Questions first: the
+        volume, the time budget"), puts forward nothing to ask about (no design choice, no idea of its own) and follows
+        a reply that did more than answer (`before`: the state before the message, `state` after it)."""
+        last = sentences(message)[-1]
+        if before.answered_only or not (is_question(last) or requests_information(last)):
             return False
         return not self.stated_choices(statement) and self._new_idea(state, statement) is None
 
@@ -988,7 +990,8 @@ class OfflineInterviewer:
         if quoted:
             ask = f"You said {said_back(quoted)}. {ask}"
             return self._follow_up(question, asked, quoted, statement) or Step(asked, ask)
-        return Step(asked, ask)
+        whole = self._probes.proposal_asks_whole
+        return Step(asked, whole[state.proposals_asked] if whole else ask)
 
     def _idea_first(self, question: Question, state: InterviewState, statement: str, at: float) -> Step | None:
         """Before a move to the next stage (or to the close): an idea the candidate just put forward, quoted and asked

@@ -162,6 +162,7 @@ class ProbeBookSchema(_Strict):
     deferral_asks: list[str] = []
     proposals: list[str] = []
     proposal_asks: list[str] = []
+    proposal_asks_whole: list[str] = []
     idea_asks: list[str] = []
     follow_up_leads: list[str] = []
     hand_waves: list[str] = []
@@ -175,6 +176,12 @@ class ProbeBookSchema(_Strict):
     @classmethod
     def _asks_quote_once(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return [_quoting_once(str(info.field_name), ask) for ask in value]
+
+    @model_validator(mode="after")
+    def _whole_asks_match(self) -> ProbeBookSchema:
+        if self.proposal_asks_whole and len(self.proposal_asks_whole) != len(self.proposal_asks):
+            raise ValueError("`proposal_asks_whole` needs one ask for each of `proposal_asks` (or none)")
+        return self
 
 
 class FlagSchema(_Strict):
@@ -333,6 +340,7 @@ def to_probes(schema: ProbeBookSchema) -> ProbeBook:
         deferral_asks=tuple(schema.deferral_asks),
         proposals=tuple(schema.proposals),
         proposal_asks=tuple(schema.proposal_asks),
+        proposal_asks_whole=tuple(schema.proposal_asks_whole),
         idea_asks=tuple(schema.idea_asks),
         follow_up_leads=tuple(schema.follow_up_leads),
         hand_waves=tuple(schema.hand_waves),

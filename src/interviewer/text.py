@@ -88,11 +88,14 @@ _INFO_REQUESTS = ("i'd like to know", "i would like to know", "i want to know", 
 
 # A request for information inside a statement ("I'm curious what runs in production now, since ...", "Before going on
 # I'd like to know the traffic, the time budget and the current setup"): the interviewers who wrote the blind set's
-# interviews answered such requests; raters of round 34 marked the replies that went past them as not fitting.
+# interviews answered such requests; raters of round 34 marked the replies that went past them as not fitting. So is a
+# list announced as questions ("A few questions first: daily volume, the time budget, what runs today"): raters of
+# round 41 marked a reply that answered none of the five things listed as not fitting.
 _INDIRECT_REQUEST = re.compile(
     r"\b(?:i'?d|i would|i)\s+(?:really\s+|also\s+|first\s+)?(?:want|like|love|need)\s+to\s+"
     r"(?:understand|know|find out)\b"
-    r"|\bi'?m\s+(?:also\s+|a bit\s+|really\s+|quite\s+)?curious\b|\bi\s+(?:also\s+)?wonder\b",
+    r"|\bi'?m\s+(?:also\s+|a bit\s+|really\s+|quite\s+)?curious\b|\bi\s+(?:also\s+)?wonder\b"
+    r"|\bquestions?(?:\s+(?:first|up front|upfront|before i start|before we start))?\s*:",
     re.IGNORECASE,
 )
 

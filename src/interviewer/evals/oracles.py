@@ -183,9 +183,10 @@ def probes_choice(reply: str, statement: str, families: Iterable[str] = ()) -> b
 
 
 # A statement that asks for information on the way ("I'm curious what runs today", "I'd want to understand the scale,
-# the latency and the current system first"): the blind set's interviewers answered such requests.
+# the latency and the current system first"), or a list announced as questions ("Some questions first: traffic,
+# latency budget, what exists"): the blind set's interviewers answered such requests.
 _REQUEST_FOR_INFORMATION = re.compile(r"\b(?:want|like|need|love) to (?:understand|know|find out)\b|\bcurious\b|"
-                                      r"\bwonder(?:ing)?\b", re.IGNORECASE)
+                                      r"\bwonder(?:ing)?\b|\bquestions\b[^:.]{0,24}:", re.IGNORECASE)
 
 
 def requests_in(text: str) -> list[str]:
