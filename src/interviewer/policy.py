@@ -37,7 +37,7 @@ from interviewer.domain import (
     TurnKind,
 )
 from interviewer.events import NoticeEvent, TokenEvent
-from interviewer.meaning import ASSUMING, Asked, FactFinder, asked_in, lexical_facts
+from interviewer.meaning import ASSUMING, Asked, FactFinder, asked_in, lexical_facts, refers_back
 from interviewer.mistakes import raising, serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import (
@@ -425,6 +425,15 @@ _LEANING = re.compile(r"\b(?:it|them|they|those|these)\b|\b(?:that|this)\b(?=\s*
 # into what follows it: quoted alone it puts nothing forward.
 _LEADS_IN = re.compile(r"\b(?:about|with|to|for|on|of|in|at|by|from|that|the|a|an|is|are|was|be|like|as)\W*$",
                        re.IGNORECASE)
+
+
+_FOLLOWING_ON = re.compile(r"^\W*(?:then|and|so|but|also)\b|\b(?:that|those|these|such)\b", re.IGNORECASE)
+
+
+def stands_alone(question: str) -> bool:
+    """Whether a follow-up names what it asks about itself (no "that baseline", "those signals", "Then ..."), so that
+    it needs none of the candidate's words said back before it."""
+    return not refers_back(question) and not _FOLLOWING_ON.search(question)
 
 
 def leans_back(quote: str) -> bool:
@@ -1071,15 +1080,17 @@ class OfflineInterviewer:
     def _follow_up(
         self, question: Question, state: InterviewState, sentence: str, statement: str, stage: Stage | None = None
     ) -> Step | None:
-        """The follow-up of the expected point this sentence is about (of `stage`, when given), quoting the sentence,
-        unless it was asked already or the candidate's message (`statement`) answers it already; None when there is
-        none."""
+        """The follow-up of the expected point this sentence is about (of `stage`, when given), quoting the sentence
+        where the follow-up points back at it (`stands_alone`), unless it was asked already or the candidate's message
+        (`statement`) answers it already; None when there is none."""
         leads = self._probes.follow_up_leads
         point = self._followed_point(question, state, sentence, stage)
         if point is None or not leads or self._answered(question, point, statement):
             return None
         deepened = replace(state, deepened=state.deepened | {point.id})
         if len(_LIST_MARKS.findall(quotable(sentence))) >= LIST_MARKS:  # a list said back reads as pasted (1 of 3)
+            return Step(deepened, point.deeper, point.summary)
+        if stands_alone(point.deeper):
             return Step(deepened, point.deeper, point.summary)
         lead = leads[len(state.deepened) % len(leads)].replace(QUOTE_SLOT, said_back(sentence))
         return Step(deepened, f"{lead} {point.deeper}", point.summary)
