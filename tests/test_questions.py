@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import KNOWLEDGE
 
-from interviewer.domain import STAGES
+from interviewer.domain import STAGES, Stage
 from interviewer.policy import covered_points, find_facts
 from interviewer.questions import BankError, QuestionBank, load_bank
 from interviewer.text import terms
@@ -121,6 +121,20 @@ def test_a_stage_needs_a_deeper_question_that_quotes_nothing(tmp_path: Path) -> 
     (knowledge / "flow.yaml").write_text("\n".join(line for line in flow.splitlines() if "    deeper:" not in line))
     with pytest.raises(BankError, match=r"deeper: Field required"):
         load_bank(knowledge)
+    quoting = flow.replace('on_device: "what happens', 'on_device: "you said {quote}: what', 1)
+    (knowledge / "flow.yaml").write_text(quoting)
+    with pytest.raises(BankError, match=r"deeper_for.*quotes nothing"):
+        load_bank(knowledge)
+
+
+def test_a_stage_can_ask_its_deeper_question_differently_for_a_domain_it_does_not_fit(bank: QuestionBank) -> None:
+    """An on-device model serves no requests and looks nothing up: serving's deeper question for such a question asks
+    about slow devices instead; every other domain gets the stage's own (raters of rounds 41-44 marked the request
+    wording as not fitting a wake-word detector)."""
+    serving = bank.flow.guide(Stage.INFERENCE)
+    on_device = serving.deeper_in("on_device")
+    assert on_device != serving.deeper and "device" in on_device and "request" not in on_device
+    assert {serving.deeper_in(q.domain) for q in bank.questions if q.domain != "on_device"} == {serving.deeper}
 
 
 def test_a_question_must_say_what_its_system_produces(tmp_path: Path) -> None:

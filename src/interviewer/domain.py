@@ -223,9 +223,14 @@ class StageGuide:
     note: str
     note_heading: str
     deeper: str = ""  # asked instead of the opener when the candidate covered the stage already: beyond it, unquoted
+    deeper_for: tuple[tuple[str, str], ...] = ()  # (question domain, deeper) where `deeper` does not fit that domain
     topic: str = ""  # how the stage is named when it is taken further ("the data")
     bridge: str = ""  # leads into the stage's first open point when the candidate already began the stage
     depth: DepthGaps = DepthGaps()  # what feedback names as missing when every point was covered but depth was not
+
+    def deeper_in(self, domain: str) -> str:
+        """The stage's deeper question for a question of this domain."""
+        return dict(self.deeper_for).get(domain, self.deeper)
 
 
 @dataclass(frozen=True)

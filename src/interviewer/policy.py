@@ -1073,9 +1073,10 @@ class OfflineInterviewer:
         own = None if sentence is None else self._follow_up(question, moved, sentence, statement, moved.stage)
         if own is not None:
             return replace(own, text=f"{BACK_TO_POINT.format(topic=guide.topic)} {own.text}") if back else own
-        if not guide.deeper:
+        deeper = guide.deeper_in(question.domain)
+        if not deeper:
             return Step(moved, COVERED_STAGE.format(title=in_sentence(guide.title)))
-        return Step(moved, (BACK_TO if back else DEEPER).format(topic=guide.topic, question=guide.deeper))
+        return Step(moved, (BACK_TO if back else DEEPER).format(topic=guide.topic, question=deeper))
 
     def _follow_up(
         self, question: Question, state: InterviewState, sentence: str, statement: str, stage: Stage | None = None

@@ -112,6 +112,7 @@ class GuideSchema(_Strict):
     hints: list[str] = Field(min_length=1)
     generic_points: list[PointSchema] = Field(min_length=1)
     deeper: str = Field(min_length=1)
+    deeper_for: dict[str, str] = {}  # question domain -> the deeper question for it, where `deeper` does not fit
     topic: str = Field(min_length=1)
     bridge: str = Field(min_length=1)
     depth: DepthSchema
@@ -121,6 +122,13 @@ class GuideSchema(_Strict):
     def _quotes_nothing(cls, value: str) -> str:
         if "{" in value or "}" in value:
             raise ValueError("`deeper` quotes nothing: a stock question after their own words reads as a template")
+        return value
+
+    @field_validator("deeper_for")
+    @classmethod
+    def _each_quotes_nothing(cls, value: dict[str, str]) -> dict[str, str]:
+        for question in value.values():
+            cls._quotes_nothing(question)
         return value
 
 
@@ -313,6 +321,7 @@ def to_flow(schema: FlowSchema) -> Flow:
             note=g.note,
             note_heading=g.note_heading,
             deeper=g.deeper,
+            deeper_for=tuple(sorted(g.deeper_for.items())),
             topic=g.topic,
             bridge=g.bridge,
             depth=DepthGaps(**g.depth.model_dump()),
