@@ -18,6 +18,7 @@ from interviewer.policy import (
     ASSUMPTION_REST,
     BACK_TO,
     CLOSE_OFFER,
+    COVERED_STAGE,
     FINISHED_REPLY,
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
@@ -186,7 +187,7 @@ def test_ranking_problems_get_probes_about_the_list_not_a_threshold(bank: Questi
     [
         ("machine_translation", "neural", "over a simpler one"),  # a neural model is the norm for translation
         ("receipt_ocr", "accuracy", "class balance"),  # reading fields has no positive class
-        ("receipt_ocr", "embeddings", "items that have none"),
+        ("receipt_ocr", "embeddings", "no embedding yet"),
         ("delivery_eta", "accuracy", "class balance"),  # a predicted number
         ("machine_translation", "batch", "new users or items"),
     ],
@@ -228,6 +229,37 @@ def test_a_stage_covered_long_before_is_taken_further_without_an_old_sentence_qu
     guide = bank.flow.guide(Stage.METRICS)
     assert moved.endswith(f"{guide.topic}: {guide.deeper}") and moved.count(guide.topic) == 1
     assert '"' not in moved
+
+
+def test_a_covered_stage_whose_deeper_question_the_candidate_answered_already_is_not_asked_it(
+    bank: QuestionBank,
+) -> None:
+    """Raters of rounds 41-45 marked the stage's stock deeper question as a re-ask where the candidate had already said
+    what it asks for (label pitfalls before "what could go wrong with the labels", a staged rollout before "what would
+    make you switch it off"): the stage is then only offered for anything to add (the follow-up of a point the last
+    message states, tried instead, was marked as not fitting: round 47)."""
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    guide = bank.flow.guide(Stage.METRICS)
+    guarded = f"{_metrics_said(policy, question)} A guardrail on the approval rate keeps the business goal in sight."
+    moved = _first_reply_on(_talk(policy, question, [guarded, *["not sure"] * 30]), Stage.METRICS)
+    assert guide.deeper not in moved and moved.endswith(COVERED_STAGE.format(topic=guide.topic)), moved
+    plain = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
+    assert _first_reply_on(plain, Stage.METRICS).endswith(guide.deeper)
+
+
+def test_the_embeddings_probe_is_not_asked_where_the_candidate_said_what_new_things_without_one_get(
+    bank: QuestionBank,
+) -> None:
+    """Raters marked "what happens to items that have none yet?" as a re-ask right after the candidate covered new
+    ids or unknown words, and "items" as not fitting words or members: the ranking variant names no items, and a new
+    thing without an embedding, said in other words than "cold start", answers it."""
+    question = _question(bank, "music_discovery")
+    probe = next(c for c in bank.probes.choices if c.id == "embeddings").probe_for(question.output)
+    asked = _listening(bank).respond(question, [], "I'd retrieve candidates with two-tower embeddings.").text
+    covered = "I'd retrieve candidates with two-tower embeddings; new ids fall back to content embeddings."
+    assert probe in asked and "items" not in probe
+    assert probe not in _listening(bank).respond(question, [], covered).text
 
 
 FIRST_VERSION = "For the first version I'd put a small model behind an API next to the existing rules."

@@ -224,6 +224,7 @@ class StageGuide:
     note_heading: str
     deeper: str = ""  # asked instead of the opener when the candidate covered the stage already: beyond it, unquoted
     deeper_for: tuple[tuple[str, str], ...] = ()  # (question domain, deeper) where `deeper` does not fit that domain
+    deeper_answered: tuple[str, ...] = ()  # cue phrases by which a candidate has said what `deeper` asks for
     topic: str = ""  # how the stage is named when it is taken further ("the data")
     bridge: str = ""  # leads into the stage's first open point when the candidate already began the stage
     depth: DepthGaps = DepthGaps()  # what feedback names as missing when every point was covered but depth was not

@@ -132,7 +132,9 @@ AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, 
 DEEPER = "Let's go deeper on {topic}: {question}"
 BACK_TO = "Before we close, back to {topic}: {question}"
 BACK_TO_POINT = "Before we close, back to {topic}."  # before a point's own follow-up, which quotes the candidate
-COVERED_STAGE = "You have already covered {title}; anything to add there before we go on?"
+# A stage taken up again with nothing left to ask: named by its topic, claiming nothing about how well it was covered
+# ("You have already covered data pipeline" read as a robotic transition, and as false where it was thin: round 46).
+COVERED_STAGE = "You've touched on {topic} already; anything to add there, or shall we move on?"
 AGAIN_FACT = "As I said,"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 _REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise")
@@ -956,6 +958,12 @@ class OfflineInterviewer:
                 return stage
         return ahead[0]
 
+    def _deeper_said(self, stage: Stage, state: InterviewState) -> bool:
+        """The candidate has said what the stage's deeper question asks for (one of its `deeper_answered` cue phrases
+        within one sentence of theirs): taking the stage further would ask again."""
+        cues = self._flow.guide(stage).deeper_answered
+        return any(matches_any(terms(sentence), cues) for sentence in state.statements)
+
     def _before_move(
         self,
         question: Question,
@@ -1074,8 +1082,8 @@ class OfflineInterviewer:
         if own is not None:
             return replace(own, text=f"{BACK_TO_POINT.format(topic=guide.topic)} {own.text}") if back else own
         deeper = guide.deeper_in(question.domain)
-        if not deeper:
-            return Step(moved, COVERED_STAGE.format(title=in_sentence(guide.title)))
+        if not deeper or self._deeper_said(moved.stage, moved):  # asking it would ask again
+            return Step(moved, COVERED_STAGE.format(topic=guide.topic))
         return Step(moved, (BACK_TO if back else DEEPER).format(topic=guide.topic, question=deeper))
 
     def _follow_up(

@@ -113,6 +113,7 @@ class GuideSchema(_Strict):
     generic_points: list[PointSchema] = Field(min_length=1)
     deeper: str = Field(min_length=1)
     deeper_for: dict[str, str] = {}  # question domain -> the deeper question for it, where `deeper` does not fit
+    deeper_answered: list[str] = []  # cue phrases by which a candidate has said what `deeper` asks for
     topic: str = Field(min_length=1)
     bridge: str = Field(min_length=1)
     depth: DepthSchema
@@ -322,6 +323,7 @@ def to_flow(schema: FlowSchema) -> Flow:
             note_heading=g.note_heading,
             deeper=g.deeper,
             deeper_for=tuple(sorted(g.deeper_for.items())),
+            deeper_answered=tuple(g.deeper_answered),
             topic=g.topic,
             bridge=g.bridge,
             depth=DepthGaps(**g.depth.model_dump()),
