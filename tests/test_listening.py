@@ -201,6 +201,16 @@ def test_probes_fit_what_the_system_produces(bank: QuestionBank, question_id: st
     assert stock not in reply
 
 
+def test_a_cut_off_said_with_precision_or_recall_answers_the_ranking_question_about_it(bank: QuestionBank) -> None:
+    """Raters of rounds 42-45 marked "Precision and recall over how many results ...?" as a re-ask after "recall at
+    10", "the top thousand" or "precision at the very top"."""
+    question = _question(bank, "music_discovery")
+    probe = next(c for c in bank.probes.choices if c.id == "precision_recall").probe_for(question.output)
+    assert probe in _listening(bank).respond(question, [], "Offline I'd track precision on held-out plays.").text
+    for said in ("Offline I'd track recall at 10 on held-out plays.", "Offline, precision at the top of the list."):
+        assert probe not in _listening(bank).respond(question, [], said).text, said
+
+
 def test_one_question_per_reply_about_the_first_choice_named(bank: QuestionBank) -> None:
     question = _question(bank, "fraud_card_payments")
     said = "I'd precompute the scores in a nightly job and cache them, and train a gradient boosted model on them."
