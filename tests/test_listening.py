@@ -211,6 +211,16 @@ def test_a_cut_off_said_with_precision_or_recall_answers_the_ranking_question_ab
         assert probe not in _listening(bank).respond(question, [], said).text, said
 
 
+def test_a_metric_for_the_top_of_the_list_answers_the_ranking_question_about_auc(bank: QuestionBank) -> None:
+    """Raters of rounds 42-45 marked "AUC weighs every pair equally. Does that reflect ... the first few slots?" as a
+    re-ask where the candidate also measured the top of the list (NDCG, recall at k, the top decile)."""
+    question = _question(bank, "music_discovery")
+    probe = next(c for c in bank.probes.choices if c.id == "auc").probe_for(question.output)
+    assert probe in _listening(bank).respond(question, [], "Offline I'd report AUC on held-out plays.").text
+    for said in ("Offline I'd report AUC and NDCG on held-out plays.", "Offline, AUC plus recall at 10 per user."):
+        assert probe not in _listening(bank).respond(question, [], said).text, said
+
+
 def test_one_question_per_reply_about_the_first_choice_named(bank: QuestionBank) -> None:
     question = _question(bank, "fraud_card_payments")
     said = "I'd precompute the scores in a nightly job and cache them, and train a gradient boosted model on them."
