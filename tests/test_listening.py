@@ -202,12 +202,13 @@ def test_probes_fit_what_the_system_produces(bank: QuestionBank, question_id: st
 
 
 def test_a_cut_off_said_with_precision_or_recall_answers_the_ranking_question_about_it(bank: QuestionBank) -> None:
-    """Raters of rounds 42-45 marked "Precision and recall over how many results ...?" as a re-ask after "recall at
-    10", "the top thousand" or "precision at the very top"."""
+    """Raters of rounds 42-45 marked "Precision and recall over how many results ...?" as a re-ask after "the top
+    thousand" or "precision at the very top". A bare number is no cut-off: cue words match anywhere in a sentence, and
+    "recall 10" answered it for "accuracy is near 100 %, so I'd report precision and recall"."""
     question = _question(bank, "music_discovery")
     probe = next(c for c in bank.probes.choices if c.id == "precision_recall").probe_for(question.output)
     assert probe in _listening(bank).respond(question, [], "Offline I'd track precision on held-out plays.").text
-    for said in ("Offline I'd track recall at 10 on held-out plays.", "Offline, precision at the top of the list."):
+    for said in ("Offline I'd track recall at k on held-out plays.", "Offline, precision at the top of the list."):
         assert probe not in _listening(bank).respond(question, [], said).text, said
 
 
@@ -217,7 +218,7 @@ def test_a_metric_for_the_top_of_the_list_answers_the_ranking_question_about_auc
     question = _question(bank, "music_discovery")
     probe = next(c for c in bank.probes.choices if c.id == "auc").probe_for(question.output)
     assert probe in _listening(bank).respond(question, [], "Offline I'd report AUC on held-out plays.").text
-    for said in ("Offline I'd report AUC and NDCG on held-out plays.", "Offline, AUC plus recall at 10 per user."):
+    for said in ("Offline I'd report AUC and NDCG on held-out plays.", "Offline, AUC plus recall at k per user."):
         assert probe not in _listening(bank).respond(question, [], said).text, said
 
 
