@@ -274,6 +274,20 @@ def test_a_question_about_what_no_sheet_covers_gets_no_neighbouring_fact_and_its
     assert _ids(finder, bank, "fraud_card_payments", "How many transactions per second at peak?") == ["scale"]
 
 
+def test_a_question_naming_something_no_sheet_covers_gets_no_fact_unless_its_fact_speaks_of_it(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    question = bank.get("fake_account_detection")
+    assert question is not None and "vendor" in question.unanswered_topics
+    vendor = "Which CAPTCHA vendor do we use?"
+    assert [f.id for f in finder.find(replace(question, unanswered_topics=frozenset()), vendor)] == ["current"]
+    assert [f.id for f in finder.find(question, vendor)] == []
+    # the topic word said of something the sheet does cover, or a sure match for a fact, still gets the fact
+    assert _ids(finder, bank, "fraud_card_payments", "What latency budget do we have for a decision?") == ["latency"]
+    assert _ids(finder, bank, "support_ticket_routing", "How many teams do tickets get routed to?") == ["categories"]
+    assert _ids(finder, bank, "receipt_ocr", "What would count as success for the expense team?") == ["goal"]
+
+
 def test_a_yes_no_question_followed_by_two_statements_in_its_paragraph_is_posed() -> None:
     said = ("Is a GPU needed at all? At this volume a CPU pool is enough. It also keeps the cost down.\n"
             "What is the peak volume? That decides it.\nIs there a budget? I think so.")

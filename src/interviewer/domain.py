@@ -194,6 +194,7 @@ class Question:
     curveballs: tuple[Curveball, ...] = ()
     output: Output = Output.DECISION
     unanswered: tuple[str, ...] = ()  # domain-neutral questions no sheet answers (knowledge/asks/_off_sheet.yaml)
+    unanswered_topics: frozenset[str] = frozenset()  # stemmed words naming what no sheet covers ("team", "budget")
 
     def points_for(self, stage: Stage) -> tuple[ExpectedPoint, ...]:
         return tuple(point for point in self.expected if point.stage is stage)

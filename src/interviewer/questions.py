@@ -29,6 +29,7 @@ from interviewer.domain import (
     StageGuide,
 )
 from interviewer.judge import ROUNDING_CUTS, JudgeModel
+from interviewer.text import stem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -259,9 +260,11 @@ class PhrasingsSchema(_Strict):
 
 
 class UnansweredSchema(_Strict):
-    """`knowledge/asks/_off_sheet.yaml`: clarifying questions that no question's sheet answers."""
+    """`knowledge/asks/_off_sheet.yaml`: clarifying questions that no question's sheet answers, and words that name
+    what they ask about (the team, budgets, vendors, timelines, ...)."""
 
     asks: list[str] = Field(min_length=1)
+    topics: list[str] = Field(default_factory=list)
 
 
 Phrasings = dict[str, list[str]]
@@ -287,6 +290,7 @@ def to_question(
     common: Phrasings | None = None,
     *,
     unanswered: tuple[str, ...] = (),
+    unanswered_topics: frozenset[str] = frozenset(),
     beyond: Phrasings | None = None,
 ) -> Question:
     """`common`: phrasings for fact ids most questions share (`knowledge/asks/_common.yaml`), kept apart from the
@@ -307,6 +311,7 @@ def to_question(
         curveballs=tuple(Curveball(c.id, c.prompt, tuple(c.answered_by)) for c in schema.curveballs),
         output=schema.output,
         unanswered=unanswered,
+        unanswered_topics=unanswered_topics,
     )
 
 
@@ -410,8 +415,8 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
         raise BankError(f"no question files in {knowledge_dir / 'questions'}")
     schemas = [(f, _validate(QuestionSchema, f)) for f in files]
     common = _common_phrasings(knowledge_dir, {fact.id for _, schema in schemas for fact in schema.facts})
-    unanswered = _unanswered(knowledge_dir)
-    questions = tuple(_question(knowledge_dir, schema, common, unanswered) for _, schema in schemas)
+    off_sheet = _off_sheet(knowledge_dir)
+    questions = tuple(_question(knowledge_dir, schema, common, off_sheet) for _, schema in schemas)
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
@@ -450,20 +455,24 @@ def _common_phrasings(knowledge_dir: Path, fact_ids: set[str]) -> Phrasings:
     return phrasings
 
 
-def _unanswered(knowledge_dir: Path) -> tuple[str, ...]:
+def _off_sheet(knowledge_dir: Path) -> UnansweredSchema | None:
     """`knowledge/asks/_off_sheet.yaml`, if there is one."""
     path = knowledge_dir / "asks" / OFF_SHEET
-    return tuple(_validate(UnansweredSchema, path).asks) if path.is_file() else ()
+    return _validate(UnansweredSchema, path) if path.is_file() else None
 
 
 def _question(
-    knowledge_dir: Path, schema: QuestionSchema, common: Phrasings, unanswered: tuple[str, ...] = ()
+    knowledge_dir: Path, schema: QuestionSchema, common: Phrasings, off_sheet: UnansweredSchema | None = None
 ) -> Question:
     asks = _phrasings(knowledge_dir / "asks", schema.id, {f.id for f in schema.facts})
     points = {p.id for items in schema.expected.values() for p in items}
     says = _phrasings(knowledge_dir / "says", schema.id, points)
     beyond = _phrasings(knowledge_dir / "beyond", schema.id, points)
-    return to_question(schema, asks, says, common, unanswered=unanswered, beyond=beyond)
+    unanswered = tuple(off_sheet.asks) if off_sheet else ()
+    topics = frozenset(stem(word.lower()) for word in off_sheet.topics) if off_sheet else frozenset()
+    return to_question(
+        schema, asks, says, common, unanswered=unanswered, unanswered_topics=topics, beyond=beyond
+    )
 
 
 class JudgeModelSchema(_Strict):
