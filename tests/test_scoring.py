@@ -214,6 +214,10 @@ def test_the_right_way_named_only_as_a_what_if_argued_against_is_no_correction(b
     assert (defended.stages[Stage.TRAINING].score or 0) <= 1
     corrected = _score(bank, [*STRONG_FRAUD, shuffled, "Actually no: we split by time, training on older months."])
     assert "random_split_on_time" not in _flags(corrected)
+    rollout = "New versions get an A/B test before rolling out to everyone."  # "rolling" here is no rolling window
+    assert _flags(_score(bank, [*STRONG_FRAUD, shuffled, rollout])).get("random_split_on_time") == shuffled
+    windows = "Actually, rolling windows: train on each stretch of months and validate on the month after it."
+    assert "random_split_on_time" not in _flags(_score(bank, [*STRONG_FRAUD, shuffled, windows]))
 
 
 def test_a_mistake_supposed_after_if_i_we_or_you_is_not_made(bank: QuestionBank) -> None:
