@@ -25,6 +25,7 @@ from interviewer.meaning import (
     Asked,
     FactFinder,
     asked_in,
+    asks_how_for_a_count,
     coordinated_parts,
     joined_questions,
     names_something_else,
@@ -272,6 +273,18 @@ def test_a_question_about_what_no_sheet_covers_gets_no_neighbouring_fact_and_its
     mixed = "What is the latency target, and how many engineers will I have?"
     assert _ids(finder, bank, "fraud_card_payments", mixed) == ["latency"]
     assert _ids(finder, bank, "fraud_card_payments", "How many transactions per second at peak?") == ["scale"]
+
+
+def test_a_question_asking_how_something_is_done_gets_no_bare_count(finder: FactFinder, bank: QuestionBank) -> None:
+    question = _sheet(bank, "keyboard_next_word")
+    count = next(f for f in question.facts if f.id == "scale")  # "500 million keyboard users."
+    how = "How do new models get to the phones?"
+    assert asks_how_for_a_count(how, count)
+    assert [f.id for f in finder.find(question, how)] == ["scale"]  # close in meaning to the count ...
+    assert _ids(finder, bank, "keyboard_next_word", how) == []  # ... but no answer to it
+    assert not asks_how_for_a_count("How many people use the keyboard?", count)
+    assert _ids(finder, bank, "keyboard_next_word", "How many people use the keyboard?") == ["scale"]
+    assert _ids(finder, bank, "fraud_card_payments", "How fast does a decision have to come back?") == ["latency"]
 
 
 def test_a_question_naming_something_no_sheet_covers_gets_no_fact_unless_its_fact_speaks_of_it(

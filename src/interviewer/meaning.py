@@ -330,7 +330,10 @@ class FactFinder:
             if fresh:
                 return fresh
         found = alone if alone or not asked.context else self.find(question, asked.whole)
-        return tuple(fact for fact in found if not names_something_else(asked.question, fact))
+        return tuple(
+            fact for fact in found
+            if not names_something_else(asked.question, fact) and not asks_how_for_a_count(asked.question, fact)
+        )
 
     def named_again(self, question: Question, asked: str, facts: Sequence[Fact]) -> tuple[Fact, ...]:
         """Of `facts` (given before), those `asked` names on its own (`REPEAT_SURE`); all of them without a
@@ -487,6 +490,23 @@ def _names_topic_off_sheet(question: Question, text: str, closest: FactScore) ->
     nothing written for its closest fact mentions, and that fact is not a sure match (`TOPIC_BELOW`)."""
     named = terms(text) & question.unanswered_topics
     return closest.score < TOPIC_BELOW and bool(named - _vocabulary(closest.fact))
+
+
+# A question asking how something is done ("how do we get new models onto the devices?") opens on "how" and a verb
+# of doing or being, not on a quantity ("how many", "how fast", "how long").
+_MANNER = re.compile(
+    r"^(?:\W*\w+(?:'\w+)?\W+){0,3}?how (?:do|does|did|would|will|can|could|should|is|are|was|were)\b", re.IGNORECASE
+)
+_LETTERS = re.compile(r"[a-z]+", re.IGNORECASE)
+BARE_QUANTITY_WORDS = 4  # "40 million speakers.", "A decision within 150 ms."
+
+
+def asks_how_for_a_count(question: str, fact: Fact) -> bool:
+    """The question asks how something is done, and the fact is a bare quantity (a number and at most
+    `BARE_QUANTITY_WORDS` words): a count is no answer to it, however close in meaning ("how do model updates reach the
+    devices?" sits near "how many devices would an update go to?")."""
+    bare = any(ch.isdigit() for ch in fact.answer) and len(_LETTERS.findall(fact.answer)) <= BARE_QUANTITY_WORDS
+    return bare and bool(_MANNER.search(question))
 
 
 def names_something_else(question: str, fact: Fact) -> bool:
