@@ -33,7 +33,7 @@ from interviewer.policy import (
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.text import requested, sentences
+from interviewer.text import matches_any, requested, sentences, terms
 
 MINUTE = 60.0
 
@@ -267,6 +267,16 @@ def test_a_covered_stage_whose_deeper_question_the_candidate_answered_already_is
     assert guide.deeper not in moved and moved.endswith(COVERED_STAGE.format(topic=guide.topic)), moved
     plain = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
     assert _first_reply_on(plain, Stage.METRICS).endswith(guide.deeper)
+
+
+def test_a_split_by_any_grouping_entity_answers_the_training_deeper_question(bank: QuestionBank) -> None:
+    """Raters of rounds 45 and 49 marked "how would you know the model learned something real and not an artefact of
+    how the data was collected?" as a re-ask right after the candidate kept whole groups out of the test set."""
+    answered = bank.flow.guide(Stage.TRAINING).deeper_answered
+    for said in ("We split by seller, so no seller's listings are in both sets.",
+                 "I'd split by household: the same voices never appear in training and test."):
+        assert matches_any(terms(said), answered), said
+    assert not matches_any(terms("We shuffle the rows and keep 20% for testing."), answered)
 
 
 def test_the_embeddings_probe_is_not_asked_where_the_candidate_said_what_new_things_without_one_get(
