@@ -28,6 +28,7 @@ from interviewer.meaning import (
     asks_how_for_a_count,
     coordinated_parts,
     joined_questions,
+    listed_parts,
     names_something_else,
     question_parts,
     refers_back,
@@ -67,6 +68,19 @@ def test_two_things_asked_at_once_get_both_facts(finder: FactFinder, bank: Quest
     found = _ids(finder, bank, "fraud_card_payments",
                  "How many payments do we handle at peak, and how long do we have to decide on each one?")
     assert found == ["scale", "latency"]
+
+
+def test_a_terse_list_of_things_asks_for_each_of_them(finder: FactFinder, bank: QuestionBank) -> None:
+    assert listed_parts("Photo quality and category mix?") == ["Photo quality", "category mix"]
+    assert listed_parts("Catalogue size, query volume, latency target?") == [
+        "Catalogue size", "query volume", "latency target"
+    ]
+    assert listed_parts("What volume and latency should I plan for?") == []  # asked in words: read as before
+    assert listed_parts("Is this mostly fashion, or home goods too?") == []
+    assert listed_parts("Do we keep the images and the clicks, and for how long do we keep them around?") == []
+    assert _ids(finder, bank, "visual_product_search", "Photo quality and category mix?") == [
+        "photo_quality", "categories"
+    ]
 
 
 def test_a_second_question_joined_to_the_first_gets_its_closest_fact(finder: FactFinder, bank: QuestionBank) -> None:

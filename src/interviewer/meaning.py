@@ -269,11 +269,29 @@ class FactScore:
     score: float
 
 
+_LIST_BREAK = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", re.IGNORECASE)
+MAX_ITEM_WORDS = 6
+
+
+def listed_parts(text: str) -> list[str]:
+    """The things a terse question lists without asking in words ("Volume, latency target, and labels?"): it opens on
+    no question word and is nothing but short noun phrases joined by commas or 'and'. Empty for any other question."""
+    question = text.strip(" ?.")
+    if _STARTS_ASKING.match(question) or "?" in question:
+        return []
+    items = [item.strip() for item in _LIST_BREAK.split(question) if item.strip()]
+    if len(items) < 2 or any(len(item.split()) > MAX_ITEM_WORDS for item in items):
+        return []
+    return items
+
+
 def _parts(asked: str) -> list[str]:
-    """The parts of a question read apart: split at its joins, and two things asked in one clause."""
+    """The parts of a question read apart: split at its joins, two things asked in one clause, or the items of a bare
+    list."""
     split = question_parts(asked)
     parts = [p for p in split if p != asked] if len(split) > 1 else []
-    return parts + [p for p in coordinated_parts(asked) if p not in parts]
+    parts += [p for p in coordinated_parts(asked) if p not in parts]
+    return parts + [p for p in listed_parts(asked) if p not in parts]
 
 
 def read_ahead(sentences: Sequence[str]) -> list[str]:
