@@ -154,6 +154,8 @@ def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
     assert named_choices("A transformer rather than gradient boosting, with a feature store.") == {
         "neural", "feature_store"}
     assert named_choices("Is a neural net worth it here?") == set()
+    assert named_choices("Some caching, though caching is less useful here.") == set()  # played down in the sentence
+    assert named_choices("PR-AUC for tuning; LightGBM only as a sanity check.") == set()
     assert probes_choice("Why that and not a linear model?", "I'd use LightGBM.")
     assert probes_choice("What hit rate do you expect for the cached entries?", "We cache embeddings.", {"cache"})
     assert not probes_choice("Offline metric?", "We would fine-tune BERT.", {"neural", "fine_tuning"})

@@ -173,6 +173,52 @@ def test_a_rejected_choice_is_not_probed(bank: QuestionBank, rejection: str) -> 
     assert probes["accuracy"] not in move.text and probes["precision_recall"] in move.text
 
 
+@pytest.mark.parametrize(("said", "choice_id"), [
+    ("Offline we'd track the money saved per review, with AUC as a secondary check.", "auc"),
+    ("Some caching would help a little, but caching is less useful here because almost every request is unique.",
+     "caching"),
+])
+def test_a_choice_played_down_where_it_is_named_is_not_probed(bank: QuestionBank, said: str, choice_id: str) -> None:
+    """Raters of rounds 48 and 53 marked asking about AUC right after "AUC as a secondary check", or about a cache's hit
+    rate right after "caching is less useful", as not fitting what the candidate said."""
+    probe = next(c.probe_for(_question(bank).output) for c in bank.probes.choices if c.id == choice_id)
+    assert probe not in _policy(bank).respond(_question(bank), [], said).text
+    plain = {"auc": "Offline we'd track AUC per slice.", "caching": "We could add some caching."}[choice_id]
+    assert probe in _policy(bank).respond(_question(bank), [], plain).text
+
+
+@pytest.mark.parametrize("said", [
+    "Between audio frames the small network keeps its cached conv states and only computes the newest slice.",
+    "For personalisation, a cache model of words this user typed lately is mixed in; that cache adds the most.",
+])
+def test_a_cue_word_used_for_something_else_makes_no_choice(bank: QuestionBank, said: str) -> None:
+    """A model's cached state is not a cache of results: the cache's hit-rate probe does not follow it."""
+    caching = next(c for c in bank.probes.choices if c.id == "caching")
+    assert caching.probe not in _policy(bank).respond(_question(bank), [], said).text
+    assert caching.probe in _policy(bank).respond(_question(bank), [], "We would cache the scores per user.").text
+
+
+def test_the_calibration_probe_is_answered_by_calibration_in_any_form(bank: QuestionBank) -> None:
+    log_loss = next(c for c in bank.probes.choices if c.id == "log_loss")
+    said = ("Both outputs get multiplied, and an uncalibrated one would spoil that product, so each gets a "
+            "reliability curve. We stop training when log loss on the held-out week stops falling.")
+    assert log_loss.probe not in _policy(bank).respond(_question(bank), [], said).text
+    assert log_loss.probe in _policy(bank).respond(_question(bank), [], "Early stopping on log loss.").text
+
+
+@pytest.mark.parametrize("reason", [
+    "since fraud rings adapt to the model within days", "because fresher data tracks new merchants",
+    "with incremental updates in between",
+])
+def test_a_retraining_cadence_given_with_its_reason_is_not_asked_for_again(bank: QuestionBank, reason: str) -> None:
+    """Asking how often to retrain right after "retrain weekly, since attackers adapt in days" was a re-ask to both
+    raters of rounds 44 and 54."""
+    retraining = next(c for c in bank.probes.choices if c.id == "retraining")
+    said = f"We would retrain weekly, {reason}."
+    assert retraining.probe not in _policy(bank).respond(_question(bank), [], said).text
+    assert retraining.probe in _policy(bank).respond(_question(bank), [], "We would retrain weekly.").text
+
+
 def test_the_interviewer_asks_its_own_clarifying_question_once(bank: QuestionBank) -> None:
     policy, question = _policy(bank), _question(bank, "feed_ranking")
     ask = next(a.ask for a in bank.probes.ambiguities if a.id == "engagement")

@@ -105,6 +105,7 @@ class ChoiceProbe:
     variants: tuple[tuple[Output, str], ...] = ()  # asked instead on problems with that output
     answered: tuple[str, ...] = ()  # cue phrases, each within one sentence, that answer the probe already
     trade_off: bool = False  # the probe asks what the choice is traded against: a statement weighing it answers it
+    not_in: tuple[str, ...] = ()  # phrases holding a cue that name something else ("cached states" is no results cache)
 
     def probe_for(self, output: Output) -> str:
         return dict(self.variants).get(output, self.probe)

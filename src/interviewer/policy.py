@@ -41,6 +41,7 @@ from interviewer.meaning import ASSUMING, Asked, FactFinder, asked_in, lexical_f
 from interviewer.mistakes import raising, serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import (
+    WORD,
     affirms,
     after_any,
     ends_with_any,
@@ -52,6 +53,7 @@ from interviewer.text import (
     requests_information,
     says_any,
     sentences,
+    stem,
     terms,
 )
 
@@ -252,10 +254,12 @@ def split_message(message: str) -> tuple[list[str], str]:
 
 def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
     """Ids of the design choices the statement makes, in the order it makes them (a mention that rejects the choice
-    does not count)."""
+    does not count, nor one in a statement that names something else with it: after "a local cache model", "the
+    cache" is that model)."""
     parts = sentences(statement)
     statement_terms = terms(statement)
-    mentioned = [c for c in probes.choices if matches_any(statement_terms, c.cues)]
+    mentioned = [c for c in probes.choices
+                 if matches_any(statement_terms, c.cues) and not says_any(statement, c.not_in)]
     stated = [c for c in mentioned if any(_makes(s, c) for s in parts)]
     lowered = statement.lower()
     first_at = {c.id: min((at for cue in c.cues if (at := lowered.find(cue)) >= 0), default=len(lowered))
@@ -265,8 +269,22 @@ def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
 
 def _makes(sentence: str, choice: ChoiceProbe) -> bool:
     """The sentence names the choice and does not reject it anywhere ('accuracy is no good here: accuracy is always
-    near 100%' makes no choice of accuracy)."""
-    return any(affirms(sentence, cue) for cue in choice.cues) and not any(rejects(sentence, c) for c in choice.cues)
+    near 100%' makes no choice of accuracy), nor play it down ('AUC as a secondary check')."""
+    return (any(affirms(sentence, cue) and not _demoted(sentence, cue) for cue in choice.cues)
+            and not any(rejects(sentence, c) for c in choice.cues))
+
+
+# Just after a named choice, words that demote it ("AUC as a secondary check", "caching is less useful").
+_DEMOTING = re.compile(r"^(?:as (?:a |an )?(?:secondary|sanity|reference)|(?:is |are )?(?:less useful|of little use))")
+
+
+def _demoted(sentence: str, cue: str) -> bool:
+    """The sentence plays `cue` down somewhere (`_DEMOTING`)."""
+    words = WORD.findall(sentence.lower())
+    size = len(WORD.findall(cue.lower()))
+    target = [stem(w) for w in WORD.findall(cue.lower())]
+    places = [i for i in range(len(words) - size + 1) if [stem(w) for w in words[i : i + size]] == target]
+    return any(_DEMOTING.match(" ".join(words[i + size : i + size + 5])) for i in places)
 
 
 def answered_already(choice: ChoiceProbe, said: Sequence[str]) -> bool:

@@ -148,6 +148,7 @@ class ChoiceSchema(_Strict):
     variants: dict[Output, str] = {}
     answered: list[str] = []
     trade_off: bool = False
+    not_in: list[str] = []
 
 
 class AmbiguitySchema(_Strict):
@@ -341,7 +342,7 @@ def to_flow(schema: FlowSchema) -> Flow:
 def to_probes(schema: ProbeBookSchema) -> ProbeBook:
     return ProbeBook(
         choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items()), tuple(c.answered),
-                                   c.trade_off)
+                                   c.trade_off, tuple(c.not_in))
                       for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,

@@ -136,18 +136,23 @@ DESIGN_CHOICES: dict[str, tuple[str, ...]] = {
     "fine_tuning": ("fine-tune", "fine tune", "fine-tuning", "fine tuning", "pretrained", "pre-trained"),
 }
 _REJECTING = re.compile(r"\b(?:not|no|never|without|avoid|instead of|rather than|over|skip|against)\s+(?:\w+\s+){0,2}$")
+# Right after the term: the candidate plays it down ("caching is less useful here", "AUC only as a sanity check").
+_PLAYED_DOWN = re.compile(
+    r"^\W*(?:\w+\s+){0,2}?(?:less useful|of little use|little value|(?:only\s+)?as an? (?:secondary|sanity))\b"
+)
 
 
 def named_choices(statement: str) -> set[str]:
-    """The families of design choices a statement names and does not reject."""
+    """The families of design choices a statement names and does not reject (nor play down anywhere in the sentence)."""
     found = set()
     for sentence in statements_in(statement):
         lowered = sentence.lower()
         for family, terms in DESIGN_CHOICES.items():
-            for term in terms:
-                for match in re.finditer(rf"(?<![a-z]){re.escape(term)}(?![a-z])", lowered):
-                    if not _REJECTING.search(lowered[: match.start()]):
-                        found.add(family)
+            matches = [m for term in terms for m in re.finditer(rf"(?<![a-z]){re.escape(term)}(?![a-z])", lowered)]
+            if any(_PLAYED_DOWN.search(lowered[m.end():]) for m in matches):
+                continue
+            if any(not _REJECTING.search(lowered[: m.start()]) for m in matches):
+                found.add(family)
     return found
 
 
