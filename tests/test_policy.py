@@ -219,6 +219,16 @@ def test_a_retraining_cadence_given_with_its_reason_is_not_asked_for_again(bank:
     assert retraining.probe in _policy(bank).respond(_question(bank), [], "We would retrain weekly.").text
 
 
+def test_top_k_accuracy_answers_what_accuracy_means_for_an_ordered_list(bank: QuestionBank) -> None:
+    """"Accuracy of what, for an ordered list?" right after "top-5 accuracy" was a re-ask to both raters of round 49."""
+    accuracy = next(c for c in bank.probes.choices if c.id == "accuracy")
+    question = _question(bank, "feed_ranking")
+    probe = accuracy.probe_for(question.output)
+    said = "Offline, top-5 accuracy on next week's sessions, since the first screen shows five posts."
+    assert probe not in _policy(bank).respond(question, [], said).text
+    assert probe in _policy(bank).respond(question, [], "Offline, accuracy on next week's sessions.").text
+
+
 def test_the_interviewer_asks_its_own_clarifying_question_once(bank: QuestionBank) -> None:
     policy, question = _policy(bank), _question(bank, "feed_ranking")
     ask = next(a.ask for a in bank.probes.ambiguities if a.id == "engagement")
