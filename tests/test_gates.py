@@ -41,7 +41,7 @@ def _cases(gate: dict[str, Any]) -> list:
     return cases
 
 
-@pytest.mark.parametrize("split", ["blind", "own", "own_dev", "own_test"])
+@pytest.mark.parametrize("split", ["blind", "own", "own_heldout", "own_dev", "own_test"])
 def test_the_offline_judge_meets_the_gate(split: str, env: EvalEnv) -> None:
     gate = GATES["judge"][split]
     metrics = evaluate_judge(_cases(gate), env.service.score)
@@ -139,3 +139,5 @@ def test_the_shipped_judge_model_is_the_fit_on_our_own_transcripts(isolated_env:
     assert fitted["n"] >= 350
     refused = runner.invoke(app, ["calibrate", "--transcripts", str(ROOT / "evals" / "blind" / "transcripts")])
     assert refused.exit_code == 2 and "never fit on the blind set" in refused.output
+    held_out = runner.invoke(app, ["calibrate", "--transcripts", str(ROOT / "evals" / "own" / "heldout")])
+    assert held_out.exit_code == 2 and "held-out" in held_out.output

@@ -1,4 +1,5 @@
-"""`interviewer calibrate`: fit the offline judge's linear model on labelled transcripts (our own, never the blind set).
+"""`interviewer calibrate`: fit the offline judge's linear model on labelled transcripts (our own, never the blind set
+or our held-out ones).
 
 Each stage of each transcript is one example: the judge's features for it (`OfflineJudge.features`) against the mean
 of the labellers' scores (not reached counts 0). A ridge regression (closed form, numpy) keeps the weights small, so
@@ -121,16 +122,16 @@ def write(path: Path, model: JudgeModel, source: str, alpha: float, n: int) -> N
 
 def calibrate(  # one option per parameter is how typer declares a command
     *,
-    transcripts: Annotated[Path, typer.Option(help="Labelled transcripts to fit on (never the blind set).")] = Path(
-        "evals/own/transcripts"
-    ),
+    transcripts: Annotated[
+        Path, typer.Option(help="Labelled transcripts to fit on (never the blind set or evals/own/heldout).")
+    ] = Path("evals/own/transcripts"),
     alpha: Annotated[float, typer.Option(min=0.0, help="Ridge penalty.")] = DEFAULT_ALPHA,
     write_model: Annotated[bool, typer.Option("--write", help="Write knowledge/judge_model.yaml.")] = False,
 ) -> None:
     """Fit the offline judge's stage model on labelled transcripts and print it (and write it with --write)."""
     settings = Settings()
-    if "blind" in transcripts.resolve().parts:
-        typer.echo("error: never fit on the blind set; it is only for checking", err=True)
+    if {"blind", "heldout"} & set(transcripts.resolve().parts):
+        typer.echo("error: never fit on the blind set or our held-out interviews; they are only for checking", err=True)
         raise typer.Exit(2)
     cases, skipped = load_labelled(transcripts)
     for reason in skipped:
