@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
-from interviewer.evals.calibrate import Examples, fit_cuts
+from interviewer.evals.calibrate import Examples, agreement, calibrated, cross_validated, fit_cuts
 from interviewer.evals.metrics import qwk
 from interviewer.judge import ROUNDING_CUTS, JudgeModel
 from interviewer.questions import BankError, load_judge_model
@@ -52,3 +53,38 @@ def test_cuts_out_of_order_are_refused_with_the_file_named(tmp_path: Path) -> No
     (tmp_path / "judge_model.yaml").write_text("intercept: 1.0\nweights: {coverage: 1.0}\ncuts: [2.5, 1.5, 3.5]\n")
     with pytest.raises(BankError, match=r"judge_model\.yaml.*cuts must increase"):
         load_judge_model(tmp_path)
+
+
+def _noise(questions: int = 6, per_question: int = 12) -> Examples:
+    """Labels that no feature predicts: twelve random features, labels 1-4 at random, in groups by question."""
+    rng = random.Random(3)
+    rows = [{f"f{k}": rng.random() for k in range(12)} for _ in range(questions * per_question)]
+    first = [rng.randint(1, 4) for _ in rows]
+    second = [min(4, max(1, label + rng.choice((-1, 0, 0, 1)))) for label in first]
+    groups = [f"q{i // per_question}" for i in range(len(rows))]
+    return Examples(rows, first, second, groups)
+
+
+def test_cross_validation_scores_each_question_with_a_model_that_never_saw_it() -> None:
+    """On noise the fit agrees with its own rows by chance; a question left out of the fit does not, so agreement
+    cross-validated by question falls to about nothing (it would match the fit if the left-out rows leaked in)."""
+    data = _noise()
+    fitted = agreement(calibrated(data, alpha=0.01), data)
+    left_out = cross_validated(data, alpha=0.01)
+    assert min(fitted) > 0.2
+    assert max(left_out) < min(fitted) - 0.15
+
+
+def test_cross_validation_finds_a_signal_every_question_shares() -> None:
+    data = _noise()
+    signal = Examples([{**row, "f0": float(label)} for row, label in zip(data.rows, data.first, strict=True)],
+                      data.first, data.second, data.groups)
+    first, second = cross_validated(signal, alpha=0.01)
+    assert first == pytest.approx(1.0) and second > 0.7
+
+
+def test_a_subset_keeps_rows_labels_and_questions_together() -> None:
+    data = _noise(questions=2, per_question=2)
+    kept = data.subset([True, False, False, True])
+    assert kept.rows == [data.rows[0], data.rows[3]] and kept.groups == ["q0", "q1"]
+    assert kept.first == [data.first[0], data.first[3]] and kept.second == [data.second[0], data.second[3]]

@@ -130,9 +130,11 @@ def test_the_shipped_judge_model_is_the_fit_on_our_own_transcripts(isolated_env:
     from interviewer.questions import load_judge_model  # noqa: PLC0415
 
     runner = CliRunner()
-    result = runner.invoke(app, ["calibrate", "--transcripts", str(ROOT / "evals" / "own" / "transcripts")])
+    result = runner.invoke(app, ["calibrate", "--cv", "--transcripts", str(ROOT / "evals" / "own" / "transcripts")])
     assert result.exit_code == 0, result.output
-    fitted = json.loads(result.stdout[result.stdout.index("{"):])
+    fitted, end = json.JSONDecoder().raw_decode(result.stdout, result.stdout.index("{"))
+    pooled = json.loads(result.stdout[end:])["pooled_qwk"]
+    assert 0.3 < min(pooled["by_question"]) < min(pooled["fit"]) <= 1.0  # questions left out agree less, not nothing
     shipped = load_judge_model(ROOT / "knowledge")
     assert fitted["intercept"] == shipped.intercept and fitted["weights"] == dict(shipped.weights)
     assert tuple(fitted["cuts"]) == shipped.cuts

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +39,17 @@ class Examples:
     rows: list[dict[str, float]]
     first: list[int]
     second: list[int]
+    groups: list[str] = field(default_factory=list)  # per row, the question its interview is about
+
+    def subset(self, keep: Sequence[bool]) -> Examples:
+        """The rows where `keep` is true."""
+        rows = [i for i, kept in enumerate(keep) if kept]
+        return Examples(
+            [self.rows[i] for i in rows],
+            [self.first[i] for i in rows],
+            [self.second[i] for i in rows],
+            [self.groups[i] for i in rows],
+        )
 
     @property
     def targets(self) -> list[float]:
@@ -50,6 +61,7 @@ def examples(judge: OfflineJudge, cases: Sequence[LabelledCase], questions: dict
     rows: list[dict[str, float]] = []
     first: list[int] = []
     second_scores: list[int] = []
+    groups: list[str] = []
     for case in cases:
         transcript = case.transcript
         features = judge.features(transcript, questions.get(transcript.question_id or ""))
@@ -61,7 +73,8 @@ def examples(judge: OfflineJudge, cases: Sequence[LabelledCase], questions: dict
             rows.append(features.values(stage, transcript.level))
             first.append(case.labels.stages.get(stage) or 0)
             second_scores.append(second.stages.get(stage) or 0)
-    return Examples(rows, first, second_scores)
+            groups.append(transcript.question_id or transcript.id)
+    return Examples(rows, first, second_scores, groups)
 
 
 def fit(rows: Sequence[dict[str, float]], targets: Sequence[float], alpha: float = DEFAULT_ALPHA) -> JudgeModel:
@@ -106,6 +119,30 @@ def fit_cuts(model: JudgeModel, data: Examples, rounds: int = 3) -> JudgeModel:
     return replace(model, cuts=(cuts[0], cuts[1], cuts[2]))
 
 
+def calibrated(data: Examples, alpha: float = DEFAULT_ALPHA) -> JudgeModel:
+    """The ridge fit, then its cuts: what `interviewer calibrate` writes."""
+    return fit_cuts(fit(data.rows, data.targets, alpha), data)
+
+
+def agreement(model: JudgeModel, data: Examples) -> tuple[float, float]:
+    """Pooled quadratic kappa of the model's stage scores (before the rubric's caps) against each labeller."""
+    scores = [model.score(model.predict(row)) for row in data.rows]
+    return round(qwk(data.first, scores), 3), round(qwk(data.second, scores), 3)
+
+
+def cross_validated(data: Examples, alpha: float = DEFAULT_ALPHA) -> tuple[float, float]:
+    """`agreement`, each question's stages scored by a model calibrated without any interview about that question
+    (one question left out at a time): how well a choice made on these transcripts carries over to questions it never
+    saw (the blind set and the private test split are about other questions than the ones tuned on)."""
+    scores = [0] * len(data.rows)
+    for question in sorted(set(data.groups)):
+        model = calibrated(data.subset([g != question for g in data.groups]), alpha)
+        for i, group in enumerate(data.groups):
+            if group == question:
+                scores[i] = model.score(model.predict(data.rows[i]))
+    return round(qwk(data.first, scores), 3), round(qwk(data.second, scores), 3)
+
+
 def write(path: Path, model: JudgeModel, source: str, alpha: float, n: int) -> None:
     header = (
         "# The offline judge's stage model, written by `interviewer calibrate` (do not edit by hand).\n"
@@ -127,6 +164,9 @@ def calibrate(  # one option per parameter is how typer declares a command
     ] = Path("evals/own/transcripts"),
     alpha: Annotated[float, typer.Option(min=0.0, help="Ridge penalty.")] = DEFAULT_ALPHA,
     write_model: Annotated[bool, typer.Option("--write", help="Write knowledge/judge_model.yaml.")] = False,
+    by_question: Annotated[
+        bool, typer.Option("--cv", help="Also print agreement cross-validated by question (one question left out).")
+    ] = False,
 ) -> None:
     """Fit the offline judge's stage model on labelled transcripts and print it (and write it with --write)."""
     settings = Settings()
@@ -145,9 +185,12 @@ def calibrate(  # one option per parameter is how typer declares a command
         typer.echo("error: calibration needs the offline judge (unset INTERVIEWER_LLM_*)", err=True)
         raise typer.Exit(2)
     data = examples(judge, cases, {q.id: q for q in service.questions()})
-    model = fit_cuts(fit(data.rows, data.targets, alpha), data)
+    model = calibrated(data, alpha)
     fitted = {"intercept": model.intercept, "weights": dict(model.weights), "cuts": list(model.cuts)}
     typer.echo(json.dumps({**fitted, "n": len(data.rows)}, indent=2))
+    if by_question:
+        pooled = {"fit": agreement(model, data), "by_question": cross_validated(data, alpha)}
+        typer.echo(json.dumps({"pooled_qwk": pooled}))
     if write_model:
         path = settings.knowledge_dir / "judge_model.yaml"
         write(path, model, str(transcripts), alpha, len(data.rows))
