@@ -27,6 +27,7 @@ from interviewer.reading import Reading, Said
 from interviewer.transcripts import load_transcript
 
 OWN = Path(__file__).resolve().parents[1] / "evals" / "own" / "transcripts"
+OLD_DEV = Path(__file__).resolve().parents[1] / "evals" / "transcripts" / "dev"
 
 
 def _transcript(answers: tuple[str, ...] | list[str], question_id: str = "fraud_card_payments") -> Transcript:
@@ -240,6 +241,28 @@ def test_a_later_stage_barely_reached_before_time_was_called_scores_at_most_two(
     assert all((capped.stages[s].score or 0) <= 2 for s in LATER_STAGES)
     assert any((uncapped.stages[s].score or 0) > 2 for s in LATER_STAGES)
     assert capped.verdict is Verdict.NO_HIRE
+
+
+PASSING_SEEN = [  # (old self-written transcript, stage it mentions only in passing, both labellers' score, judge)
+    ("eta_strong_01", Stage.METRICS, 3, 3),  # a strong candidate the model reads as a 4 there: 3, not 2
+    ("eta_strong_01", Stage.TRAINING, 4, 3),  # never a 4, though the labellers gave one
+    ("grocery_strong_01", Stage.SCALING_MONITORING, 3, 3),
+    ("keyboard_average_01", Stage.MVP_DESIGN, 2, 2),  # an average candidate's passing mention stays at 2
+    ("tickets_average_01", Stage.PROBLEM_FORMULATION, 2, 2),
+]
+
+
+def test_a_passing_mention_is_a_two_unless_the_model_reads_the_stage_as_a_four(bank: QuestionBank) -> None:
+    judge, scored = offline_judge(bank), []
+    for name, stage, labelled, _ in PASSING_SEEN:
+        case = load_transcript(OLD_DEV / f"{name}.json")
+        assert case.labels is not None and case.labels.stages[stage] == labelled
+        transcript = case.to_domain()
+        question = bank.get(transcript.question_id or "")
+        said = judge.features(transcript, question).stages[stage]
+        assert 0 < said.sentences <= 2 and not (said.reasons or said.numbers or said.trade_offs), name
+        scored.append((name, stage, judge.score(transcript, question).stages[stage].score))
+    assert scored == [(name, stage, expected) for name, stage, _, expected in PASSING_SEEN]
 
 
 def test_a_stage_is_passed_over_only_between_discussed_stages() -> None:

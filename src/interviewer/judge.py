@@ -75,6 +75,13 @@ ON_TOPIC = 0.3  # a sentence less similar than this to anything any stage is abo
 HINT_CAP = 3
 PASSING_SENTENCES = 2
 BLUFF_CAP = 2
+# A passing mention (at most PASSING_SENTENCES, none with a reason, number or trade-off) is at most 2, or 3 when the
+# model reads the stage as a 4 from how this candidate talks and what they said: a terse expert's two dense sentences
+# on a stage are not a weak candidate's passing clause. Chosen on the old self-written set, where every stage it moves
+# was labelled 3 or 4 by both labellers (11 stages of strong candidates capped at 2); on our own 56 it never fires
+# (the passing mentions there all sit below the cut into 4, all labelled 2).
+PASSING_STRONG_CAP = 3
+MAX_SCORE = 4
 REASON = re.compile(
     r"\b(?:because|since|so that|which means|otherwise|that's why|that is why|the reason|in order to|to avoid|"
     r"to make sure|so we|so i|given that|as a result|this means|due to)\b",
@@ -452,8 +459,10 @@ class OfflineJudge:
         if hinted:
             score = min(score, HINT_CAP)
         passing = own.sentences <= PASSING_SENTENCES and not (own.reasons or own.numbers or own.trade_offs)
-        if own.lists_only or concerns.bluffing or passing:
-            score = min(score, BLUFF_CAP)  # buzzwords, bluffing, or a passing mention without a reason or number
+        if own.lists_only or concerns.bluffing:
+            score = min(score, BLUFF_CAP)  # buzzwords or bluffing
+        elif passing:  # a passing mention without a reason or number: never a 4, a 2 unless the model reads it as a 4
+            score = min(score, PASSING_STRONG_CAP if self._model.score(raw) == MAX_SCORE else BLUFF_CAP)
         if concerns.stopped_early and stage in LATER_STAGES and not own.asked:
             score = min(score, UNASKED_CAP)  # never reached: what was said on it came up while other stages were asked
         if concerns.stopped_early and stage in LATER_STAGES and thin(own, features):
