@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import offline_judge
 
-from interviewer.evals.calibrate import Examples, agreement, calibrated, cross_validated, fit_cuts
+from interviewer.evals.calibrate import (
+    Examples,
+    agreement,
+    calibrated,
+    cross_validated,
+    examples,
+    fit_cuts,
+    judged_by_question,
+)
 from interviewer.evals.metrics import qwk
+from interviewer.evals.runner import evaluate_judge
 from interviewer.judge import ROUNDING_CUTS, JudgeModel
-from interviewer.questions import BankError, load_judge_model
+from interviewer.questions import BankError, QuestionBank, load_judge_model
+from interviewer.transcripts import load_transcript
+
+OWN = Path(__file__).resolve().parents[1] / "evals" / "own" / "transcripts"
 
 
 def test_default_cuts_round_and_keep_the_estimate() -> None:
@@ -88,3 +102,29 @@ def test_a_subset_keeps_rows_labels_and_questions_together() -> None:
     kept = data.subset([True, False, False, True])
     assert kept.rows == [data.rows[0], data.rows[3]] and kept.groups == ["q0", "q1"]
     assert kept.first == [data.first[0], data.first[3]] and kept.second == [data.second[0], data.second[3]]
+
+
+def test_the_whole_judge_is_checked_by_question_with_models_that_never_saw_it(bank: QuestionBank) -> None:
+    """Each question's interviews are scored by the judge (its rules too) with a model calibrated on the other
+    question's interviews only: the figures equal doing that by hand, and differ from scoring with a model fit on
+    all of them (which is what a leak would give)."""
+    names = [p for p in sorted(OWN.glob("*.json")) if p.name.split("__")[0] in ("smart_reply", "spam_email_filter")]
+    cases = [case for case in (load_transcript(path).labelled() for path in names) if case is not None]
+    judge = offline_judge(bank)
+    questions = {q.id: q for q in bank.questions}
+    data = examples(judge, cases, questions)
+    found = judged_by_question(judge, cases, questions, data, alpha=1.0)
+
+    def by_hand(model_for: Callable[[str], JudgeModel]) -> tuple[float, float]:
+        reports = {c.transcript.id: judge.with_model(model_for(c.transcript.question_id or "")).score(
+            c.transcript, questions[c.transcript.question_id or ""]) for c in cases}
+        result = evaluate_judge(cases, lambda t: reports[t.id])["agreement"]
+        return result["judge_vs_labels"]["pooled_qwk"], result["judge_vs_labels_b"]["pooled_qwk"]
+
+    def left_out(question: str) -> JudgeModel:
+        return calibrated(data.subset([g != question for g in data.groups]), 1.0)
+
+    everything = calibrated(data, 1.0)
+    assert found["pooled_qwk"] == by_hand(left_out)
+    assert found["pooled_qwk"] != by_hand(lambda _: everything)
+    assert all(-1.0 <= value <= 1.0 for pair in found.values() for value in pair)

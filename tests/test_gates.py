@@ -133,8 +133,11 @@ def test_the_shipped_judge_model_is_the_fit_on_our_own_transcripts(isolated_env:
     result = runner.invoke(app, ["calibrate", "--cv", "--transcripts", str(ROOT / "evals" / "own" / "transcripts")])
     assert result.exit_code == 0, result.output
     fitted, end = json.JSONDecoder().raw_decode(result.stdout, result.stdout.index("{"))
-    pooled = json.loads(result.stdout[end:])["pooled_qwk"]
+    model_line, judge_line = result.stdout[end:].strip().splitlines()
+    pooled = json.loads(model_line)["pooled_qwk"]
     assert 0.3 < min(pooled["by_question"]) < min(pooled["fit"]) <= 1.0  # questions left out agree less, not nothing
+    whole = json.loads(judge_line)["judge_by_question"]  # the rules on top lift agreement; verdicts are counted too
+    assert min(pooled["by_question"]) < min(whole["pooled_qwk"]) <= 1.0 and 0.5 < min(whole["verdict_exact"]) <= 1.0
     shipped = load_judge_model(ROOT / "knowledge")
     assert fitted["intercept"] == shipped.intercept and fitted["weights"] == dict(shipped.weights)
     assert tuple(fitted["cuts"]) == shipped.cuts

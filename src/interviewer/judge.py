@@ -325,6 +325,10 @@ class OfflineJudge:
         self._reader = Reader(flow, similarity)
         self._model = model or JudgeModel()
 
+    def with_model(self, model: JudgeModel) -> OfflineJudge:
+        """The same judge scoring with another stage model (the calibration's by-question check)."""
+        return OfflineJudge(self._flow, self._flags, self._similarity, model, self._probes)
+
     def score(self, transcript: Transcript, question: Question | None) -> Report:
         evidence = Evidence.of(transcript)
         features = self.features(transcript, question, evidence)

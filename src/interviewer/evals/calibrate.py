@@ -6,7 +6,8 @@ of the labellers' scores (not reached counts 0). A ridge regression (closed form
 a handful of transcripts cannot swing them. Least squares pulls estimates towards the middle of the scale, so the cuts
 between scores (into 3 and into 4) are then fitted for agreement (quadratic kappa) with both labellers. Stages the
 judge finds nobody discussed are left out: the rules decide those. The result is written to
-`knowledge/judge_model.yaml`, which the app reads.
+`knowledge/judge_model.yaml`, which the app reads. `--cv` checks a choice on questions the fit never saw: the model
+alone (`cross_validated`) and the whole judge, rules included (`judged_by_question`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import yaml
 
 from interviewer.bootstrap import build_service
 from interviewer.config import Settings
-from interviewer.domain import STAGES, Question
-from interviewer.evals.metrics import qwk
+from interviewer.domain import STAGES, Question, Report
+from interviewer.evals.metrics import Rating, qwk
+from interviewer.evals.metrics import agreement as agreement_of
 from interviewer.evaluation import LabelledCase
 from interviewer.judge import ROUNDING_CUTS, JudgeModel, OfflineJudge
 from interviewer.transcripts import load_labelled
@@ -143,6 +145,38 @@ def cross_validated(data: Examples, alpha: float = DEFAULT_ALPHA) -> tuple[float
     return round(qwk(data.first, scores), 3), round(qwk(data.second, scores), 3)
 
 
+def judged_by_question(
+    judge: OfflineJudge,
+    cases: Sequence[LabelledCase],
+    questions: dict[str, Question],
+    data: Examples,
+    alpha: float = DEFAULT_ALPHA,
+) -> dict[str, tuple[float, float]]:
+    """The whole judge (its model, then the rubric's caps and verdict rules) on these cases, each question's interviews
+    scored with a model calibrated without any interview about that question: pooled kappa and verdict exact against
+    each labeller. What a choice made here should carry over to (the model alone is `cross_validated`)."""
+    reports: dict[str, Report] = {}
+    for question in sorted(set(data.groups)):
+        held_out = judge.with_model(calibrated(data.subset([g != question for g in data.groups]), alpha))
+        for case in cases:
+            transcript = case.transcript
+            if (transcript.question_id or transcript.id) == question:
+                reports[transcript.id] = held_out.score(transcript, questions.get(transcript.question_id or ""))
+    scored = [case for case in cases if case.transcript.id in reports]
+    by_labeller = [
+        agreement_of([(Rating.of_labels(labels), Rating.of_report(reports[case.transcript.id]))
+                      for case, labels in zip(scored, side, strict=True)])
+        for side in ([c.labels for c in scored], [c.labels_b or c.labels for c in scored])
+    ]
+    first, second = by_labeller
+    return {key: (_number(first[key]), _number(second[key])) for key in ("pooled_qwk", "verdict_exact")}
+
+
+def _number(value: object) -> float:
+    assert isinstance(value, float | int), value
+    return float(value)
+
+
 def write(path: Path, model: JudgeModel, source: str, alpha: float, n: int) -> None:
     header = (
         "# The offline judge's stage model, written by `interviewer calibrate` (do not edit by hand).\n"
@@ -184,13 +218,15 @@ def calibrate(  # one option per parameter is how typer declares a command
     if judge is None:
         typer.echo("error: calibration needs the offline judge (unset INTERVIEWER_LLM_*)", err=True)
         raise typer.Exit(2)
-    data = examples(judge, cases, {q.id: q for q in service.questions()})
+    questions = {q.id: q for q in service.questions()}
+    data = examples(judge, cases, questions)
     model = calibrated(data, alpha)
     fitted = {"intercept": model.intercept, "weights": dict(model.weights), "cuts": list(model.cuts)}
     typer.echo(json.dumps({**fitted, "n": len(data.rows)}, indent=2))
     if by_question:
         pooled = {"fit": agreement(model, data), "by_question": cross_validated(data, alpha)}
         typer.echo(json.dumps({"pooled_qwk": pooled}))
+        typer.echo(json.dumps({"judge_by_question": judged_by_question(judge, cases, questions, data, alpha)}))
     if write_model:
         path = settings.knowledge_dir / "judge_model.yaml"
         write(path, model, str(transcripts), alpha, len(data.rows))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, mean_absolute_error
 
-from interviewer.domain import STAGES, Level, Stage, StageScore, Verdict
+from interviewer.domain import STAGES, Level, Report, Stage, StageScore, Verdict
 from interviewer.evaluation import Labels
 from interviewer.judge import overall_score, verdict_of
 
@@ -34,6 +34,11 @@ class Rating:
     def of_labels(cls, labels: Labels) -> Rating:
         """A labeller gives no overall score: it is the stage scores under the judge's weights, so both compare."""
         return cls(labels.stages, labels.verdict, overall_score({s: StageScore(labels.stages.get(s)) for s in STAGES}))
+
+    @classmethod
+    def of_report(cls, report: Report) -> Rating:
+        """A judge's report: its stage scores, verdict and overall score."""
+        return cls({stage: result.score for stage, result in report.stages.items()}, report.verdict, report.overall)
 
     @classmethod
     def of_stages(cls, stages: Mapping[Stage, int | None], level: Level) -> Rating:

@@ -20,10 +20,6 @@ from interviewer.evaluation import LabelledCase
 COMPARISONS = ("judge_vs_labels", "judge_vs_labels_b", "labels_vs_labels_b")
 
 
-def _rating(report: Report) -> Rating:
-    return Rating({stage: result.score for stage, result in report.stages.items()}, report.verdict, report.overall)
-
-
 def _second_pairs(cases: Sequence[LabelledCase], others: Sequence[Rating]) -> dict[str, object] | None:
     """`others` against the second labeller, over the cases that have one (None when no case has)."""
     pairs = [
@@ -60,7 +56,7 @@ def evaluate_judge(cases: Sequence[LabelledCase], score: Callable[[Transcript], 
 
     Each baseline is told which stages the judge found reached, so it differs from the judge only in how it scores."""
     reports = [score(case.transcript) for case in cases]
-    judge = [_rating(report) for report in reports]
+    judge = [Rating.of_report(report) for report in reports]
     first: list[Pair] = [(Rating.of_labels(c.labels), j) for c, j in zip(cases, judge, strict=True)]
     labels_a = [Rating.of_labels(c.labels) for c in cases]
     baselines: dict[str, object] = {}
