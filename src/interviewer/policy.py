@@ -104,7 +104,9 @@ FINISHED_REPLY = (
 )
 WRAP_UP_WORDS = 25  # a wrap-up phrase closes the interview only in a message this short (`ProbeBook.wrap_ups`)
 CLOSE_OFFER = "Thanks. We can stop here: end the interview whenever you like to get your feedback."
-GO_ON_OFFER = "Or, if you'd rather use the time left, take me through {title}."
+# Worded so that it holds whether or not the candidate has touched on that stage ("take me through monitoring" right
+# after they described their monitoring read as not having listened).
+GO_ON_OFFER = "Or, if you'd rather use the time left, we can go into {title}."
 TIME_UP_REPLY = "We are at time. Add a last thought if you like, then end the interview to get your feedback."
 AFTER_FINISH_FIRST = (  # replies once the interview is finished: each of these once, in order ...
     "Good, I've noted that; it counts in your feedback.",
