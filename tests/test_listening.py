@@ -24,6 +24,8 @@ from interviewer.policy import (
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
     OfflineInterviewer,
+    answered_already,
+    around_choice,
     in_sentence,
     is_twist,
     leans_back,
@@ -439,6 +441,32 @@ def test_a_choice_is_not_probed_when_the_candidate_already_answered_its_probe(
     assert choice.probe not in _listening(bank).respond(question, [], f"{bare} {its_answer}").text
     earlier = _talk(_listening(bank), question, [f"{FRAMING} {its_answer}"])
     assert choice.probe not in _listening(bank).respond(question, earlier, bare).text
+
+
+def test_a_choice_whose_probe_the_candidate_answered_in_other_words_is_not_probed(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """No cue phrase of the choice's `answered` list, yet the sentence after the choice says why it was chosen over
+    the alternatives: its probe is not asked (by meaning, `ChoiceProbe.beyond`); named bare, or with no reason (a
+    bluffer's "cache aggressively"), it is; and without a `Similarity` only the cue phrases count."""
+    question = _question(bank, "fraud_card_payments")
+    by_id = {c.id: c for c in bank.probes.choices}
+    trees, store = by_id["gbdt"], by_id["feature_store"]
+    named_trees = "We'd score each payment with gradient boosted trees."
+    why_trees = ("That is because they cope with skewed amounts and odd merchant codes without any scaling, and a deep "
+                 "net would want far more labelled fraud than we have.")
+    named_store = "Features live in a feature store."
+    why_store = ("That way the serving path reads exactly the values the training job saw, because both are computed "
+                 "by one definition.")
+    for choice, named, why in ((trees, named_trees, why_trees), (store, named_store, why_store)):
+        assert not answered_already(choice, [named, why])
+        assert around_choice(choice, [named, why]) == [why]
+        assert choice.probe in _listening(bank, similarity).respond(question, [], named).text
+        assert choice.probe not in _listening(bank, similarity).respond(question, [], f"{named} {why}").text
+        assert choice.probe in _listening(bank).respond(question, [], f"{named} {why}").text
+    bluff = "We'd cache aggressively, it's what makes everything fast."
+    assert around_choice(by_id["caching"], [bluff]) == []
+    assert by_id["caching"].probe in _listening(bank, similarity).respond(question, [], bluff).text
 
 
 def test_a_long_sentence_is_quoted_back_up_to_the_end_of_a_clause() -> None:

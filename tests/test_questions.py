@@ -68,6 +68,28 @@ def test_ways_of_answering_a_follow_up_for_an_unknown_point_are_rejected(tmp_pat
         load_bank(knowledge)
 
 
+def test_every_design_choice_has_ways_of_answering_its_probe_and_of_only_naming_it(bank: QuestionBank) -> None:
+    """knowledge/beyond/_choices.yaml: at least eight ways of answering each choice's probe and five of only naming it,
+    none a question nor the probe itself (the interviewer does not probe a choice the candidate has answered for).
+    Every problem is listed, not the first."""
+    problems = [
+        f"{choice.id}: {len(choice.beyond)} ways of answering, {len(choice.names)} of naming, or one that asks"
+        for choice in bank.probes.choices
+        if len(choice.beyond) < 8 or len(choice.names) < 5
+        or any(said.endswith("?") or said == choice.probe for said in (*choice.beyond, *choice.names))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_ways_of_answering_the_probe_of_an_unknown_choice_are_rejected(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    (knowledge / "beyond").mkdir(exist_ok=True)
+    (knowledge / "beyond" / "_choices.yaml").write_text(
+        "choices:\n  no_such_choice:\n    answers: [Because it is quick.]\n    names: [We use it.]\n")
+    with pytest.raises(BankError, match=r"_choices\.yaml: no such choice\(s\) in probes\.yaml: no_such_choice"):
+        load_bank(knowledge)
+
+
 def test_every_question_has_a_fact_sheet_and_points_for_every_stage(bank: QuestionBank) -> None:
     for question in bank.questions:
         assert len(question.facts) >= 10, question.id

@@ -106,6 +106,8 @@ class ChoiceProbe:
     answered: tuple[str, ...] = ()  # cue phrases, each within one sentence, that answer the probe already
     trade_off: bool = False  # the probe asks what the choice is traded against: a statement weighing it answers it
     not_in: tuple[str, ...] = ()  # phrases holding a cue that name something else ("cached states" is no results cache)
+    beyond: tuple[str, ...] = ()  # ways a candidate answers the probe already, compared by meaning (knowledge/beyond)
+    names: tuple[str, ...] = ()  # ways a candidate only names the choice, without answering its probe
 
     def probe_for(self, output: Output) -> str:
         return dict(self.variants).get(output, self.probe)

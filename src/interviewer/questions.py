@@ -151,6 +151,18 @@ class ChoiceSchema(_Strict):
     not_in: list[str] = []
 
 
+class ChoicePhrasingsSchema(_Strict):
+    answers: list[str] = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+
+
+class ChoiceAnswersSchema(_Strict):
+    """`knowledge/beyond/_choices.yaml`: per design choice of `probes.yaml`, ways a candidate answers its probe already
+    and ways of only naming it, in our own words: a probe answered in other words is not asked."""
+
+    choices: dict[str, ChoicePhrasingsSchema]
+
+
 class AmbiguitySchema(_Strict):
     id: str
     cues: list[str] = Field(min_length=1)
@@ -339,10 +351,11 @@ def to_flow(schema: FlowSchema) -> Flow:
     return Flow(guides={stage: guides[stage] for stage in STAGES})
 
 
-def to_probes(schema: ProbeBookSchema) -> ProbeBook:
+def to_probes(schema: ProbeBookSchema, answers: ChoiceAnswersSchema | None = None) -> ProbeBook:
+    phrasings = answers.choices if answers else {}
     return ProbeBook(
         choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items()), tuple(c.answered),
-                                   c.trade_off, tuple(c.not_in))
+                                   c.trade_off, tuple(c.not_in), *_choice_phrasings(phrasings.get(c.id)))
                       for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,
@@ -406,10 +419,30 @@ def _validate(model: type[M], path: Path) -> M:
         raise BankError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
 
 
+def _choice_phrasings(phrasings: ChoicePhrasingsSchema | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (tuple(phrasings.answers), tuple(phrasings.names)) if phrasings else ((), ())
+
+
+CHOICE_ANSWERS = "_choices.yaml"  # in knowledge/beyond: ways of answering each design choice's probe
+
+
+def _choice_answers(knowledge_dir: Path, schema: ProbeBookSchema) -> ChoiceAnswersSchema | None:
+    """`knowledge/beyond/_choices.yaml`, if there is one; each of its ids must be a choice of `probes.yaml`."""
+    path = knowledge_dir / "beyond" / CHOICE_ANSWERS
+    if not path.is_file():
+        return None
+    answers = _validate(ChoiceAnswersSchema, path)
+    unknown = sorted(set(answers.choices) - {c.id for c in schema.choices})
+    if unknown:
+        raise BankError(f"{path}: no such choice(s) in probes.yaml: {', '.join(unknown)}")
+    return answers
+
+
 def load_bank(knowledge_dir: Path) -> QuestionBank:
     """Read `flow.yaml` and `questions/*.yaml`; raise BankError naming the file and field on any problem."""
     flow = to_flow(_validate(FlowSchema, knowledge_dir / "flow.yaml"))
-    probes = to_probes(_validate(ProbeBookSchema, knowledge_dir / "probes.yaml"))
+    probe_schema = _validate(ProbeBookSchema, knowledge_dir / "probes.yaml")
+    probes = to_probes(probe_schema, _choice_answers(knowledge_dir, probe_schema))
     flags = tuple(to_flag(f) for f in _validate(FlagBookSchema, knowledge_dir / "red_flags.yaml").flags)
     files = sorted((knowledge_dir / "questions").glob("*.yaml"))
     if not files:

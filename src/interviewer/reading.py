@@ -161,9 +161,11 @@ class Reader:
         closest = max(points, key=lambda p: nearness[p.id])
         return closest if nearness[closest.id] >= POINT_LIKELY and fits[closest.id] >= FOLLOW_UP_FIT else None
 
-    def answered(self, beyond: Sequence[str], stating: Sequence[str], texts: Sequence[str]) -> bool:
+    def answered(
+        self, beyond: Sequence[str], stating: Sequence[str], texts: Sequence[str], margin: float = BEYOND_MARGIN
+    ) -> bool:
         """Whether any of these candidate sentences already answers a follow-up: it comes `BEYOND_FLOOR` close to one
-        of the ways of answering it (`beyond`), and nearer to them by `BEYOND_MARGIN` than to every way of only stating
+        of the ways of answering it (`beyond`), and nearer to them by `margin` than to every way of only stating
         something (`stating`). False without a `Similarity` or either side."""
         said = [t for t in texts if len(t.split()) >= MIN_WORDS]
         if self._similarity is None or not beyond or not said:
@@ -171,7 +173,7 @@ class Reader:
         matrix = self._similarity.similarities(said, [*beyond, *stating])
         return any(
             max(row[: len(beyond)]) >= BEYOND_FLOOR
-            and max(row[: len(beyond)]) - max(row[len(beyond) :], default=-1.0) >= BEYOND_MARGIN
+            and max(row[: len(beyond)]) - max(row[len(beyond) :], default=-1.0) >= margin
             for row in matrix
         )
 
