@@ -14,6 +14,7 @@ from interviewer.domain import STAGES, FlagRule, Output, Question, Stage, Turn
 from interviewer.policy import (
     AFTER_FINISH,
     AGAIN_FACT,
+    ASSUMPTION_ASKS,
     ASSUMPTION_REPLY,
     ASSUMPTION_REST,
     BACK_TO,
@@ -955,6 +956,19 @@ def test_facts_come_first_and_the_request_to_assume_is_for_the_rest(bank: Questi
         assert reply.startswith(latency) and reply.endswith(ASSUMPTION_REST[0]) and ASSUMPTION_REPLY not in reply
     alone = _listening(bank).respond(question, [], "Is there a budget for outside consultants?").text
     assert alone == ASSUMPTION_REPLY
+
+
+def test_a_yes_no_question_opened_by_a_filler_and_then_discussed_is_the_candidates_own(bank: QuestionBank) -> None:
+    """"Like, is ...?" and then two sentences on it: the candidate is thinking aloud (raters of round 57 marked "The
+    rest is open: state an assumption." after such a question, both at naturalness 1); only the fact asked after it
+    is given."""
+    question = _question(bank, "fraud_card_payments")
+    latency = _answer(question, "latency")
+    message = ("Like, is an explanation owed to the customer? Regulators in some markets expect one, and that shapes "
+               "the features we can use. And there is the question of how often to revisit that. What is the latency "
+               "budget?")
+    reply = _listening(bank).respond(question, [], message).text
+    assert reply.startswith(latency) and not any(ask in reply for ask in ASSUMPTION_ASKS + ASSUMPTION_REST), reply
 
 
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "

@@ -41,6 +41,8 @@ def test_yes_no_questions_open_with_an_auxiliary_after_any_lead_in() -> None:
     assert asks_yes_no("And per seller: are they part of a ring?") and asks_yes_no("But is that enough?")
     assert not asks_yes_no("Isn't that biased?")  # a yes agrees with the doubt
     assert not asks_yes_no("What is the budget?") and not asks_yes_no("The rules are enough.")
+    assert asks_yes_no("Like, is a refund a fraud label at all?") and asks_yes_no("Okay, do we keep the logs?")
+    assert not asks_yes_no("Like what?") and not asks_yes_no("Well, how many are there?")
 
 
 def test_sentences_and_quote() -> None:

@@ -160,8 +160,10 @@ def asks_yes_no(sentence: str) -> bool:
     return is_question(sentence) and bool(words) and words[0] in _AUX  # "isn't" reads as "isn", no auxiliary
 
 
-# "And per seller: is it ...?": conjunctions, then a short lead-in ending in a colon
-_LEAD_IN = re.compile(r"^\W*(?:(?:and|but|so|also|or|then)\b\W*)*(?:[^:?]{1,40}:\s*)?")
+# "And per seller: is it ...?", "Like, is a click ...?": conjunctions and spoken fillers set off by a comma, then a
+# short lead-in ending in a colon
+_LEAD_IN = re.compile(r"^\W*(?:(?:and|but|so|also|or|then)\b\W*|(?:like|well|okay|ok|now|right|yeah|um|uh|hmm)\s*,\s*)*"
+                      r"(?:[^:?]{1,40}:\s*)?")
 
 
 # Thinking aloud with a modal: 'I'd want to understand how payments flow today', 'the way I'd think about it', 'more
