@@ -21,6 +21,7 @@ from interviewer.policy import (
     CLOSE_OFFER,
     COVERED_STAGE,
     FINISHED_REPLY,
+    GO_AHEAD,
     GO_ON_OFFER,
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
@@ -969,6 +970,22 @@ def test_a_yes_no_question_opened_by_a_filler_and_then_discussed_is_the_candidat
                "budget?")
     reply = _listening(bank).respond(question, [], message).text
     assert reply.startswith(latency) and not any(ask in reply for ask in ASSUMPTION_ASKS + ASSUMPTION_REST), reply
+
+
+def test_leave_to_ask_gets_the_fact_asked_about_and_leave_alone_gets_a_go_ahead(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"Can I ask about scale?" asks about the scale (it was told to state an assumption); "Before I start, can I ask a
+    few questions?" asks nothing yet: no fact and no request to assume, whether or not it follows a statement."""
+    question = _question(bank, "fraud_card_payments")
+    scale = _answer(question, "scale")
+    assert _listening(bank, similarity).respond(question, [], "Okay. Can I ask about scale?").text == scale
+    for message in ("Before I start, can I ask a few questions?",
+                    "So we score every card payment as it comes in. Before I start, can I ask a few questions?"):
+        assert _listening(bank, similarity).respond(question, [], message).text == GO_AHEAD
+    both = "Before I start, can I ask some questions? How many transactions do we see per second?"
+    reply = _listening(bank, similarity).respond(question, [], both).text
+    assert reply == scale, reply
 
 
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "

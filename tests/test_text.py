@@ -1,4 +1,5 @@
 from interviewer.text import (
+    asks_leave_only,
     asks_yes_no,
     ends_with_any,
     is_question,
@@ -10,6 +11,7 @@ from interviewer.text import (
     starts_with_any,
     stem,
     terms,
+    without_leave_to_ask,
 )
 
 
@@ -82,3 +84,12 @@ def test_rejects_finds_one_rejection_among_several_mentions() -> None:
     assert not rejects("Accuracy, not recall, is what the team reports.", "accuracy")
     assert rejects("Accuracy, not recall, is what the team reports.", "recall")
     assert not rejects("We report accuracy per field on the held-out receipts.", "accuracy")
+
+
+def test_leave_to_ask_is_read_past_and_a_request_for_leave_alone_asks_nothing() -> None:
+    assert without_leave_to_ask("Can I ask about scale?") == "scale?"
+    assert without_leave_to_ask("So could I ask how many reviews we get?") == "how many reviews we get?"
+    assert without_leave_to_ask("How many questions can I ask?") == "How many questions can I ask?"
+    assert asks_leave_only("Before I start, can I ask some questions?")
+    assert asks_leave_only("Could I ask you something?")
+    assert not asks_leave_only("Can I ask about scale?") and not asks_leave_only("What questions do users ask?")

@@ -23,6 +23,7 @@ from interviewer.domain import Fact, Question, Similarity
 from interviewer.text import (
     STOPWORDS,
     WORD,
+    asks_leave_only,
     asks_yes_no,
     best_cue_size,
     is_question,
@@ -33,6 +34,7 @@ from interviewer.text import (
     starts_with_any,
     stem,
     terms,
+    without_leave_to_ask,
 )
 
 # The rule, chosen on our own clarifying questions (evals/own/clarify, 816 items over the 30 questions; tests/
@@ -217,13 +219,13 @@ def asked_in(message: str) -> list[Asked]:
         if requests_information(sentence):
             found += [Asked(part, indirect=True) for part in requested(sentence)]
             continue
-        if not is_question(sentence):
+        if not is_question(sentence) or asks_leave_only(sentence):  # "Can I ask a few questions?" asks nothing yet
             continue
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
         after = parts[i + 1] if i + 1 < len(parts) and not is_question(parts[i + 1]) else ""
         short = len(sentence.split()) <= CONTEXT_WORDS
         checked = _checks(sentence) and says_any(before, ASSUMING)  # "I assume so. Is it?"
-        found.append(Asked(sentence, before if short else "",
+        found.append(Asked(without_leave_to_ask(sentence), before if short else "",
                            self_answered=starts_with_any(after, SELF_ANSWERS) or checked,
                            posed=i in aloud or (i in goes_on and asks_yes_no(sentence))))
     return found

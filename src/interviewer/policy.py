@@ -44,6 +44,7 @@ from interviewer.text import (
     WORD,
     affirms,
     after_any,
+    asks_leave_only,
     ends_with_any,
     has_number,
     is_question,
@@ -90,6 +91,7 @@ ASSUMPTION_ASKS = (ASSUMPTION_REPLY, *ASSUMPTION_AGAIN)
 # request to state an assumption followed by a fact read as a refusal taken back: raters of rounds 34 and 35, 1 of 3).
 ASSUMPTION_REST = ("The rest is open: state an assumption.", "Beyond that, assume what you need.",
                    "The other part is yours to assume.", "For the rest, your assumption.")
+GO_AHEAD = "Sure, go ahead."  # a message that only asks leave to ask ("Before I start, can I ask a few questions?")
 ALREADY_SAID = (  # a question that only loosely asks for a fact given before (`FactFinder.named_again`): no reminder
     "That's all I have. Assume the rest.",  # short sentences: said again later, none is a repeated line
     "Nothing beyond what I said. Your assumption.",
@@ -623,14 +625,15 @@ class OfflineInterviewer:
         asked, statement = split_message(message)
         pending, state = state.challenge_pending, replace(state, challenge_pending=None)
         state, answers = self._answers(question, state, asked_in(message))
+        leave_only = bool(asked) and all(map(asks_leave_only, asked))  # "Can I ask some questions?": asks nothing yet
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
-            return Step(_clock_started(state, at), " ".join(answers) or ASSUMPTION_REPLY)
+            return Step(_clock_started(state, at), GO_AHEAD if leave_only else " ".join(answers) or ASSUMPTION_REPLY)
         before, state = state, self._absorb(question, state, statement, at)
         if answers and asked and len(statement.split()) < VAGUE_WORDS:  # a short lead-in: the answers are the reply
             return Step(state, " ".join(answers))
         urgent = self._urgent(question, state, statement, at, pending)
-        if urgent is None and answers and self._waits_for_answers(before, state, message, statement):
-            return Step(replace(state, answered_only=True), " ".join(answers))
+        if urgent is None and (leave_only or (answers and self._waits_for_answers(before, state, message, statement))):
+            return Step(replace(state, answered_only=not leave_only), GO_AHEAD if leave_only else " ".join(answers))
         step = urgent or self._probe_or_flow(question, state, statement, at)
         if answers and step.text in (*self._probes.proposal_asks, *self._probes.proposal_asks_whole):
             # "What does that cost you ...?" right after a fact reads as asking about the fact (raters: 1 of 3)

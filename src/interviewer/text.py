@@ -100,6 +100,32 @@ _INDIRECT_REQUEST = re.compile(
 )
 
 
+# "Can I ask about scale?", "Before I start, could I ask how many reviews we get?": asking leave to ask; what follows
+# is the question.
+_LEAVE_TO_ASK = re.compile(
+    r"^\W*(?:(?:so|and|also|ok|okay|then)\W+)*(?:(?:before (?:i|we) (?:start|begin|dive in)|first|quickly)\s*,?\s*)?"
+    r"(?:can|could|may)\s+i\s+(?:just\s+|also\s+|quickly\s+|first\s+)?ask(?:\s+you)?"
+    r"(?:\s+(?:about|for|regarding))?\s+(?=\w)",
+    re.IGNORECASE,
+)
+_ANYTHING = re.compile(
+    r"^(?:(?:some|a few|a couple of|a|few|more|two|three|several|any)\s+)?(?:quick\s+|clarifying\s+)?"
+    r"(?:questions?|things?|something|anything)(?:\s+(?:first|before i start|before we start|up front|upfront))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def without_leave_to_ask(question: str) -> str:
+    """The question without a request for leave to ask it ("Can I ask about scale?" asks "scale?")."""
+    return _LEAVE_TO_ASK.sub("", question, count=1)
+
+
+def asks_leave_only(question: str) -> bool:
+    """The question only asks leave to ask ("Before I start, can I ask some questions?"): it asks for nothing yet."""
+    rest = without_leave_to_ask(question)
+    return rest != question and bool(_ANYTHING.match(rest))
+
+
 def requests_information(sentence: str) -> bool:
     """A statement that asks for information on the way ("I'm curious what runs in production now"), not a question."""
     return not is_question(sentence) and bool(_INDIRECT_REQUEST.search(sentence))
