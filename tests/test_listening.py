@@ -986,6 +986,9 @@ def test_leave_to_ask_gets_the_fact_asked_about_and_leave_alone_gets_a_go_ahead(
     both = "Before I start, can I ask some questions? How many transactions do we see per second?"
     reply = _listening(bank, similarity).respond(question, [], both).text
     assert reply == scale, reply
+    trees = "We'd score each payment with gradient boosted trees. Can I ask a few more questions?"
+    gbdt = next(c for c in bank.probes.choices if c.id == "gbdt")
+    assert _listening(bank, similarity).respond(question, [], trees).text == gbdt.probe  # the choice is not lost
 
 
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "

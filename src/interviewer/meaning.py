@@ -224,10 +224,11 @@ def asked_in(message: str) -> list[Asked]:
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
         after = parts[i + 1] if i + 1 < len(parts) and not is_question(parts[i + 1]) else ""
         short = len(sentence.split()) <= CONTEXT_WORDS
-        checked = _checks(sentence) and says_any(before, ASSUMING)  # "I assume so. Is it?"
-        found.append(Asked(without_leave_to_ask(sentence), before if short else "",
+        asking = without_leave_to_ask(sentence)  # "Can I ask what drives the label?" asks "what drives the label?"
+        checked = _checks(asking) and says_any(before, ASSUMING)  # "I assume so. Is it?"
+        found.append(Asked(asking, before if short else "",
                            self_answered=starts_with_any(after, SELF_ANSWERS) or checked,
-                           posed=i in aloud or (i in goes_on and asks_yes_no(sentence))))
+                           posed=i in aloud or (i in goes_on and asks_yes_no(asking))))
     return found
 
 

@@ -151,9 +151,8 @@ _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 # cache aggressively" would count as an answer). A margin of 0 finds 17 % and takes 1 % and 1.8 %; replayed on the
 # blind set it also passed over two probes whose question the message had left open (how stale a daily batch gets).
 CHOICE_MARGIN = 0.05
-_WEIGHING = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise", "but",
-             "cost", "costs", "downside", "risk", "worth", "versus", "compared", "than")
 _REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise")
+_WEIGHING = (*_REASONS, "but", "cost", "downside", "risk", "worth", "versus", "compared")
 
 
 @dataclass(frozen=True)
@@ -302,9 +301,9 @@ def _demoted(sentence: str, cue: str) -> bool:
 
 
 def around_choice(choice: ChoiceProbe, said: Sequence[str]) -> list[str]:
-    """The sentences that could answer the choice's probe: one naming the choice or the one after it ("We'd use
-    boosted trees. That's because they cope with skewed amounts, and a deep net would want far more labels."), that
-    gives a reason or weighs the choice (`_WEIGHING`)."""
+    """The sentences that could answer the choice's probe: one naming the choice or the one after it (the first of the
+    next message when it ends one: "We'd use boosted trees. That's because they cope with skewed amounts, and a deep
+    net would want far more labels."), that gives a reason or weighs the choice (`_WEIGHING`)."""
     named = [i for i, sentence in enumerate(said) if matches_any(terms(sentence), choice.cues)]
     near = [said[i] for i in sorted({j for i in named for j in (i, i + 1) if j < len(said)})]
     return [sentence for sentence in near if matches_any(terms(sentence), _WEIGHING)]
@@ -625,7 +624,8 @@ class OfflineInterviewer:
         asked, statement = split_message(message)
         pending, state = state.challenge_pending, replace(state, challenge_pending=None)
         state, answers = self._answers(question, state, asked_in(message))
-        leave_only = bool(asked) and all(map(asks_leave_only, asked))  # "Can I ask some questions?": asks nothing yet
+        # "Can I ask a few questions?" asks nothing yet: "Sure, go ahead.", unless the message names a choice to probe
+        leave_only = bool(asked) and all(map(asks_leave_only, asked)) and not self._chosen(statement)
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             return Step(_clock_started(state, at), GO_AHEAD if leave_only else " ".join(answers) or ASSUMPTION_REPLY)
         before, state = state, self._absorb(question, state, statement, at)

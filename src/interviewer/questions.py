@@ -354,9 +354,7 @@ def to_flow(schema: FlowSchema) -> Flow:
 def to_probes(schema: ProbeBookSchema, answers: ChoiceAnswersSchema | None = None) -> ProbeBook:
     phrasings = answers.choices if answers else {}
     return ProbeBook(
-        choices=tuple(ChoiceProbe(c.id, tuple(c.cues), c.probe, tuple(c.variants.items()), tuple(c.answered),
-                                   c.trade_off, tuple(c.not_in), *_choice_phrasings(phrasings.get(c.id)))
-                      for c in schema.choices),
+        choices=tuple(_choice_probe(c, phrasings.get(c.id)) for c in schema.choices),
         ambiguities=tuple(Ambiguity(a.id, tuple(a.cues), tuple(a.unless), a.ask) for a in schema.ambiguities),
         vague_followup=schema.vague_followup,
         disagree=tuple(schema.disagree),
@@ -419,11 +417,12 @@ def _validate(model: type[M], path: Path) -> M:
         raise BankError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
 
 
-def _choice_phrasings(phrasings: ChoicePhrasingsSchema | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (tuple(phrasings.answers), tuple(phrasings.names)) if phrasings else ((), ())
-
-
-CHOICE_ANSWERS = "_choices.yaml"  # in knowledge/beyond: ways of answering each design choice's probe
+def _choice_probe(choice: ChoiceSchema, phrasings: ChoicePhrasingsSchema | None) -> ChoiceProbe:
+    return ChoiceProbe(
+        choice.id, tuple(choice.cues), choice.probe, tuple(choice.variants.items()), tuple(choice.answered),
+        choice.trade_off, tuple(choice.not_in),
+        beyond=tuple(phrasings.answers) if phrasings else (), names=tuple(phrasings.names) if phrasings else (),
+    )
 
 
 def _choice_answers(knowledge_dir: Path, schema: ProbeBookSchema) -> ChoiceAnswersSchema | None:
@@ -460,6 +459,7 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
 
 
 OFF_SHEET = "_off_sheet.yaml"  # questions no sheet answers, shared by every question
+CHOICE_ANSWERS = "_choices.yaml"  # in knowledge/beyond: ways of answering each design choice's probe
 COMMON_PHRASINGS = "_common.yaml"  # phrasings for ids that most questions share, added to every question that has one
 
 

@@ -104,12 +104,13 @@ _INDIRECT_REQUEST = re.compile(
 # is the question.
 _LEAVE_TO_ASK = re.compile(
     r"^\W*(?:(?:so|and|also|ok|okay|then)\W+)*(?:(?:before (?:i|we) (?:start|begin|dive in)|first|quickly)\s*,?\s*)?"
-    r"(?:can|could|may)\s+i\s+(?:just\s+|also\s+|quickly\s+|first\s+)?ask(?:\s+you)?"
+    r"(?:can|could|may)\s+(?:i|we)\s+(?:just\s+|also\s+|quickly\s+|first\s+)?ask(?:\s+you)?"
     r"(?:\s+(?:about|for|regarding))?\s+(?=\w)",
     re.IGNORECASE,
 )
 _ANYTHING = re.compile(
-    r"^(?:(?:some|a few|a couple of|a|few|more|two|three|several|any)\s+)?(?:quick\s+|clarifying\s+)?"
+    r"^(?:(?:some|a few|a couple of|a couple|a|few|one|two|three|several|any)\s+)?(?:more\s+)?"
+    r"(?:quick\s+|clarifying\s+)?"
     r"(?:questions?|things?|something|anything)(?:\s+(?:first|before i start|before we start|up front|upfront))?\W*$",
     re.IGNORECASE,
 )
