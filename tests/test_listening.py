@@ -28,6 +28,7 @@ from interviewer.policy import (
     OfflineInterviewer,
     answered_already,
     around_choice,
+    gives_reason,
     in_sentence,
     is_twist,
     leans_back,
@@ -35,6 +36,7 @@ from interviewer.policy import (
     quotable,
     said_back,
     stands_alone,
+    weighs_something,
 )
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
@@ -443,6 +445,15 @@ def test_a_choice_is_not_probed_when_the_candidate_already_answered_its_probe(
     assert choice.probe not in _listening(bank).respond(question, [], f"{bare} {its_answer}").text
     earlier = _talk(_listening(bank), question, [f"{FRAMING} {its_answer}"])
     assert choice.probe not in _listening(bank).respond(question, earlier, bare).text
+
+
+def test_reason_connectives_match_as_words_in_order() -> None:
+    """"so that" and "rather than" are stopwords as cue terms: "so that" never matched and "rather than" matched any
+    "rather"; as words in order they match only themselves."""
+    assert gives_reason("We batch the requests so that the GPU stays busy.")
+    assert gives_reason("Trees rather than a network, for the tabular inputs.") and gives_reason("The trade-offs hurt.")
+    assert not gives_reason("I'd rather keep it simple.") and not gives_reason("It is faster than the other one.")
+    assert weighs_something("It costs more latency.") and not weighs_something("We use trees.")
 
 
 def test_a_choice_whose_probe_the_candidate_answered_in_other_words_is_not_probed(

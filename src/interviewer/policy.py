@@ -143,16 +143,28 @@ BACK_TO_POINT = "Before we close, back to {topic}."  # before a point's own foll
 COVERED_STAGE = "You've touched on {topic} already; anything to add there, or shall we move on?"
 AGAIN_FACT = "As I said,"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
-# A choice's probe is answered by meaning only in a sentence that gives a reason or weighs the choice (one of
-# `_WEIGHING`) and comes nearer its ways of answering than its ways of only naming it by `CHOICE_MARGIN`. Chosen on
-# knowledge/beyond/_choices.yaml, each sentence compared with the others at the follow-ups' `BEYOND_FLOOR`: 15 % of the
-# ways of answering are found (34 of the 87 with one of these words), 1 % of the ways of only naming the choice and
+# A choice's probe is answered by meaning only in a sentence that gives a reason or weighs the choice
+# (`weighs_something`) and comes nearer its ways of answering than its ways of only naming it by `CHOICE_MARGIN`.
+# Chosen on
+# knowledge/beyond/_choices.yaml, each sentence compared with the others at the follow-ups' `BEYOND_FLOOR`: 14 % of the
+# ways of answering are found (32 of the 85 with one of these words), 1 % of the ways of only naming the choice and
 # 1.7 % of other choices' sentences are taken for answers; without the words 42 %, 15 % and 5.1 % (a bluffer's "we
-# cache aggressively" would count as an answer). A margin of 0 finds 17 % and takes 1 % and 1.8 %; replayed on the
+# cache aggressively" would count as an answer). A margin of 0 finds 16 % and takes 1 % and 1.8 %; replayed on the
 # blind set it also passed over two probes whose question the message had left open (how stale a daily batch gets).
 CHOICE_MARGIN = 0.05
-_REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "tradeoff", "otherwise")
-_WEIGHING = (*_REASONS, "but", "cost", "downside", "risk", "worth", "versus", "compared")
+# Connectives that give a reason, matched as whole words in order (most are stopwords: as cue terms "so that" never
+# matched and "rather than" matched any "rather")
+_REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "trade offs", "tradeoff",
+            "tradeoffs", "otherwise")
+_WEIGHING = ("but", "cost", "downside", "risk", "worth", "versus", "compared")  # ... or words that weigh (stemmed)
+
+
+def gives_reason(sentence: str) -> bool:
+    return says_any(sentence, _REASONS)
+
+
+def weighs_something(sentence: str) -> bool:
+    return gives_reason(sentence) or matches_any(terms(sentence), _WEIGHING)
 
 
 @dataclass(frozen=True)
@@ -303,10 +315,10 @@ def _demoted(sentence: str, cue: str) -> bool:
 def around_choice(choice: ChoiceProbe, said: Sequence[str]) -> list[str]:
     """The sentences that could answer the choice's probe: one naming the choice or the one after it (the first of the
     next message when it ends one: "We'd use boosted trees. That's because they cope with skewed amounts, and a deep
-    net would want far more labels."), that gives a reason or weighs the choice (`_WEIGHING`)."""
+    net would want far more labels."), that gives a reason or weighs the choice (`weighs_something`)."""
     named = [i for i, sentence in enumerate(said) if matches_any(terms(sentence), choice.cues)]
     near = [said[i] for i in sorted({j for i in named for j in (i, i + 1) if j < len(said)})]
-    return [sentence for sentence in near if matches_any(terms(sentence), _WEIGHING)]
+    return [sentence for sentence in near if weighs_something(sentence)]
 
 
 def answered_already(choice: ChoiceProbe, said: Sequence[str]) -> bool:
@@ -346,7 +358,7 @@ def weighed(choice: ChoiceProbe, statement: str) -> bool:
 
 def is_vague(statement: str) -> bool:
     words = statement.split()
-    reasoned = has_number(statement) or matches_any(terms(statement), _REASONS)
+    reasoned = has_number(statement) or gives_reason(statement)
     return len(words) < VAGUE_WORDS and not reasoned
 
 
@@ -868,7 +880,7 @@ class OfflineInterviewer:
         return Step(asked, ask)
 
     def _hand_waves(self, sentence: str) -> bool:
-        unreasoned = not has_number(sentence) and not matches_any(terms(sentence), _REASONS)
+        unreasoned = not has_number(sentence) and not gives_reason(sentence)
         return unreasoned and says_any(sentence, self._probes.hand_waves)
 
     def _leaves_open(self, clause: str) -> bool:
