@@ -22,7 +22,9 @@ from interviewer.questions import QuestionBank
 from interviewer.reading import prepare_message
 from interviewer.retrieval.embed import DIMENSIONS
 from interviewer.retrieval.similarity import REFERENCE_CHUNK, EmbeddingSimilarity, VectorCache, shared_embedder
+from interviewer.transcripts import load_transcript
 
+OWN = Path(__file__).resolve().parents[1] / "evals" / "own" / "transcripts"
 MESSAGE = (
     "I'd treat this as a supervised problem and keep the first version simple. "
     "Labels would come from what actually happened a few weeks later. How many events arrive per second at peak?"
@@ -77,6 +79,24 @@ def test_after_prepare_a_turn_and_a_report_embed_only_the_candidates_words(bank:
     _one_turn(interviewer, judge, question)
     assert counting.texts, "the candidate's sentences are new and must be embedded"
     assert [text for text in counting.texts if text not in MESSAGE] == []
+
+
+def test_after_prepare_a_whole_interview_embeds_only_the_candidates_words(bank: QuestionBank, tmp_path: Path) -> None:
+    """Every reference text a reply compares with is embedded by preparing, the ways of answering a choice's probe or a
+    point's follow-up already (`ChoiceProbe.beyond`, `ExpectedPoint.beyond`) included: they are compared with only
+    once a candidate names a choice or states a point, and a turn that embedded them waited for them."""
+    transcript = load_transcript(OWN / "fraud_card_payments__strong_senior.json").to_domain()
+    question = next(q for q in bank.questions if q.id == transcript.question_id)
+    counting = _CountingEmbedder()
+    interviewer, _ = _prepared(bank, counting, tmp_path, question)
+    counting.texts.clear()
+    turns: list[Turn] = [Turn("interviewer", interviewer.opening(question).text, stage=Stage.PROBLEM_FORMULATION)]
+    for message in transcript.candidate_turns():
+        move = interviewer.respond(question, turns, message)
+        turns += [Turn("candidate", message), Turn("interviewer", move.text, stage=move.stage)]
+    said = " ".join(" ".join(transcript.candidate_turns()).split())
+    assert counting.texts, "the candidate's sentences are new and must be embedded"
+    assert [text for text in counting.texts if " ".join(text.split()) not in said] == []
 
 
 def test_without_prepare_the_first_turn_embeds_the_reference_texts(bank: QuestionBank, tmp_path: Path) -> None:

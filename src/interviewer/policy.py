@@ -588,8 +588,16 @@ class OfflineInterviewer:
         self.respond(question, [], prepare_message(question))
         if self._reader is not None:
             self._reader.point_to_follow_up(question, prepare_message(question))  # the points' follow-ups
+            self._reader.keep(self._answers_known(question))
         for topic in self._topics(question):  # the retrieval queries a reply grounds itself on
             self._ground(topic, Stage.PROBLEM_FORMULATION)
+
+    def _answers_known(self, question: Question) -> list[str]:
+        """The ways of answering a point's follow-up or a choice's probe already (`ExpectedPoint.beyond`,
+        `ChoiceProbe.beyond` and `names`): compared with whenever a follow-up or probe is considered."""
+        points = [text for p in question.expected for text in p.beyond]
+        choices = [text for c in self._probes.choices for text in (*c.beyond, *c.names)]
+        return [*points, *choices]
 
     def _topics(self, question: Question) -> list[str]:
         """The fixed topics a reply may be grounded on (`Step.topic`): the expected points, the serious mistakes

@@ -103,6 +103,11 @@ class Reader:
         self._flow = flow
         self._similarity = similarity
 
+    def keep(self, targets: Sequence[str]) -> None:
+        """Embed reference texts the replies compare with (and keep them), ahead of the turn that first needs them."""
+        if self._similarity is not None and targets:
+            self._similarity.similarities([], list(dict.fromkeys(targets)))
+
     def read(
         self, transcript: Transcript, question: Question | None, candidate_sentences: Sequence[tuple[int, str]]
     ) -> Reading:
