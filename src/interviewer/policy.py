@@ -92,10 +92,14 @@ ASSUMPTION_ASKS = (ASSUMPTION_REPLY, *ASSUMPTION_AGAIN)
 ASSUMPTION_REST = ("The rest is open: state an assumption.", "Beyond that, assume what you need.",
                    "The other part is yours to assume.", "For the rest, your assumption.")
 GO_AHEAD = "Sure, go ahead."  # a message that only asks leave to ask ("Before I start, can I ask a few questions?")
-ALREADY_SAID = (  # a question that only loosely asks for a fact given before (`FactFinder.named_again`): no reminder
-    "That's all I have. Assume the rest.",  # short sentences: said again later, none is a repeated line
-    "Nothing beyond what I said. Your assumption.",
-    "Only what I said before. Assume anything further.",
+# A question that only loosely asks for a fact given before (`FactFinder.named_again`): no reminder, but a whole
+# sentence asking for an assumption (raters of rounds 55-58 rated clipped lines, "Your assumption.", at 1 as curt;
+# round 59: 1.50 -> 2.00). Said in turn over the interview (`InterviewState.assumptions`): none twice before the fifth.
+ALREADY_SAID = (
+    "I don't have more detail than that, so make an assumption and say what it is.",
+    "That's as much as I can tell you there; go with an assumption that seems reasonable to you.",
+    "I've given you everything I have on that one. Assume what you need and state it.",
+    "Nothing more on that from my side, so pick an assumption and carry on.",
 )
 ASSUMPTION_TAKEN = (  # a question off the sheet that the candidate went on to answer themselves
     "Fine, work with that assumption.",
