@@ -24,9 +24,11 @@ def main() -> None:
             if line.strip():
                 rating = json.loads(line)
                 by_version[key[rating["file"]][0]].append(rating)
-        for version in ("before", "after"):
+        for version in ("before", "after"):  # a round that rates one version only (a fresh look) has no "before"
             rows = by_version[version]
             n = len(rows)
+            if not n:
+                continue
             share = {flag: sum(bool(r[flag]) for r in rows) / n for flag in FLAGS}
             unfit = sum(not r["relevant"] for r in rows) / n
             nat = sum(int(str(r["naturalness"])) for r in rows) / n
