@@ -18,8 +18,10 @@ from interviewer.policy import (
     ASSUMPTION_REPLY,
     ASSUMPTION_REST,
     BACK_TO,
+    BACK_TO_POINT,
     CLOSE_OFFER,
     COVERED_STAGE,
+    DEEPER_POINT,
     FINISHED_REPLY,
     GO_AHEAD,
     GO_ON_OFFER,
@@ -275,6 +277,40 @@ def test_a_covered_stage_whose_deeper_question_the_candidate_answered_already_is
     assert guide.deeper not in moved and moved.endswith(COVERED_STAGE.format(topic=guide.topic)), moved
     plain = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
     assert _first_reply_on(plain, Stage.METRICS).endswith(guide.deeper)
+
+
+def test_a_covered_stage_with_nothing_stock_left_to_ask_gets_a_points_own_follow_up(bank: QuestionBank) -> None:
+    """The offer of a covered stage for anything to add was the lowest-rated reply (round 61: naturalness 1.17, two in
+    three marked unfitting or asking again). Where one of the stage's points has a follow-up that names its own
+    subject, was not asked and is not answered already, that follow-up is asked instead (round 62)."""
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    guide = bank.flow.guide(Stage.MVP_DESIGN)
+    first_version = next(
+        s for s in STRONG_FRAUD_DIALOGUE
+        if {p.id for p in question.points_for(Stage.MVP_DESIGN)} <= policy.covered(question, s)
+    )
+    said = f"{first_version} The biggest risk is the thresholds going stale."  # the stock deeper question answered
+    moved = _first_reply_on(_talk(policy, question, [said, *["not sure"] * 30]), Stage.MVP_DESIGN)
+    follow_up = next(p.deeper for p in question.points_for(Stage.MVP_DESIGN) if stands_alone(p.deeper))
+    leads = (DEEPER_POINT.format(topic=guide.topic), BACK_TO_POINT.format(topic=guide.topic))  # passed over: at the end
+    assert any(moved.endswith(f"{lead} {follow_up}") for lead in leads), moved
+    assert guide.deeper not in moved and COVERED_STAGE.format(topic=guide.topic) not in moved
+
+
+def test_a_follow_up_close_to_a_question_asked_before_is_not_asked(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """Round 62 marked one such follow-up as asked again: about clicks as good matches, six replies after one about
+    trusting later clicks as matched pairs. A question on another subject of the same problem is not held back."""
+    question = _question(bank, "visual_product_search")
+    deeper = {p.id: p.deeper for p in question.expected}
+    reader = Reader(bank.flow, similarity)
+    online = next(p for p in question.expected if "appealing image" in p.deeper)
+    asked = [d for d in deeper.values() if "later clicks" in d]
+    assert asked and reader.asks_again(online.deeper, asked)
+    others = [p.probe for p in question.expected if p.stage is Stage.PROBLEM_FORMULATION]
+    assert not reader.asks_again(online.deeper, others) and not Reader(bank.flow).asks_again(online.deeper, asked)
 
 
 def test_a_split_by_any_grouping_entity_answers_the_training_deeper_question(bank: QuestionBank) -> None:

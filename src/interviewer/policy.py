@@ -145,6 +145,7 @@ BACK_TO_POINT = "Before we close, back to {topic}."  # before a point's own foll
 # A stage taken up again with nothing left to ask: named by its topic, claiming nothing about how well it was covered
 # ("You have already covered data pipeline" read as a robotic transition, and as false where it was thin: round 46).
 COVERED_STAGE = "You've touched on {topic} already; anything to add there, or shall we move on?"
+DEEPER_POINT = "Let's go deeper on {topic}."  # before a point's own follow-up that names its subject (`stands_alone`)
 AGAIN_FACT = "As I said,"
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 # A choice's probe is answered by meaning only in a sentence that gives a reason or weighs the choice
@@ -598,10 +599,12 @@ class OfflineInterviewer:
 
     def _answers_known(self, question: Question) -> list[str]:
         """The ways of answering a point's follow-up or a choice's probe already (`ExpectedPoint.beyond`,
-        `ChoiceProbe.beyond` and `names`): compared with whenever a follow-up or probe is considered."""
+        `ChoiceProbe.beyond` and `names`): compared with whenever a follow-up or probe is considered; and the
+        points' and choices' probes and the twists, compared with a follow-up about to be asked (`_asked_before`)."""
         points = [text for p in question.expected for text in p.beyond]
         choices = [text for c in self._probes.choices for text in (*c.beyond, *c.names)]
-        return [*points, *choices]
+        asked = [p.probe for p in question.expected] + [c.probe_for(question.output) for c in self._probes.choices]
+        return [*points, *choices, *asked, *(c.prompt for c in question.curveballs)]
 
     def _topics(self, question: Question) -> list[str]:
         """The fixed topics a reply may be grounded on (`Step.topic`): the expected points, the serious mistakes
@@ -1158,8 +1161,30 @@ class OfflineInterviewer:
             return replace(own, text=f"{BACK_TO_POINT.format(topic=guide.topic)} {own.text}") if back else own
         deeper = guide.deeper_in(question.domain)
         if not deeper or self._deeper_said(moved.stage, moved):  # asking it would ask again
-            return Step(moved, COVERED_STAGE.format(topic=guide.topic))
+            point = self._point_left(question, moved)
+            if point is None:
+                return Step(moved, COVERED_STAGE.format(topic=guide.topic))
+            lead = (BACK_TO_POINT if back else DEEPER_POINT).format(topic=guide.topic)
+            return Step(replace(moved, deepened=moved.deepened | {point.id}), f"{lead} {point.deeper}", point.summary)
         return Step(moved, (BACK_TO if back else DEEPER).format(topic=guide.topic, question=deeper))
+
+    def _point_left(self, question: Question, state: InterviewState) -> ExpectedPoint | None:
+        """Of the stage's points, one whose own follow-up names its subject (`stands_alone`), was not asked yet, not
+        in other words either (`Reader.asks_again`), and that nothing the candidate said so far answers already
+        (`_answered`, against the whole interview)."""
+        said, asked = " ".join(state.statements), self._asked_before(question, state)
+        return next((p for p in question.points_for(state.stage)
+                     if p.deeper and p.id not in state.deepened and stands_alone(p.deeper)
+                     and not (self._reader and self._reader.asks_again(p.deeper, asked))
+                     and not self._answered(question, p, said)), None)
+
+    def _asked_before(self, question: Question, state: InterviewState) -> list[str]:
+        """The questions of the sheet and the probe book asked so far: points' probes and follow-ups, choices' probes
+        and twists."""
+        points = [text for p in question.expected for text, asked in ((p.probe, p.id in state.probed),
+                                                                       (p.deeper, p.id in state.deepened)) if asked]
+        choices = [c.probe_for(question.output) for c in self._probes.choices if c.id in state.choices_probed]
+        return [*points, *choices, *(c.prompt for c in question.curveballs if c.id in state.twists_asked)]
 
     def _follow_up(
         self, question: Question, state: InterviewState, sentence: str, statement: str, stage: Stage | None = None
