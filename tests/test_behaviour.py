@@ -16,6 +16,7 @@ from interviewer.evals.oracles import (
     LeakFinder,
     answering_sentences,
     asks_in,
+    explained_choices,
     fact_given,
     leak_threshold,
     named_choices,
@@ -147,6 +148,8 @@ def test_a_question_the_candidate_goes_on_to_discuss_is_not_put_to_the_interview
     aloud = "Recall first. Do the invites lead anywhere?\nOffline, recall at ten. Online, accepted invites."
     assert questions_put(aloud) == []  # asked among statements, then a paragraph of statements: thinking aloud
     assert questions_put(aloud + "\nDo we log invites?") == ["Do the invites lead anywhere?", "Do we log invites?"]
+    assert questions_put("Offline I'd use NDCG. Shall we move on to the design?") == []  # how to go on: no fact wanted
+    assert questions_put("Should we expect spikes at night?") == ["Should we expect spikes at night?"]
 
 
 def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
@@ -156,6 +159,11 @@ def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:
     assert named_choices("Is a neural net worth it here?") == set()
     assert named_choices("Some caching, though caching is less useful here.") == set()  # played down in the sentence
     assert named_choices("PR-AUC for tuning; LightGBM only as a sanity check.") == set()
+    # a choice named with its reason needs no question about why (asking would ask again); one named bare does
+    explained = explained_choices("I'd use LightGBM because the features are tabular. A cache in front.")
+    assert explained == {"tree_ensemble"}
+    assert explained_choices("We'd train LightGBM on it. The cache helps since lookups repeat.") == {"cache"}
+    assert explained_choices("We'd train LightGBM on it.") == set()
     assert probes_choice("Why that and not a linear model?", "I'd use LightGBM.")
     assert probes_choice("What hit rate do you expect for the cached entries?", "We cache embeddings.", {"cache"})
     assert not probes_choice("Offline metric?", "We would fine-tune BERT.", {"neural", "fine_tuning"})

@@ -17,6 +17,7 @@ from interviewer.policy import (
     ASSUMPTION_ASKS,
     ASSUMPTION_REPLY,
     ASSUMPTION_REST,
+    ASSUMPTION_TAKEN,
     BACK_TO,
     BACK_TO_POINT,
     CLOSE_OFFER,
@@ -767,6 +768,19 @@ def test_a_twist_never_follows_a_fact_in_the_same_reply(bank: QuestionBank) -> N
     assert any(fact in r for r in replies), replies
 
 
+def test_a_nod_to_the_candidates_own_assumption_never_stands_alone(bank: QuestionBank) -> None:
+    """"OK, go with that assumption." alone read as an empty reply (raters of round 61: 1 of 3): a twist due at that
+    move follows the nod, which takes nothing away from the candidate as a fact would."""
+    question = _unlinked(_question(bank, "fraud_card_payments"))
+    said = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
+    asking = f"Does the company have an office in Berlin? I'd guess it does. {said}"  # off the sheet, self-answered
+    turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[asking, said] * 20])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    nods = [r for r in replies if any(r.startswith(nod) for nod in ASSUMPTION_TAKEN)]
+    assert nods and not any(r in ASSUMPTION_TAKEN for r in nods), replies
+    assert any(is_twist(r.split(". ", 1)[-1]) for r in nods), replies
+
+
 @pytest.mark.parametrize(
     ("quote", "leans"),
     [
@@ -823,6 +837,23 @@ def test_an_idea_put_forward_as_the_interviewer_would_move_on_is_asked_about_fir
     assert stages[0] is Stage.PROBLEM_FORMULATION and stages[1] is Stage.METRICS, stages
     asked = [r for r in replies for ask in bank.probes.idea_asks if _framed(ask, r)]
     assert len(asked) == 1, replies
+
+
+def test_an_idea_whose_message_answers_the_stock_ask_already_is_not_asked_about(bank: QuestionBank) -> None:
+    """"What would have to be true for that to pay off?" after "..., since most losses come from them" asks again for
+    what the candidate just said (raters of round 61: 5 of 11 such asks re-asks or rated 1): the interview moves on.
+    The reason must come in the idea's sentence or the next one; one said further on answers something else."""
+    question = _question(bank, "fraud_card_payments")
+    idea = "We could start by scoring only card-not-present payments, online checkout first."
+    reasons = ("That pays off because most losses come from card-not-present payments.",
+               "Since most of the losses come from those, it is where a model helps first.")
+    for reason in reasons:
+        reply = _talk(_listening(bank), question, [f"{STRONG_FRAUD[0]} {idea} {reason}"])[-1]
+        assert not any(_framed(ask, reply.content) for ask in bank.probes.idea_asks), reply.content
+        assert reply.stage is Stage.METRICS, reply.content
+    later = f"{STRONG_FRAUD[0]} {idea} Analysts review the flagged ones. Chargebacks come later, since banks wait."
+    reply = _talk(_listening(bank), question, [later])[-1]
+    assert any(_framed(ask, reply.content) for ask in bank.probes.idea_asks), reply.content
 
 
 def test_no_idea_is_asked_about_when_none_is_put_forward_or_it_is_named_only_by_a_pronoun(bank: QuestionBank) -> None:
@@ -1036,6 +1067,22 @@ def test_leave_to_ask_gets_the_fact_asked_about_and_leave_alone_gets_a_go_ahead(
     trees = "We'd score each payment with gradient boosted trees. Can I ask a few more questions?"
     gbdt = next(c for c in bank.probes.choices if c.id == "gbdt")
     assert _listening(bank, similarity).respond(question, [], trees).text == gbdt.probe  # the choice is not lost
+
+
+def test_a_question_about_how_to_go_on_asks_for_no_fact(bank: QuestionBank, similarity: EmbeddingSimilarity) -> None:
+    """"Shall I go into the architecture?" asks how to go on, not about the scenario: never "state an assumption"
+    (raters of round 61 rated that reply 1); alone, it gets a go-ahead; after a statement, the reply takes up the
+    statement."""
+    question = _question(bank, "fraud_card_payments")
+    for alone in ("Shall I go into the architecture?", "Okay, should I move on to the data?",
+                  "Do you want me to go deeper on the features?"):
+        assert _listening(bank, similarity).respond(question, [], alone).text == GO_AHEAD, alone
+    message = ("We score every card payment before it is approved and hold the uncertain ones for analysts. "
+               "Shall I go into the architecture?")
+    reply = _listening(bank, similarity).respond(question, [], message).text
+    assert reply != GO_AHEAD and not any(ask in reply for ask in ASSUMPTION_ASKS + ASSUMPTION_REST), reply
+    asked = _listening(bank, similarity).respond(question, [], "Should I expect most payments to be legitimate?").text
+    assert asked != GO_AHEAD  # a question about the scenario, though it opens the same way
 
 
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "

@@ -224,6 +224,9 @@ def test_a_short_question_that_finds_its_fact_alone_is_not_pulled_to_the_sentenc
 def test_a_design_statement_is_not_a_question() -> None:
     assert asked_in("What the fraudsters cannot fake is the device history, so we lean on it.") == []
     assert asked_in("When analysts correct a decision, we use that as a new label.") == []
+    assert asked_in("That covers the metrics. Shall I go into the architecture?") == []  # how to go on, no fact
+    assert [a.question for a in asked_in("Should we expect fraud to spike on holidays?")] == [
+        "Should we expect fraud to spike on holidays?"]
     assert question_parts("How many riders a day, and how fast must the estimate come back?") == [
         "How many riders a day", "how fast must the estimate come back"]
 

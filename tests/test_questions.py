@@ -236,3 +236,12 @@ def test_a_bridge_names_its_area_and_nothing_the_question_after_it_says_again(ba
                 if shared:
                     repeated.append((question.id, guide.bridge, point.probe, sorted(shared)))
     assert repeated == []
+
+
+def test_each_stock_ask_about_an_idea_has_its_own_answering_words_or_none(tmp_path: Path) -> None:
+    knowledge = _copy_knowledge(tmp_path)
+    probes = (knowledge / "probes.yaml").read_text()
+    one_short = probes.replace("idea_asks_answered_by:\n", "idea_asks_answered_by:\n  - [extra]\n", 1)
+    (knowledge / "probes.yaml").write_text(one_short)
+    with pytest.raises(BankError, match=r"probes\.yaml.*idea_asks_answered_by.*one entry for each ask"):
+        load_bank(knowledge)

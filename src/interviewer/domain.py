@@ -141,6 +141,9 @@ class ProbeBook:
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist
     proposal_asks_whole: tuple[str, ...] = ()  # the same, one for one, where no clause of the idea can be said back
     idea_asks: tuple[str, ...] = ()  # asked about an idea put forward as the interviewer would move on, each once
+    # for each of those asks, words by which the idea's own sentence or the next one answers it already
+    proposal_asks_answered_by: tuple[tuple[str, ...], ...] = ()
+    idea_asks_answered_by: tuple[tuple[str, ...], ...] = ()
     follow_up_leads: tuple[str, ...] = ()  # quote the sentence before a point's own follow-up, taken in turn
     hand_waves: tuple[str, ...] = ()  # phrases claiming a hard part sorts itself out ("the model will figure it out")
     hand_wave_asks: tuple[str, ...] = ()  # asked how, saying the claim back, one each time (so at most this many times)

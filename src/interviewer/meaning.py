@@ -24,6 +24,7 @@ from interviewer.text import (
     STOPWORDS,
     WORD,
     asks_leave_only,
+    asks_to_go_on,
     asks_yes_no,
     best_cue_size,
     is_question,
@@ -219,7 +220,7 @@ def asked_in(message: str) -> list[Asked]:
         if requests_information(sentence):
             found += [Asked(part, indirect=True) for part in requested(sentence)]
             continue
-        if not is_question(sentence) or asks_leave_only(sentence):  # "Can I ask a few questions?" asks nothing yet
+        if not is_question(sentence) or asks_leave_only(sentence) or asks_to_go_on(sentence):  # asks nothing yet
             continue
         before = parts[i - 1] if i > 0 and not is_question(parts[i - 1]) else ""
         after = parts[i + 1] if i + 1 < len(parts) and not is_question(parts[i + 1]) else ""

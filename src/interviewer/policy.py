@@ -45,6 +45,7 @@ from interviewer.text import (
     affirms,
     after_any,
     asks_leave_only,
+    asks_to_go_on,
     ends_with_any,
     has_number,
     is_question,
@@ -170,6 +171,20 @@ def gives_reason(sentence: str) -> bool:
 
 def weighs_something(sentence: str) -> bool:
     return gives_reason(sentence) or matches_any(terms(sentence), _WEIGHING)
+
+
+ANSWERED_WITHIN = 2  # the sentence putting an idea forward and the next one
+
+
+def _answered_by(answered_by: Sequence[Sequence[str]], ask: int, statement: str, idea: str) -> bool:
+    """The stock ask number `ask` about an idea is answered already: the idea's sentence or the next one says one of
+    its words (`ProbeBook.idea_asks_answered_by`, `proposal_asks_answered_by`): "It costs moderator time, but ..."
+    answers "What does that cost you?"."""
+    said = sentences(statement)
+    at = next((i for i, s in enumerate(said) if idea in s), None)
+    if at is None or ask >= len(answered_by):
+        return False
+    return any(says_any(s, answered_by[ask]) for s in said[at : at + ANSWERED_WITHIN])
 
 
 @dataclass(frozen=True)
@@ -654,7 +669,8 @@ class OfflineInterviewer:
         # "Can I ask a few questions?" asks nothing yet: "Sure, go ahead.", unless the message names a choice to probe
         leave_only = bool(asked) and all(map(asks_leave_only, asked)) and not self._chosen(statement)
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
-            return Step(_clock_started(state, at), GO_AHEAD if leave_only else " ".join(answers) or ASSUMPTION_REPLY)
+            go_ahead = leave_only or all(map(asks_to_go_on, asked))  # "Shall I go into the architecture?"
+            return Step(_clock_started(state, at), GO_AHEAD if go_ahead else " ".join(answers) or ASSUMPTION_REPLY)
         before, state = state, self._absorb(question, state, statement, at)
         if answers and asked and len(statement.split()) < VAGUE_WORDS:  # a short lead-in: the answers are the reply
             return Step(state, " ".join(answers))
@@ -665,9 +681,11 @@ class OfflineInterviewer:
         if answers and step.text in (*self._probes.proposal_asks, *self._probes.proposal_asks_whole):
             # "What does that cost you ...?" right after a fact reads as asking about the fact (raters: 1 of 3)
             return Step(replace(state, answered_only=True), " ".join(answers))
-        if answers and is_twist(step.text):
+        if answers and is_twist(step.text) and not set(answers) <= set(ASSUMPTION_TAKEN):
             # a twist right after a fact takes it away before it can be used (raters of rounds 34-37: 1 of 3); put off,
-            # it came later as a re-ask or cut a wrap-up short (round 37): the fact comes alone and the twist is dropped
+            # it came later as a re-ask or cut a wrap-up short (round 37): the fact comes alone and the twist is
+            # dropped. After only a nod to the candidate's own assumption nothing is taken away, and the nod alone
+            # reads as empty ("OK, go with that assumption.": raters of round 61, 1 of 3)
             return Step(replace(step.state, answered_only=True), " ".join(answers))
         step = replace(step, state=replace(step.state, answered_only=False))
         return replace(step, text=" ".join([*answers, *([] if answers or not step.lead else [step.lead]), step.text]))
@@ -1084,7 +1102,9 @@ class OfflineInterviewer:
         ask = asks[state.proposals_asked]
         if quoted:
             ask = f"You said {said_back(quoted)}. {ask}"
-            return self._follow_up(question, asked, quoted, statement) or Step(asked, ask)
+            followed = self._follow_up(question, asked, quoted, statement)
+            answered = _answered_by(self._probes.proposal_asks_answered_by, state.proposals_asked, statement, quoted)
+            return followed or (None if answered else Step(asked, ask))
         whole = self._probes.proposal_asks_whole
         return Step(asked, whole[state.proposals_asked] if whole else ask)
 
@@ -1101,7 +1121,9 @@ class OfflineInterviewer:
             return None
         asked = replace(state, idea_stages=state.idea_stages | {state.stage})
         ask = asks[used].replace(QUOTE_SLOT, said_back(quoted))
-        return self._follow_up(question, asked, quoted, statement) or Step(asked, ask)
+        followed = self._follow_up(question, asked, quoted, statement)
+        answered = _answered_by(self._probes.idea_asks_answered_by, used, statement, quoted)
+        return followed or (None if answered else Step(asked, ask))
 
     def _new_idea(self, state: InterviewState, statement: str) -> str | None:
         """The clause putting forward the idea of this statement with the most words not said before (`_idea_clause`),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -187,6 +188,8 @@ class ProbeBookSchema(_Strict):
     proposal_asks: list[str] = []
     proposal_asks_whole: list[str] = []
     idea_asks: list[str] = []
+    proposal_asks_answered_by: list[list[str]] = []
+    idea_asks_answered_by: list[list[str]] = []
     follow_up_leads: list[str] = []
     hand_waves: list[str] = []
     hand_wave_asks: list[str] = []
@@ -201,9 +204,15 @@ class ProbeBookSchema(_Strict):
         return [_quoting_once(str(info.field_name), ask) for ask in value]
 
     @model_validator(mode="after")
-    def _whole_asks_match(self) -> ProbeBookSchema:
-        if self.proposal_asks_whole and len(self.proposal_asks_whole) != len(self.proposal_asks):
-            raise ValueError("`proposal_asks_whole` needs one ask for each of `proposal_asks` (or none)")
+    def _one_for_each_ask(self) -> ProbeBookSchema:
+        paired: dict[str, tuple[Sequence[object], list[str]]] = {
+            "proposal_asks_whole": (self.proposal_asks_whole, self.proposal_asks),
+            "proposal_asks_answered_by": (self.proposal_asks_answered_by, self.proposal_asks),
+            "idea_asks_answered_by": (self.idea_asks_answered_by, self.idea_asks),
+        }
+        for name, (value, asks) in paired.items():
+            if value and len(value) != len(asks):
+                raise ValueError(f"`{name}` needs one entry for each ask it goes with (or none)")
         return self
 
 
@@ -370,6 +379,8 @@ def to_probes(schema: ProbeBookSchema, answers: ChoiceAnswersSchema | None = Non
         proposal_asks=tuple(schema.proposal_asks),
         proposal_asks_whole=tuple(schema.proposal_asks_whole),
         idea_asks=tuple(schema.idea_asks),
+        proposal_asks_answered_by=tuple(tuple(words) for words in schema.proposal_asks_answered_by),
+        idea_asks_answered_by=tuple(tuple(words) for words in schema.idea_asks_answered_by),
         follow_up_leads=tuple(schema.follow_up_leads),
         hand_waves=tuple(schema.hand_waves),
         hand_wave_asks=tuple(schema.hand_wave_asks),

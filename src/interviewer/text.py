@@ -127,6 +127,24 @@ def asks_leave_only(question: str) -> bool:
     return rest != question and bool(_ANYTHING.match(rest))
 
 
+# "Shall I go into the architecture?", "Do you want me to move on to serving?": asking how to go on with the interview,
+# not for anything about the scenario.
+_TO_GO_ON = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|alright|now|then|or)\W+)*"
+    r"(?:(?:shall|should|can|may)\s+(?:i|we)|(?:do|would)\s+you\s+(?:want|like)\s+(?:me|us)\s+to|want\s+me\s+to)\s+"
+    r"(?:(?:now|just|then|first|quickly|also)\s+)?"
+    r"(?:go\s+(?:into|on|deeper|through|over|ahead)|move\s+(?:on|to)|jump|dive|turn\s+to|talk\s+(?:about|through)|"
+    r"walk\s+(?:you\s+)?through|start\s+(?:with|on)|continue|proceed|carry\s+on|keep\s+going|get\s+into|sketch|"
+    r"elaborate|expand)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_go_on(question: str) -> bool:
+    """The question asks how to go on with the interview ("Shall I go into the architecture?"): no fact answers it."""
+    return bool(_TO_GO_ON.match(question))
+
+
 def requests_information(sentence: str) -> bool:
     """A statement that asks for information on the way ("I'm curious what runs in production now"), not a question."""
     return not is_question(sentence) and bool(_INDIRECT_REQUEST.search(sentence))

@@ -28,6 +28,7 @@ from interviewer.evals.oracles import (
     answering_sentences,
     asks_for_assumption,
     asks_in,
+    explained_choices,
     facts_given,
     is_fact,
     named_choices,
@@ -122,11 +123,14 @@ class Replay:
         allowed = max(FACTS_PER_QUESTION * len(asked), asks_in(message))
         flag(Check.NO_UNASKED_FACT, [f"gave {len(given)} fact(s) for {len(asked)} question(s): {', '.join(given)}"]
              if len(given) > allowed else [])
-        fresh = named_choices(" ".join(statements_in(message))) - self.choices_named
+        stated = " ".join(statements_in(message))
+        fresh = named_choices(stated) - self.choices_named
         self.choices_named |= fresh
-        if fresh:
-            probed = probes_choice(reply, message, fresh)
-            flag(Check.CHOICE_PROBED, [] if probed else [f"named {', '.join(sorted(fresh))}; no question about it"])
+        unexplained = fresh - explained_choices(stated)
+        if unexplained:
+            probed = probes_choice(reply, message, unexplained)
+            named = ", ".join(sorted(unexplained))
+            flag(Check.CHOICE_PROBED, [] if probed else [f"named {named}; no question about it"])
         self.said.append(message)
         own = without_quotes_of(reply, "\n".join(self.said))  # the candidate's words quoted back: no leak, no advice
         flag(Check.NO_RUBRIC_LEAK, self.leaks.leaks(self.question, own))

@@ -77,17 +77,27 @@ def questions_in(text: str) -> list[str]:
 POSED_AFTER = 2
 
 
+# A question about how to go on, not about the scenario: "Shall we move on to serving?", "Want me to go deeper?"
+_ABOUT_GOING_ON = re.compile(
+    r"^(?:\w+,?\s+)?(?:(?:shall|should)\s+(?:i|we)|(?:do|would)\s+you\s+(?:want|like)\s+me\s+to|want\s+me\s+to)\s+"
+    r"(?:\w+\s+)?(?:go|move|dive|jump|turn|talk|walk|continue|proceed)\b",
+    re.IGNORECASE,
+)
+
+
 # Likewise a question asked among statements in a paragraph that whole paragraphs of statements (two or more, and no
 # question) follow: the blind set's interviewers answered none of the 7 such questions.
 def questions_put(text: str) -> list[str]:
     """The questions put to the interviewer: those not followed by `POSED_AFTER` statements in their paragraph, and not
-    in a paragraph of statements that later paragraphs of statements follow."""
+    in a paragraph of statements that later paragraphs of statements follow; a question about how to go on with the
+    interview asks for nothing about the scenario."""
     paragraphs = [sentences(p) for p in text.split("\n") if p.strip()]
     put = []
     for number, said in enumerate(paragraphs):
         if _thinking_aloud(said, paragraphs[number + 1 :]):
             continue
-        put += [s for i, s in enumerate(said) if s.endswith("?") and not _discussed(said[i + 1 : i + 1 + POSED_AFTER])]
+        put += [s for i, s in enumerate(said) if s.endswith("?") and not _discussed(said[i + 1 : i + 1 + POSED_AFTER])
+                and not _ABOUT_GOING_ON.match(s)]
     return put
 
 
@@ -154,6 +164,22 @@ def named_choices(statement: str) -> set[str]:
             if any(not _REJECTING.search(lowered[: m.start()]) for m in matches):
                 found.add(family)
     return found
+
+
+# A reason or a weighing in the sentence that names a choice ("boosted trees, because the features are tabular", "a
+# cache rather than recomputing", "it costs moderator time, but ..."): the candidate has said why already.
+_EXPLAINED = re.compile(
+    r"\b(?:because|since|so that|rather than|instead of|trade-?offs?|cheaper|simpler|easier|costs?|worth|unless|"
+    r"to avoid|otherwise|but)\b",
+    re.IGNORECASE,
+)
+
+
+def explained_choices(statement: str) -> set[str]:
+    """The families of design choices named (`named_choices`) in a sentence that also gives a reason or weighs them:
+    a question about why or at what cost asks again for what the candidate just said."""
+    return {family for sentence in statements_in(statement) if _EXPLAINED.search(sentence)
+            for family in named_choices(sentence)}
 
 
 _TRADE_OFF = re.compile(
