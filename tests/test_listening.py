@@ -21,7 +21,7 @@ from interviewer.policy import (
     BACK_TO,
     BACK_TO_POINT,
     CLOSE_OFFER,
-    COVERED_STAGE,
+    COVERED_STAGE_ASKS,
     DEEPER_POINT,
     FINISHED_REPLY,
     GO_AHEAD,
@@ -268,14 +268,15 @@ def test_a_covered_stage_whose_deeper_question_the_candidate_answered_already_is
 ) -> None:
     """Raters of rounds 41-45 marked the stage's stock deeper question as a re-ask where the candidate had already said
     what it asks for (label pitfalls before "what could go wrong with the labels", a staged rollout before "what would
-    make you switch it off"): the stage is then only offered for anything to add (the follow-up of a point the last
-    message states, tried instead, was marked as not fitting: round 47)."""
+    make you switch it off"): the stage is then taken up by asking the candidate to weigh their own decisions there
+    (the follow-up of a point the last message states, tried instead, was marked as not fitting: round 47)."""
     question = _question(bank, "fraud_card_payments")
     policy = _listening(bank)
     guide = bank.flow.guide(Stage.METRICS)
     guarded = f"{_metrics_said(policy, question)} A guardrail on the approval rate keeps the business goal in sight."
     moved = _first_reply_on(_talk(policy, question, [guarded, *["not sure"] * 30]), Stage.METRICS)
-    assert guide.deeper not in moved and moved.endswith(COVERED_STAGE.format(topic=guide.topic)), moved
+    offers = [ask.format(topic=guide.topic) for ask in COVERED_STAGE_ASKS]
+    assert guide.deeper not in moved and any(moved.endswith(offer) for offer in offers), moved
     plain = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
     assert _first_reply_on(plain, Stage.METRICS).endswith(guide.deeper)
 
@@ -296,7 +297,7 @@ def test_a_covered_stage_with_nothing_stock_left_to_ask_gets_a_points_own_follow
     follow_up = next(p.deeper for p in question.points_for(Stage.MVP_DESIGN) if stands_alone(p.deeper))
     leads = (DEEPER_POINT.format(topic=guide.topic), BACK_TO_POINT.format(topic=guide.topic))  # passed over: at the end
     assert any(moved.endswith(f"{lead} {follow_up}") for lead in leads), moved
-    assert guide.deeper not in moved and COVERED_STAGE.format(topic=guide.topic) not in moved
+    assert guide.deeper not in moved and not any(ask.format(topic=guide.topic) in moved for ask in COVERED_STAGE_ASKS)
 
 
 def test_a_follow_up_close_to_a_question_asked_before_is_not_asked(

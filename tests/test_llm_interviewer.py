@@ -145,6 +145,7 @@ def test_token_counting_works_offline(tmp_path: Path, monkeypatch: pytest.Monkey
     [
         ("When you provide the next MOVE I will answer.", "Which metric?", "talked about its instructions"),
         ("The interviewer wants to know your metric.", "Which metric?", "talked about its instructions"),
+        ("The candidate is discussing how the features match.", "Which metric?", "talked about its instructions"),
         ("Let's talk about metrics.", "Which metric would you use?", "dropped the question"),
         ("Which metric would you pick, and why?", "Which metric would you use?", None),
     ],

@@ -229,6 +229,16 @@ def test_a_mistake_supposed_after_if_i_we_or_you_is_not_made(bank: QuestionBank)
     assert _flags(_score(bank, [*STRONG_FRAUD, made])).get("random_split_on_time") == made
 
 
+def test_a_random_split_named_for_what_it_would_leak_is_argued_against_not_made(bank: QuestionBank) -> None:
+    """A random split named for what it would leak says why not to, with no negation word: raters of round 64 marked
+    the challenge it drew right after a time-based split as not fitting."""
+    time_split = "Time-based split: train on the weeks up to one date and validate on the week after."
+    against = "A random split puts later visits of each shopper in training, so the model learns from the future."
+    assert "random_split_on_time" not in _flags(_score(bank, [*STRONG_FRAUD, f"{time_split} {against}"]))
+    leaks = "A random split leaks what happens later into the training set."
+    assert "random_split_on_time" not in _flags(_score(bank, [*STRONG_FRAUD, leaks]))
+
+
 def test_an_aggregate_over_the_whole_period_leaks_unless_corrected_and_the_alternative_is_no_correction(
     bank: QuestionBank,
 ) -> None:

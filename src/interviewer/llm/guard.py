@@ -14,6 +14,9 @@ _SOLVING = re.compile(
 MAX_REPLY_CHARS = 700
 _SCAFFOLDING = (
     "next move", "the candidate just said", "interview plan", "background for you", "the interviewer",
+    # narrating the conversation about the candidate, instead of talking to them (a recorded SmolLM2 reply)
+    "the candidate is", "the candidate has", "the candidate said", "the candidate asked", "the candidate wants",
+    "the candidate mentioned",
     "as an ai", "language model", "my instructions", "system prompt",
 )
 
