@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 
 from interviewer.domain import STAGES, FlagRule, Output, Question, Stage, Turn
+from interviewer.meaning import FactFinder
 from interviewer.policy import (
     AFTER_FINISH,
     AGAIN_FACT,
@@ -1232,3 +1233,21 @@ def test_a_follow_up_the_message_already_answers_is_not_asked_and_nor_is_a_stock
     assert deeper not in answered.content and '"' not in answered.content, answered.content
     assert not any(_framed(ask, answered.content) for ask in bank.probes.idea_asks)
     assert not any(ask in answered.content for ask in _proposal_asks(bank)) and answered.stage is Stage.METRICS
+
+
+def test_a_question_answered_while_thinking_aloud_about_a_fact_given_before_gets_no_nod(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"Is ML needed here? I think so, ..." among paragraphs of statements, after the current system was given: the
+    candidate has the fact and answered themselves, so neither a reminder nor "work with that assumption"."""
+    question = _question(bank, "job_recommendations")
+    policy = OfflineInterviewer(bank.flow, bank.probes, facts=FactFinder(similarity), similarity=similarity)
+    turns = _talk(policy, question, ["What recommends jobs to seekers today?"])
+    current = next(f.answer for f in question.facts if f.id == "current")
+    assert turns[-1].content.startswith(current)
+    said = ("Here is the framing. Is ML needed here? I think so, but it stays as the baseline. It is "
+            "cheap.\n\nThe model ranks open jobs for each seeker. We show the top ten on the home page.")
+    reply = policy.respond(question, turns, said).text
+    assert not reply.startswith(ASSUMPTION_TAKEN) and current[1:] not in reply, reply
+    fresh = policy.respond(question, [], said).text  # not given yet: the fact they lack is still given
+    assert fresh.startswith(current), fresh

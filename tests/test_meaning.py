@@ -359,6 +359,25 @@ def test_a_question_pointing_back_that_alone_finds_only_a_fact_given_before_is_r
     assert [f.id for f in finder.find_asked(question, named[0], frozenset({"latency"}))] == ["latency"]  # names it
 
 
+def test_a_question_pointing_back_with_no_statement_of_its_own_reads_the_fact_it_points_at(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    """Told that customers mind lateness more, "Do we know how much more?" asks how much: read with the answer it
+    points back at, it finds the asymmetry fact, not the goal again."""
+    question = _sheet(bank, "delivery_eta")
+    [asked] = asked_in("Do we know how much more?")
+    assert [f.id for f in finder.find_asked(question, asked)] == ["goal"]  # nothing given yet: read alone
+    assert [f.id for f in finder.find_asked(question, asked, frozenset({"goal"}))] == ["asymmetry"]
+
+
+def test_a_part_of_a_question_too_short_to_read_by_meaning_is_read_by_its_cue_words(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    """"Volume" alone is too short for the embeddings; it names the scale fact by its cue word."""
+    found = _ids(finder, bank, "delivery_eta", "Volume and history, and what's the goal?")
+    assert found == ["scale", "history", "goal"]
+
+
 def test_a_short_lead_in_before_the_question_is_not_the_thing_it_names() -> None:
     assert thing_named("Quick one: which languages are the emails in?") == "languag"
     assert thing_named("So one more thing - what is the peak traffic?") == "traffic"

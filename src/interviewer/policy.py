@@ -975,6 +975,8 @@ class OfflineInterviewer:
             if not facts:
                 return _Found(posed=True)
         worth = self._not_stale(question, asked, facts, before)
+        if asked.posed and facts and not worth:  # answered it themselves while thinking aloud, and have those facts
+            return _Found(posed=True)
         return _Found(worth, stale=bool(facts) and not worth)
 
     def _not_stale(
