@@ -728,6 +728,16 @@ def test_a_common_design_choice_gets_its_own_trade_off_question(
     assert _listening(bank).respond(question, [], statement).text == choice.probe_for(question.output)
 
 
+def test_rules_proposed_beside_a_learned_model_are_not_asked_when_a_learned_model_is_due(bank: QuestionBank) -> None:
+    """A heuristic baseline and boosted trees after it: asking when it is time for a learned model asks again."""
+    question = _question(bank, "delivery_eta")
+    rules = next(c for c in bank.probes.choices if c.id == "rules")
+    both = "The heuristic stays as the first baseline. Then gradient boosted trees predict the remaining minutes."
+    assert rules.probe_for(question.output) not in _listening(bank).respond(question, [], both).text
+    alone = "The heuristic stays as the first baseline, with a per-restaurant prep time."
+    assert _listening(bank).respond(question, [], alone).text == rules.probe_for(question.output)
+
+
 def _unlinked(question: Question) -> Question:
     """The question with no twist marked as answered by a point (the baseline design states late chargebacks, which
     would otherwise pass the first twist over)."""

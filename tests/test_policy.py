@@ -173,6 +173,15 @@ def test_a_rejected_choice_is_not_probed(bank: QuestionBank, rejection: str) -> 
     assert probes["accuracy"] not in move.text and probes["precision_recall"] in move.text
 
 
+def test_a_choice_named_only_to_compare_against_is_not_probed(bank: QuestionBank) -> None:
+    """"Check it against a logistic regression": the baseline to beat, not the model chosen."""
+    probes = {c.id: c.probe for c in bank.probes.choices}
+    said = "Boosted trees, because the features are tabular. We check it against a logistic regression as well."
+    assert probes["linear"] not in _policy(bank).respond(_question(bank), [], said).text
+    chosen = "Boosted trees, because the features are tabular. Then a logistic regression on the same inputs."
+    assert probes["linear"] in _policy(bank).respond(_question(bank), [], chosen).text
+
+
 @pytest.mark.parametrize(("said", "choice_id"), [
     ("Offline we'd track the money saved per review, with AUC as a secondary check.", "auc"),
     ("Some caching would help a little, but caching is less useful here because almost every request is unique.",

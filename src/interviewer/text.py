@@ -234,7 +234,8 @@ def quote(text: str, limit: int = 220) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-_NEGATORS = frozenset("not no never than instead avoid without over skip t".split())  # t: any "n't" contraction
+# "against": what a choice is checked against is a comparison, not a choice ("check it against a logistic regression").
+_NEGATORS = frozenset("not no never than instead avoid without over skip against t".split())  # t: any "n't" contraction
 # Words that, just after a named approach, reject it: 'accuracy is misleading', 'a random split would leak'.
 _DISMISSALS = frozenset(
     "meaningless misleading useless pointless wrong bad leak leaks leaking inflate inflates overestimate "
