@@ -87,7 +87,8 @@ def test_a_silent_candidate_is_still_asked_about_every_stage(bank: QuestionBank)
 @pytest.mark.parametrize("choice_index", range(20))
 def test_every_stated_design_choice_gets_its_trade_off_probe(bank: QuestionBank, choice_index: int) -> None:
     choice = bank.probes.choices[choice_index]
-    said = f"For this part I would go with {choice.cues[0]} because it fits our 100 ms budget."
+    measure = f" as the {choice.stated_with[0]}" if choice.stated_with else ""  # a metric chosen as one
+    said = f"For this part I would go with {choice.cues[0]}{measure} because it fits our 100 ms budget."
     move = _policy(bank).respond(_question(bank), [], said)
     assert choice.probe in move.text
 
@@ -171,6 +172,15 @@ def test_a_rejected_choice_is_not_probed(bank: QuestionBank, rejection: str) -> 
     said = f"{rejection}, so I'd report precision and recall on last month's payments."
     move = _policy(bank).respond(_question(bank), [], said)
     assert probes["accuracy"] not in move.text and probes["precision_recall"] in move.text
+
+
+def test_a_metric_word_describing_something_in_passing_is_not_a_metric_chosen(bank: QuestionBank) -> None:
+    """"The rules have decent precision" describes the rules; "offline we'd track precision" chooses a measure."""
+    probe = next(c.probe for c in bank.probes.choices if c.id == "precision_recall")
+    passing = "The hand-written rules are cheap and probably have decent precision on obvious cases."
+    assert probe not in _policy(bank).respond(_question(bank), [], passing).text
+    measured = "Offline we'd track precision and recall on last month's payments."
+    assert probe in _policy(bank).respond(_question(bank), [], measured).text
 
 
 def test_a_choice_named_only_to_compare_against_is_not_probed(bank: QuestionBank) -> None:

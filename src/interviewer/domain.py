@@ -108,6 +108,9 @@ class ChoiceProbe:
     not_in: tuple[str, ...] = ()  # phrases holding a cue that name something else ("cached states" is no results cache)
     beyond: tuple[str, ...] = ()  # ways a candidate answers the probe already, compared by meaning (knowledge/beyond)
     names: tuple[str, ...] = ()  # ways a candidate only names the choice, without answering its probe
+    # for a metric: words one of which the sentence naming it must use, so that it is chosen as a measure ("offline
+    # we'd track recall") and not a quality described in passing ("the title match has decent precision"); none: any
+    stated_with: tuple[str, ...] = ()
 
     def probe_for(self, output: Output) -> str:
         return dict(self.variants).get(output, self.probe)

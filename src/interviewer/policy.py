@@ -322,9 +322,11 @@ def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
 
 def _makes(sentence: str, choice: ChoiceProbe) -> bool:
     """The sentence names the choice and does not reject it anywhere ('accuracy is no good here: accuracy is always
-    near 100%' makes no choice of accuracy), nor play it down ('AUC as a secondary check')."""
+    near 100%' makes no choice of accuracy), nor play it down ('AUC as a secondary check'); a metric only where the
+    sentence speaks of measuring (`ChoiceProbe.stated_with`)."""
     return (any(affirms(sentence, cue) and not _demoted(sentence, cue) for cue in choice.cues)
-            and not any(rejects(sentence, c) for c in choice.cues))
+            and not any(rejects(sentence, c) for c in choice.cues)
+            and (not choice.stated_with or says_any(sentence, choice.stated_with)))
 
 
 # Just after a named choice, words that demote it ("AUC as a secondary check", "caching is less useful").

@@ -150,6 +150,7 @@ class ChoiceSchema(_Strict):
     answered: list[str] = []
     trade_off: bool = False
     not_in: list[str] = []
+    stated_with: list[str] = []
 
 
 class ChoicePhrasingsSchema(_Strict):
@@ -433,6 +434,7 @@ def _choice_probe(choice: ChoiceSchema, phrasings: ChoicePhrasingsSchema | None)
         choice.id, tuple(choice.cues), choice.probe, tuple(choice.variants.items()), tuple(choice.answered),
         choice.trade_off, tuple(choice.not_in),
         beyond=tuple(phrasings.answers) if phrasings else (), names=tuple(phrasings.names) if phrasings else (),
+        stated_with=tuple(choice.stated_with),
     )
 
 
