@@ -26,6 +26,7 @@ STOCK = (
     "what would have to be true for that to pay off", "what is the weakest part of that",
     "how would you tell after launch whether it was the right call", "what would make you drop that idea",
     "what does that cost you", "where could that go wrong",
+    "how would you check that it does what you expect", "which part would you check first",
 )
 EXCHANGE = re.compile(r"## Exchange (\d+)\n\n\*\*Candidate:\*\* .*?\n\n\*\*Interviewer:\*\* (.*?)\n", re.S)
 KINDS = ("stock question quoting the candidate", "stock question, unquoted", "other quoting reply", "no stock question")
