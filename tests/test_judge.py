@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from tests.conftest import OFF_TOPIC, STRONG_FRAUD, offline_judge
 
 from interviewer.domain import STAGES, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
@@ -241,6 +242,24 @@ def test_a_later_stage_barely_reached_before_time_was_called_scores_at_most_two(
     assert all((capped.stages[s].score or 0) <= 2 for s in LATER_STAGES)
     assert any((uncapped.stages[s].score or 0) > 2 for s in LATER_STAGES)
     assert capped.verdict is Verdict.NO_HIRE
+
+
+@pytest.mark.parametrize("closing", [
+    "Okay, that's our time. Thanks.",
+    "We're close to time, so I'll stop us here.",
+    "I'm going to have to stop you there, we're out of time.",
+    "We are at time. Add a last thought if you like.",
+])
+def test_the_interviewer_calling_time_is_read_in_its_usual_wordings(bank: QuestionBank, closing: str) -> None:
+    """Three blind dev interviews end on "that's our time" or "close to time", which the judge had not read as time
+    called, so a later stage cut short there counted as an ordinary short answer."""
+    cut = load_transcript(OWN / "account_takeover__out_of_time.json").to_domain()
+    ended = replace(cut, turns=tuple(replace(t, content=closing) if "out of time" in t.content else t
+                                     for t in cut.turns))
+    features = offline_judge(bank).features(ended, bank.get(cut.question_id or ""))
+    assert features.time_up
+    asking = replace(ended, turns=tuple(t for t in ended.turns if t.content != closing))
+    assert not offline_judge(bank).features(asking, bank.get(cut.question_id or "")).time_up
 
 
 PASSING_SEEN = [  # (old self-written transcript, stage it mentions only in passing, both labellers' score, judge)

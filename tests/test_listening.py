@@ -1182,6 +1182,9 @@ def test_a_short_wrap_up_closes_the_interview_and_the_same_words_inside_an_answe
     ("that means we can't wait for a weekly rebuild", '"that means we can\'t wait for a weekly rebuild"'),
     ("I'd separate", '"I\'d separate"'),  # nothing left to quote after the modal
     ("Recall at the top matters most for the digest", '"Recall at the top matters most for the digest"'),
+    ("And alerts on queue lag.", '"alerts on queue lag"'),  # not the conjunction that tied it to what came before
+    ("So, then the labels arrive a week late", '"the labels arrive a week late"'),
+    ("And", '"And"'),
 ])
 def test_a_clause_putting_something_forward_is_said_back_in_reported_speech(clause: str, said: str) -> None:
     """'You said you'd "start with boosted trees"' reads as listening; 'You said "I'd probably start with boosted

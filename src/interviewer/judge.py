@@ -112,7 +112,8 @@ _JUDGE_DIRECTED = re.compile(
 )
 _TIME_UP = re.compile(
     r"\b(?:out of time|at time|that's time|run out of time|ran out of time|have to stop|need to stop|"
-    r"stop (?:here|there)|no time left|wrap (?:it )?up|time is up|time's up)\b",
+    r"stop (?:here|there)|no time left|wrap (?:it )?up|time is up|time's up|(?:that's|that is) (?:our|all our) time|"
+    r"close to time)\b",
     re.IGNORECASE,
 )
 

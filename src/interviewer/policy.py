@@ -458,6 +458,9 @@ _PUTTING = re.compile(
     r"|^(?:(?:or|and|but|so|also|then)\s+)*let's\s+(?P<shared>.+)$",
     re.IGNORECASE,
 )
+# A sentence quoted whole drops the conjunction it opens on, which joined it to what came before: 'You mentioned "alerts
+# on queue lag"', not '"And alerts on queue lag"' (both raters of round 70 rated that quote robotic).
+_OPENING_CONJUNCTION = re.compile(r"^(?:(?:and|but|so|then|also|plus|or)\b[\s,]*)+", re.IGNORECASE)
 _REPORTED_MODALS = {"could": " could", "can": " can", "might": " might", "want to": " want to", "plan to": " plan to"}
 MIN_REPORTED_WORDS = 2
 
@@ -484,7 +487,7 @@ def said_back(clause: str) -> str:
     found = _PUTTING.match(clause.strip())
     rest = (found.group("rest") or found.group("shared")) if found else None
     if found is None or rest is None or len(rest.split()) < MIN_REPORTED_WORDS:
-        return f'"{quotable(clause)}"'
+        return f'"{quotable(_OPENING_CONJUNCTION.sub("", clause.strip()) or clause)}"'
     modal = (found.group("modal") or "").lower()
     lead = found.group("lead") or ""
     if lead[:1].isupper() and lead[1:2].islower():  # "For logged-out users" -> "for logged-out users"; "GPU" stays

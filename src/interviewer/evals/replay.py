@@ -1,22 +1,28 @@
 """The replay task: real candidates' turns through a live session (our interviewer in the loop), then `end`.
 
 The blind transcripts' candidate messages are sent one by one to a fresh session of the same question and level, and
-the interview is ended as a candidate would end it. The replayed overall score is compared with each labeller's
-(Spearman), and averaged per persona (the part of the transcript id after `__`) beside the labellers' means, so
-that a judge or an interviewer that stops listening shows up as personas out of order.
+the interview is ended as a candidate would end it. Where the recorded interviewer closed the interview (its last
+turn asks nothing: "Okay, we're at time, thanks"), the replayed session has run out of its time from the candidate
+message that closing line answered, so our interviewer calls time at the same point of the conversation (the eval's
+clock otherwise stands still, and a replay would never reach the end of its time). The replayed overall score is
+compared with each labeller's (Spearman), and averaged per persona (the part of the transcript id after `__`) beside
+the labellers' means, so that a judge or an interviewer that stops listening shows up as personas out of order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import mean
 
 from scipy.stats import spearmanr
 
+from interviewer.domain import Transcript, TurnKind
 from interviewer.evals.metrics import Rating, verdict_steps
 from interviewer.evaluation import LabelledCase
-from interviewer.service import InterviewService
+from interviewer.service import MAX_MINUTES, InterviewService
+
+PAST_ANY_BUDGET_S = 2 * MAX_MINUTES * 60  # how far the clock moves once the recorded interviewer closed the interview
 
 
 @dataclass(frozen=True)
@@ -45,12 +51,32 @@ def replay_case(service: InterviewService, case: LabelledCase) -> Replayed | Non
     if question is None:
         return None
     session_id = service.start(question.id, transcript.level).session.id
-    for message in transcript.candidate_turns():
+    start = service.clock()
+    late_from = closed_at(transcript)
+    for index, message in enumerate(transcript.candidate_turns()):
         if message.strip():
-            service.reply(session_id, message)
+            late = late_from is not None and index >= late_from
+            _at(service, start + PAST_ANY_BUDGET_S if late else start).reply(session_id, message)
     report = service.end(session_id)
     stages = {stage: result.score for stage, result in report.stages.items()}
     return Replayed(case, report.overall, Rating(stages, report.verdict, report.overall))
+
+
+def _at(service: InterviewService, moment: float) -> InterviewService:
+    """The service with its clock standing at `moment`."""
+    return replace(service, clock=lambda: moment)
+
+
+def closed_at(transcript: Transcript) -> int | None:
+    """Which candidate message (0-based, among `candidate_turns`) the recorded interviewer answered by closing the
+    interview: its last turn, when that turn asks nothing and follows a candidate message; None when the recording
+    ends on a question (the interview was cut off, not closed)."""
+    said = [t for t in transcript.turns if t.kind is TurnKind.MESSAGE]
+    closing = max((i for i, t in enumerate(said) if t.role == "interviewer"), default=None)
+    if closing is None or "?" in said[closing].content:
+        return None
+    before = [t for t in said[:closing] if t.role == "candidate"]
+    return len(before) - 1 if before else None
 
 
 def replay_all(service: InterviewService, cases: Sequence[LabelledCase]) -> list[Replayed]:
