@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from interviewer.config import Settings
-from interviewer.domain import Question
+from interviewer.domain import Fact, Question
 from interviewer.evals import clarify
 from interviewer.evals.backends import BackendChoice
 from interviewer.evals.gates import gate_failures, load_gates
@@ -137,6 +137,13 @@ def test_a_question_naming_what_a_neighbouring_fact_never_mentions_gets_no_fact(
     fact = next(f for f in question.facts if f.id == neighbour)
     assert names_something_else(text, fact)
     assert _ids(finder, bank, question_id, text) == []
+
+
+def test_a_word_written_for_a_fact_in_another_form_still_names_it() -> None:
+    """"availability" is "available" in another form, so a question naming it names what the fact mentions."""
+    fact = Fact("uptime", ("uptime",), "The service must be available 99.9 % of the time.")
+    assert not names_something_else("What availability do we promise?", fact)
+    assert names_something_else("What region do we serve?", fact)
 
 
 def test_a_question_naming_what_its_fact_mentions_or_naming_nothing_still_gets_it(
