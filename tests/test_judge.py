@@ -398,6 +398,25 @@ def test_a_yes_to_a_doubt_that_it_holds_stands_by_it_and_a_yes_to_a_risk_concede
     }
 
 
+def test_a_challenge_caps_the_stage_the_questioned_message_is_clearly_about(bank: QuestionBank) -> None:
+    """The interviewer was still asking about the framing, but what it questioned was a metric: the metric's stage is
+    capped. Where the questioned message is clearly about no stage, the stage being asked about still is."""
+    framing, metrics = Stage.PROBLEM_FORMULATION, Stage.METRICS
+    transcript = Transcript("asked framing", (
+        Turn("interviewer", "What are we optimising, and how will we know it works?"),
+        Turn("candidate", "Online I'd count the connection requests sent. If more go out, suggestions are better."),
+        Turn("interviewer", "Is a higher number of requests sent always a good outcome here?"),
+        Turn("candidate", "Mostly, yeah. It's the cleanest signal."),
+    ), "people_you_may_know")
+    clear = (Said("Online I'd count the connection requests sent.", 0, framing, (metrics,), clear=True),
+             Said("If more go out, suggestions are better.", 0, framing, (framing,)),
+             Said("Mostly, yeah.", 1, framing, (framing,)))
+    reading = Reading(clear, frozenset({framing}), 2, asked_at=(framing, framing))
+    assert defended_challenges(transcript, reading, bank.probes) == {metrics: "Mostly, yeah."}
+    guessed = tuple(replace(s, clear=False) for s in clear)
+    assert defended_challenges(transcript, replace(reading, said=guessed), bank.probes) == {framing: "Mostly, yeah."}
+
+
 def test_a_challenge_with_no_stage_asked_caps_the_stage_of_the_message_it_questioned(bank: QuestionBank) -> None:
     said = (Said("Recall at a fixed review rate is the offline metric.", 0, None, (Stage.METRICS,)),
             Said("Precision per merchant would be tracked too.", 0, None, (Stage.METRICS,)),

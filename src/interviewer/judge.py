@@ -549,6 +549,11 @@ def passed_over(stage: Stage, features: Features) -> bool:
 # uneven modeller who kept relevance first after being asked about the business goal (framing 4 -> 2, as both
 # labellers; verdict strong hire -> no hire, as both): pooled kappa 0.780 / 0.791 -> 0.786 / 0.797, verdict exact 0.768
 # / 0.857 -> 0.786 / 0.875; either change alone moved nothing; the old self-written set unchanged.
+# The stage capped is the one the questioned message is clearly about, where its sentences clearly are (the rubric caps
+# the stage of the mistake): "Is a higher number of requests sent always a good outcome?" questions a metric even while
+# the interviewer is still asking about the framing. Otherwise the stage being asked about, as before. On evals/own
+# one uneven modeller's cap moved from framing to metrics (framing 2 -> 4, metrics 4 -> 2; both labellers 2 and 2):
+# pooled kappa unchanged, Spearman 0.927 -> 0.929; the old self-written set unchanged.
 DEFENDED = "defended_challenge"
 DEFENDED_CAP = 2
 DEFENCE_WORDS = 6
@@ -564,18 +569,20 @@ def defended_challenges(transcript: Transcript, reading: Reading, probes: ProbeB
         message += 1
         if before is None or before.role != "interviewer" or not _doubts(before.content, probes):
             continue
-        stage = reading.asked_at[message] if message < len(reading.asked_at) else None
-        stage = stage or _stage_of_message(reading, message - 1)
+        asked = reading.asked_at[message] if message < len(reading.asked_at) else None
+        stage = _stage_of_message(reading, message - 1, clear=True) or asked or _stage_of_message(reading, message - 1)
         stance = _stance(turn.content, probes, yes_stands=_doubts_it_holds(before.content, probes))
         if stance is not None and stage is not None and not says_any(turn.content, probes.concede):
             found.setdefault(stage, stance)
     return found
 
 
-def _stage_of_message(reading: Reading, message: int) -> Stage | None:
-    """The stage most of a message's sentences are about (the one the interviewer questioned, when no stage was being
-    asked about)."""
-    counts = Counter(stage for said in reading.said if said.message == message for stage in said.stages)
+def _stage_of_message(reading: Reading, message: int, clear: bool = False) -> Stage | None:
+    """The stage most of a message's sentences are about; `clear`: counting only those clearly about a stage
+    (`Said.clear`: they state one of its points, or their content is clearly about it)."""
+    counts = Counter(
+        stage for said in reading.said if said.message == message and (said.clear or not clear) for stage in said.stages
+    )
     return counts.most_common(1)[0][0] if counts else None
 
 
