@@ -404,17 +404,17 @@ def test_a_challenge_caps_the_stage_the_questioned_message_is_clearly_about(bank
     framing, metrics = Stage.PROBLEM_FORMULATION, Stage.METRICS
     transcript = Transcript("asked framing", (
         Turn("interviewer", "What are we optimising, and how will we know it works?"),
-        Turn("candidate", "Online I'd count the connection requests sent. If more go out, suggestions are better."),
-        Turn("interviewer", "Is a higher number of requests sent always a good outcome here?"),
-        Turn("candidate", "Mostly, yeah. It's the cleanest signal."),
+        Turn("candidate", "Online I'd count invitations sent from the module. More of them means better suggestions."),
+        Turn("interviewer", "Would more invitations going out always mean better suggestions?"),
+        Turn("candidate", "Mostly, yes. It has the most volume of any signal."),
     ), "people_you_may_know")
-    clear = (Said("Online I'd count the connection requests sent.", 0, framing, (metrics,), clear=True),
-             Said("If more go out, suggestions are better.", 0, framing, (framing,)),
-             Said("Mostly, yeah.", 1, framing, (framing,)))
+    clear = (Said("Online I'd count invitations sent from the module.", 0, framing, (metrics,), clear=True),
+             Said("More of them means better suggestions.", 0, framing, (framing,)),
+             Said("Mostly, yes.", 1, framing, (framing,)))
     reading = Reading(clear, frozenset({framing}), 2, asked_at=(framing, framing))
-    assert defended_challenges(transcript, reading, bank.probes) == {metrics: "Mostly, yeah."}
+    assert defended_challenges(transcript, reading, bank.probes) == {metrics: "Mostly, yes."}
     guessed = tuple(replace(s, clear=False) for s in clear)
-    assert defended_challenges(transcript, replace(reading, said=guessed), bank.probes) == {framing: "Mostly, yeah."}
+    assert defended_challenges(transcript, replace(reading, said=guessed), bank.probes) == {framing: "Mostly, yes."}
 
 
 def test_a_challenge_with_no_stage_asked_caps_the_stage_of_the_message_it_questioned(bank: QuestionBank) -> None:

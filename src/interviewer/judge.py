@@ -550,10 +550,10 @@ def passed_over(stage: Stage, features: Features) -> bool:
 # labellers; verdict strong hire -> no hire, as both): pooled kappa 0.780 / 0.791 -> 0.786 / 0.797, verdict exact 0.768
 # / 0.857 -> 0.786 / 0.875; either change alone moved nothing; the old self-written set unchanged.
 # The stage capped is the one the questioned message is clearly about, where its sentences clearly are (the rubric caps
-# the stage of the mistake): "Is a higher number of requests sent always a good outcome?" questions a metric even while
-# the interviewer is still asking about the framing. Otherwise the stage being asked about, as before. On evals/own
-# one uneven modeller's cap moved from framing to metrics (framing 2 -> 4, metrics 4 -> 2; both labellers 2 and 2):
-# pooled kappa unchanged, Spearman 0.927 -> 0.929; the old self-written set unchanged.
+# the stage of the mistake): "Would more invitations going out always mean better suggestions?" questions a metric
+# even while the interviewer is still asking about the framing. Otherwise the stage being asked about, as before. On
+# evals/own one uneven modeller's cap moved from framing to metrics (framing 2 -> 4, metrics 4 -> 2; both labellers 2
+# and 2): pooled kappa unchanged, Spearman 0.927 -> 0.929; the old self-written set unchanged.
 DEFENDED = "defended_challenge"
 DEFENDED_CAP = 2
 DEFENCE_WORDS = 6
