@@ -208,6 +208,34 @@ def test_domain_neutral_examples_answer_a_question_nothing_else_matched_and_neve
     assert _ids(finder, bank, "ads_ctr", delayed) == ["conversions"]
 
 
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
+        ("spam_email_filter", "How do we find out an email really was spam?"),
+        ("spam_email_filter", "How would we know the filter got it wrong?"),
+        ("harmful_content", "How would we ever learn that a post we left up was actually harmful?"),
+        ("defect_detection", "How do we learn that a part we passed really was faulty?"),
+        ("notification_ranking", "How would we ever tell that a notification really annoyed someone?"),
+        ("enterprise_doc_search", "How do we learn which documents were really the right answer for a search?"),
+    ],
+)
+def test_a_question_about_how_the_true_outcome_becomes_known_gets_the_labels(
+    finder: FactFinder, bank: QuestionBank, question_id: str, text: str
+) -> None:
+    # its domain words pull it towards other facts by meaning ("spam" towards the spam rate and today's filters)
+    assert _ids(finder, bank, question_id, text) == ["labels"]
+
+
+def test_a_question_about_how_much_or_another_fact_is_not_taken_for_one_about_the_outcome(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    assert "labels" not in _ids(finder, bank, "fraud_card_payments",
+                                "Do we know what share of fraud the current rules actually catch?")
+    assert _ids(finder, bank, "fraud_card_payments",
+                "Do we really know how many transactions we process per second?") == ["scale"]
+    assert _ids(finder, bank, "spam_email_filter", "Can we look at the content of the emails?") == ["privacy"]
+
+
 def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:
     assert asked_in("I assume something catches fraud today. What does it do?") == [
         Asked("What does it do?", "I assume something catches fraud today.")]

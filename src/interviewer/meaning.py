@@ -341,9 +341,7 @@ class FactFinder:
         else:
             chosen = {s.fact.id: s for s in _backed_by_cue(question, asked, scores[asked])}
         if not chosen:
-            chosen = {s.fact.id: s for s in _backed_by_words(asked, scores[asked])}
-        if not chosen:
-            chosen = {s.fact.id: s for s in self._by_common_asks(question, asked)}
+            chosen = {s.fact.id: s for s in self._last_resort(question, asked, scores[asked])}
         ranked = sorted(chosen.values(), key=lambda s: -s.score)[:MAX_FACTS]
         order = {f.id: i for i, f in enumerate(question.facts)}
         return tuple(sorted((s.fact for s in ranked), key=lambda f: order[f.id]))
@@ -402,6 +400,12 @@ class FactFinder:
             if ((off := _closest(list(row))) >= UNANSWERED and off >= scores[text][0].score - UNANSWERED_LEAD)
             or _names_topic_off_sheet(question, text, scores[text][0])
         )
+
+    def _last_resort(self, question: Question, asked: str, ranked: Sequence[FactScore]) -> list[FactScore]:
+        """For a whole question nothing matched: the closest fact in whose own words it is asked, else the
+        domain-neutral examples, else the labels for a question about how the true outcome becomes known."""
+        return (_backed_by_words(asked, ranked) or self._by_common_asks(question, asked)
+                or _outcome_asked(question, asked, ranked))
 
     def _by_common_asks(self, question: Question, asked: str) -> list[FactScore]:
         """Last: the domain-neutral example questions (`Fact.common_asks`), for a whole question nothing else matched;
@@ -471,6 +475,34 @@ def _named_by_cue(question: Question, part: str, ranked: Sequence[FactScore]) ->
     """A part of a few words that names a fact by its cue ("scale" in "scale and latency first"): too short to read
     by meaning, so `_backed_by_cue` decides it."""
     return _backed_by_cue(question, part, ranked) if len(part.split()) <= CUE_PART_WORDS else []
+
+
+# A question about how the true outcome becomes known ("how do we find out a payment really was fraud?", "would we ever
+# learn that the filter got it wrong?") asks for the sheet's labels, however far its domain words pull it towards other
+# facts ("fraud" towards the fraud rate, "spam" towards what filters spam today): a verb of learning with "really",
+# "actually", "ever", ... before it, or followed in the same clause by "really was", "got it wrong", "turned out", ...
+# The fact is the one `knowledge/asks/_common.yaml` gives the domain-neutral questions about ground truth.
+OUTCOME_FACT = "labels"
+_LEARN = r"(?:find out|found out|learn|learns|learned|know|tell|discover|confirm|figure out|verify|get told|hear)"
+_OUTCOME = re.compile(
+    rf"\b(?:really|actually|truly|ever|eventually|later)\s+{_LEARN}\b"
+    rf"|\b{_LEARN}\b[^?.;]*?\b(?:really|actually|truly|in fact|in the end|turned out|turns out|after the fact"
+    r"|got it wrong|got it right|was wrong|was right|were wrong|were right|was correct|were correct)\b",
+    re.IGNORECASE,
+)
+
+
+_QUANTITY = re.compile(
+    r"\b(?:how (?:many|much|often|rare|common)|what (?:share|fraction|percentage|proportion|rate))\b", re.IGNORECASE
+)
+
+
+def _outcome_asked(question: Question, asked: str, ranked: Sequence[FactScore]) -> list[FactScore]:
+    """Last: a question about how the true outcome becomes known (`_OUTCOME`) asks for the sheet's labels fact; not
+    one asking how much or how often ("do we know what share of fraud the rules actually catch?")."""
+    if not _OUTCOME.search(asked) or _QUANTITY.search(asked):
+        return []
+    return [s for s in ranked if s.fact.id == OUTCOME_FACT][:1]
 
 
 def _backed_by_words(asked: str, ranked: Sequence[FactScore]) -> list[FactScore]:
