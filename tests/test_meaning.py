@@ -236,6 +236,20 @@ def test_a_question_about_how_much_or_another_fact_is_not_taken_for_one_about_th
     assert _ids(finder, bank, "spam_email_filter", "Can we look at the content of the emails?") == ["privacy"]
 
 
+def test_a_question_going_on_after_a_dash_with_another_is_read_in_parts(finder: FactFinder, bank: QuestionBank) -> None:
+    asked = "Who decides what's harmful today \u2014 is there a moderation team, and how big?"
+    assert question_parts(asked) == ["Who decides what's harmful today", "is there a moderation team"]
+    assert _ids(finder, bank, "harmful_content", asked) == ["reviewers"]
+    thinking = "Most mail is never reported by anyone \u2014 do we log the rescues from the spam folder?"
+    assert question_parts(thinking) == [thinking.rstrip("?")]  # a statement before the dash is no ask of its own
+
+
+def test_a_way_of_doing_something_is_not_the_thing_a_question_names(finder: FactFinder, bank: QuestionBank) -> None:
+    asked = "What's the current way the playlist is built?"
+    assert thing_named(asked) == "playlist"
+    assert _ids(finder, bank, "music_discovery", asked) == ["current"]
+
+
 def test_a_short_question_is_read_with_the_sentence_before_it(finder: FactFinder, bank: QuestionBank) -> None:
     assert asked_in("I assume something catches fraud today. What does it do?") == [
         Asked("What does it do?", "I assume something catches fraud today.")]

@@ -120,7 +120,7 @@ _VAGUE = frozenset(stem(w) for w in (
     "kind kinds sort type types share fraction percentage proportion number amount typical average actual exactly "
     "specifically much many big often long rough roughly current currently daily weekly monthly yearly annual peak "
     "ultimate overall total expected main primary exact approximate specific real thing things stuff information info "
-    "detail details"
+    "detail details way ways"
 ).split())  # words that say how much or which of something, or name nothing in particular ("the main thing")
 _ROLES = re.compile(r"\b(?:candidates?|interview(?:ers?|ees?|s)?)\b", re.IGNORECASE)
 MIN_PART_WORDS = 3
@@ -153,9 +153,18 @@ _JOINS = re.compile(rf",?\s+and\s+(?={_ASKING})|;\s*|\?\s*", re.IGNORECASE)
 _STARTS_ASKING = re.compile(_ASKING, re.IGNORECASE)
 
 
+# A question that goes on after a dash with another ("Who decides what is harmful today, dash, is there a moderation
+# team?"); a statement before the dash ("we would score every item in the city, dash, how long do we have?") is not an
+# ask of its own.
+_DASH = re.compile(rf"\s*[\u2013\u2014]\s*(?={_ASKING})|\s+--?\s+(?={_ASKING})", re.IGNORECASE)
+
+
 def question_parts(text: str) -> list[str]:
-    """The separate asks in a question: split at commas, semicolons and 'and' before a new question word."""
-    parts = [p.strip(" ?.,") for p in _PARTS.split(text)]
+    """The separate asks in a question: split at commas, semicolons and 'and' before a new question word, and at a
+    dash before one where what comes before the dash asks too (`_DASH`)."""
+    pieces = _DASH.split(text)
+    asks = pieces if len(pieces) > 1 and all(_STARTS_ASKING.match(p.strip()) for p in pieces) else [text]
+    parts = [p.strip(" ?.,") for ask in asks for p in _PARTS.split(ask)]
     return [p for p in parts if len(p.split()) >= MIN_PART_WORDS]
 
 
