@@ -35,7 +35,20 @@ FLAG_CASES = [
      "A small random sample of payments is let through unblocked so we see their real outcome."),
     ("unobserved_as_negative", "job_recommendations", "Applications that get no reply from a recruiter are negatives.",
      "Recent applications stay unlabelled until the reply window has passed."),
+    ("future_target_feature", "grocery_demand_forecasting",
+     "The features are price, promotions and the next day's actual sales for that store.",
+     "Every sales feature is lagged, known when the forecast is made."),
 ]
+
+
+def test_a_future_value_compared_with_the_forecast_is_no_feature(bank: QuestionBank) -> None:
+    evaluated = ["We would check each forecast against the next day's actual sales.",
+                 "Features include the weather forecast for the next day."]
+    flags = _flags(_score(bank, evaluated, "grocery_demand_forecasting"))
+    assert "future_target_feature" not in flags
+    leaky = _score(bank, ["I'd add tomorrow's actual sales as an input feature, it is strongly correlated."],
+                   "grocery_demand_forecasting")
+    assert "future_target_feature" in _flags(leaky) and leaky.stages[Stage.DATA_PIPELINE].score == 1
 
 
 def _judge(bank: QuestionBank) -> OfflineJudge:
