@@ -41,6 +41,13 @@ FLAG_CASES = [
 ]
 
 
+def test_a_random_holdout_of_live_traffic_kept_from_a_treatment_is_no_random_split(bank: QuestionBank) -> None:
+    control = "Retrain weekly, and keep a small random holdout that gets no friction so we can measure what we miss."
+    assert "random_split_on_time" not in _flags(_score(bank, [control], "fake_account_detection"))
+    split = "Retrain weekly on a random holdout of the labelled sign-ups as the test set."
+    assert "random_split_on_time" in _flags(_score(bank, [split], "fake_account_detection"))
+
+
 def test_a_future_value_compared_with_the_forecast_is_no_feature(bank: QuestionBank) -> None:
     evaluated = ["We would check each forecast against the next day's actual sales.",
                  "Features include the weather forecast for the next day."]
