@@ -48,6 +48,13 @@ def test_a_random_holdout_of_live_traffic_kept_from_a_treatment_is_no_random_spl
     assert "random_split_on_time" in _flags(_score(bank, [split], "fake_account_detection"))
 
 
+def test_accuracy_is_a_mistake_where_the_class_is_rare_not_where_only_something_else_is(bank: QuestionBank) -> None:
+    said = ["I would measure the model by its accuracy."]
+    assert "accuracy_on_imbalanced" in _flags(_score(bank, said, "fraud_card_payments"))  # 0.1% fraud
+    # 45% of mail is spam; "users mark about 0.1% of emails" is how rare the labels are, not the class
+    assert "accuracy_on_imbalanced" not in _flags(_score(bank, said, "spam_email_filter"))
+
+
 def test_a_future_value_compared_with_the_forecast_is_no_feature(bank: QuestionBank) -> None:
     evaluated = ["We would check each forecast against the next day's actual sales.",
                  "Features include the weather forecast for the next day."]

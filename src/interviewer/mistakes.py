@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from interviewer.domain import FlagRule, Question, RedFlagRule
+from interviewer.domain import Fact, FlagRule, Question, RedFlagRule
 from interviewer.text import affirms, matches_any, negates, phrase_terms, stem, terms
 
 RARE_SHARE = 5.0  # a positive class at or under 5% is rare: accuracy says nothing there
@@ -19,15 +19,23 @@ RARE_ONLY = frozenset({"accuracy_on_imbalanced"})  # rules that only apply when 
 
 
 def rare_positives(question: Question | None) -> bool:
-    """The sheet says the class of interest is rare (a share of 5% or less, or 1 in 20 or fewer)."""
+    """The sheet says the class of interest is rare (a share of 5% or less, or 1 in 20 or fewer): in its fact about how
+    common the class is, where it has one (`class_rate_facts`), else in any fact. A share said of something else ("users
+    mark about 0.1% of emails", where 45% of mail is spam) does not make the class rare."""
     if question is None:
         return False
-    for fact in question.facts:
+    for fact in class_rate_facts(question) or question.facts:
         shares = [float(m) for m in _RARE_PERCENT.findall(fact.answer)]
         ones = [int(m.replace(",", "")) for m in _ONE_IN.findall(fact.answer)]
         if any(share <= RARE_SHARE for share in shares) or any(n >= 100 / RARE_SHARE for n in ones):
             return True
     return False
+
+
+def class_rate_facts(question: Question) -> tuple[Fact, ...]:
+    """The sheet's facts about how common the class of interest is: ids ending in `_rate` (fraud_rate, spam_rate) or
+    `prevalence`."""
+    return tuple(f for f in question.facts if f.id.endswith("_rate") or f.id == "prevalence")
 
 
 def applies(rule: FlagRule, question: Question | None) -> bool:
