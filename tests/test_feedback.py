@@ -3,7 +3,7 @@ from dataclasses import replace
 from tests.conftest import KNOWLEDGE, STRONG_FRAUD, offline_judge
 
 from interviewer.charts import radar_svg
-from interviewer.domain import STAGES, Question, Report, Transcript, Turn
+from interviewer.domain import STAGES, Question, Report, Stage, Transcript, Turn
 from interviewer.feedback import practice_next, render_markdown, summary
 from interviewer.judge import DEPTH_KINDS, StageFeatures, depth_gaps
 from interviewer.questions import QuestionBank
@@ -117,3 +117,16 @@ def test_a_red_flag_quotes_the_sentence_that_raised_it_and_says_why(bank: Questi
     assert report.stages[STAGES[1]].score == 1
     markdown = render_markdown(bank.flow, report, "Fraud")
     assert '"I would check the accuracy."' in markdown
+
+
+def test_a_sentence_that_raised_two_red_flags_is_one_line_naming_both(bank: QuestionBank) -> None:
+    question = bank.get("grocery_demand_forecasting")
+    said = "For the data, I'd take the two years of sales, shuffle all the rows and do a random 80/20 split."
+    turns = (Turn("interviewer", "Training?", stage=Stage.TRAINING), Turn("candidate", said))
+    report = offline_judge(bank).score(Transcript("t", turns, "grocery_demand_forecasting"), question)
+    assert {"random_split_on_time", "random_split_forecast"} <= {f.id for f in report.red_flags}
+    markdown = render_markdown(bank.flow, report, "Grocery")
+    flagged = [line for line in markdown.splitlines() if line.startswith("- **") and "shuffle all the rows" in line]
+    assert len(flagged) == 1 and "random split on time / random split forecast" in flagged[0]
+    assert all(f.explanation in flagged[0] for f in report.red_flags)
+    assert "with 1 red flag(s)" in markdown

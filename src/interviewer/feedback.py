@@ -6,7 +6,18 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from interviewer.charts import radar_svg, svg_data_uri
-from interviewer.domain import STAGES, Citation, Flow, Question, Report, Retriever, Stage, StageScore, Verdict
+from interviewer.domain import (
+    STAGES,
+    Citation,
+    Flow,
+    Question,
+    RedFlag,
+    Report,
+    Retriever,
+    Stage,
+    StageScore,
+    Verdict,
+)
 
 VERDICT_LABELS = {
     Verdict.STRONG_NO_HIRE: "Strong no hire",
@@ -64,6 +75,19 @@ def practice_next(flow: Flow, report: Report) -> list[str]:
     return [f"**{flow.guide(s).title}**: {report.stages[s].missing[0]}" for s in weak[:PRACTICE_COUNT]]
 
 
+def flag_lines(report: Report) -> list[str]:
+    """One line per sentence that raised red flags: a sentence that raised two (the generic random split and the
+    question's own) is one mistake, named once with both ids and each distinct explanation."""
+    by_sentence: dict[str, list[RedFlag]] = {}
+    for flag in report.red_flags:
+        by_sentence.setdefault(flag.evidence, []).append(flag)
+    return [
+        f"- **{' / '.join(f.id.replace('_', ' ') for f in flags)}**: \"{evidence}\". "
+        + " ".join(dict.fromkeys(f.explanation for f in flags))
+        for evidence, flags in by_sentence.items()
+    ]
+
+
 def summary(flow: Flow, report: Report) -> str:
     """Two lines: the verdict in context, then where the candidate was strongest and weakest."""
     reached = [s for s in STAGES if report.stages[s].score is not None]
@@ -72,7 +96,7 @@ def summary(flow: Flow, report: Report) -> str:
     worst = sorted(STAGES, key=lambda s: report.stages[s].score or 0)[:2]
     first = (
         f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}); "
-        f"you reached {len(reached)} of {len(STAGES)} stages, with {len(report.red_flags)} red flag(s)."
+        f"you reached {len(reached)} of {len(STAGES)} stages, with {len(flag_lines(report))} red flag(s)."
     )
     strongest = ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in best) or "none yet"
     weakest = ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in worst)
@@ -94,9 +118,7 @@ def render_markdown(flow: Flow, report: Report, title: str) -> str:
     for stage in STAGES:
         lines += _stage_section(flow, stage, report.stages[stage], _read_more(flow, stage, report))
     if report.red_flags:
-        lines += ["### Red flags", ""]
-        lines += [f"- **{f.id.replace('_', ' ')}**: \"{f.evidence}\". {f.explanation}" for f in report.red_flags]
-        lines.append("")
+        lines += ["### Red flags", "", *flag_lines(report), ""]
     practice = practice_next(flow, report)
     if practice:
         lines += ["### What to practise next", ""] + [f"{i}. {item}" for i, item in enumerate(practice, 1)]
