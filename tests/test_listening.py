@@ -1097,6 +1097,28 @@ def test_a_question_about_how_to_go_on_asks_for_no_fact(bank: QuestionBank, simi
     assert asked != GO_AHEAD  # a question about the scenario, though it opens the same way
 
 
+def test_a_check_that_what_was_said_is_what_was_wanted_asks_for_no_fact(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"Is that the sort of thing you mean?" or "..., is that direction fine or do you want me to go deeper?" asks
+    whether to go on, not about the scenario: no fact nobody asked for, no "state an assumption" (a new user got the
+    hide rate for the first and 18 months of history for the second)."""
+    question = _question(bank, "feed_ranking")
+    for check in ("Is that the sort of thing you mean?", "Does that make sense?",
+                  "Um, should I move to what the first version looks like?",
+                  "Going back to training, I'd use boosted trees on a few weeks, is that direction fine or do you want "
+                  "me to go deeper there?"):
+        assert _listening(bank, similarity).respond(question, [], check).text == GO_AHEAD, check
+    message = ("Offline I'd compare per-user AUC on the next week's sessions, and online daily sessions per user "
+               "over a two-week test. Is that the sort of thing you mean?")
+    reply = _listening(bank, similarity).respond(question, [], message).text
+    facts = [f.answer for f in question.facts]
+    refusals = ASSUMPTION_ASKS + ASSUMPTION_REST
+    assert not any(answer in reply for answer in facts) and not any(ask in reply for ask in refusals), reply
+    for asks in ("Is that fine for the legal team?", "Is it ok to store what people read?"):
+        assert _listening(bank, similarity).respond(question, [], asks).text != GO_AHEAD, asks  # about the scenario
+
+
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "
                "a human queue for the uncertain middle. What does the system do today?")
 ASKS_AGAIN = ("Analysts look at the uncertain middle and their verdicts become labels later. "
@@ -1185,6 +1207,7 @@ def test_a_short_wrap_up_closes_the_interview_and_the_same_words_inside_an_answe
     ("And alerts on queue lag.", '"alerts on queue lag"'),  # not the conjunction that tied it to what came before
     ("So, then the labels arrive a week late", '"the labels arrive a week late"'),
     ("And", '"And"'),
+    ("What I'd offer is fixed slots", '"What I\'d offer is fixed slots"'),  # its idea comes after the verb
 ])
 def test_a_clause_putting_something_forward_is_said_back_in_reported_speech(clause: str, said: str) -> None:
     """'You said you'd "start with boosted trees"' reads as listening; 'You said "I'd probably start with boosted

@@ -461,6 +461,9 @@ _PUTTING = re.compile(
 # A sentence quoted whole drops the conjunction it opens on, which joined it to what came before: 'You mentioned "alerts
 # on queue lag"', not '"And alerts on queue lag"' (both raters of round 70 rated that quote robotic).
 _OPENING_CONJUNCTION = re.compile(r"^(?:(?:and|but|so|then|also|plus|or)\b[\s,]*)+", re.IGNORECASE)
+# "What I'd offer is fixed slots" puts its idea after the verb: said back as 'what you'd "offer is fixed slots"' it read
+# garbled to a new user, so such a clause is quoted whole.
+_CLEFT = re.compile(r"^\s*(?:what|where|how|which|when|why|whatever|all|the (?:thing|one thing|part))\b", re.IGNORECASE)
 _REPORTED_MODALS = {"could": " could", "can": " can", "might": " might", "want to": " want to", "plan to": " plan to"}
 MIN_REPORTED_WORDS = 2
 
@@ -486,7 +489,8 @@ def said_back(clause: str) -> str:
     quoted ('you'd "start with boosted trees"') when it opens on putting something forward, else the clause quoted."""
     found = _PUTTING.match(clause.strip())
     rest = (found.group("rest") or found.group("shared")) if found else None
-    if found is None or rest is None or len(rest.split()) < MIN_REPORTED_WORDS:
+    cleft = found is not None and _CLEFT.match(found.group("lead") or "") is not None
+    if found is None or rest is None or len(rest.split()) < MIN_REPORTED_WORDS or cleft:
         return f'"{quotable(_OPENING_CONJUNCTION.sub("", clause.strip()) or clause)}"'
     modal = (found.group("modal") or "").lower()
     lead = found.group("lead") or ""

@@ -130,19 +130,36 @@ def asks_leave_only(question: str) -> bool:
 # "Shall I go into the architecture?", "Do you want me to move on to serving?": asking how to go on with the interview,
 # not for anything about the scenario.
 _TO_GO_ON = re.compile(
-    r"^\W*(?:(?:so|and|ok|okay|alright|now|then|or)\W+)*"
+    r"^\W*(?:(?:so|and|ok|okay|alright|all right|now|then|or|um+|uh+|hmm+|well|right|yeah|sorry|anyway)\W+)*(?:"
     r"(?:(?:shall|should|can|may)\s+(?:i|we)|(?:do|would)\s+you\s+(?:want|like)\s+(?:me|us)\s+to|want\s+me\s+to)\s+"
     r"(?:(?:now|just|then|first|quickly|also)\s+)?"
     r"(?:go\s+(?:into|on|deeper|through|over|ahead)|move\s+(?:on|to)|jump|dive|turn\s+to|talk\s+(?:about|through)|"
     r"walk\s+(?:you\s+)?through|start\s+(?:with|on)|continue|proceed|carry\s+on|keep\s+going|get\s+into|sketch|"
-    r"elaborate|expand)\b",
+    r"elaborate|expand)\b"
+    r")",
+    re.IGNORECASE,
+)
+# "Is that the sort of thing you mean?", "Does that make sense?", "..., is that direction fine or do you want me to go
+# deeper there?": checking that what was just said is what the interviewer wanted; no fact answers it either. The
+# phrase must end the question (or its first half before "or"), so "Is that fine for the legal team?" still asks, and
+# "is that right?" is left out: after "we have logs of what users typed, is that right?" it checks the scenario.
+_CHECK_IN = re.compile(
+    r"^(?:.*,\s*)?(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|right|yeah)\W+)*"
+    r"(?:is|does|did|would|was)\s+(?:that|this|it)\s+(?:(?:direction|approach|plan|answer|level\s+of\s+detail)\s+)?"
+    r"(?:(?:sound|seem|look)\s+)?"
+    r"(?:make\s+sense|(?:the\s+)?(?:sort|kind)\s+of\s+thing(?:\s+you\s+(?:mean|meant|want|wanted))?|"
+    r"what\s+you\s+(?:mean|meant|want|wanted|were\s+after|had\s+in\s+mind|are\s+(?:after|looking\s+for))|"
+    r"fine|ok|okay|alright|reasonable|good|on\s+track|(?:in\s+)?the\s+right\s+direction|enough\s+detail|"
+    r"answer\s+(?:your|the)\s+question|cover\s+it|work\s+for\s+you)"
+    r"(?:\s+(?:to\s+you|so\s+far|for\s+you|for\s+now|here))?\s*(?:\?|$|,?\s+or\b)",
     re.IGNORECASE,
 )
 
 
 def asks_to_go_on(question: str) -> bool:
-    """The question asks how to go on with the interview ("Shall I go into the architecture?"): no fact answers it."""
-    return bool(_TO_GO_ON.match(question))
+    """The question asks how to go on with the interview ("Shall I go into the architecture?") or whether what was just
+    said is what the interviewer wanted ("Does that make sense?"): no fact answers it."""
+    return bool(_TO_GO_ON.match(question) or _CHECK_IN.match(question.strip()))
 
 
 def requests_information(sentence: str) -> bool:
