@@ -130,3 +130,26 @@ def test_a_sentence_that_raised_two_red_flags_is_one_line_naming_both(bank: Ques
     assert len(flagged) == 1 and "random split on time / random split forecast" in flagged[0]
     assert all(f.explanation in flagged[0] for f in report.red_flags)
     assert "with 1 red flag(s)" in markdown
+
+
+def test_tied_stages_are_never_named_both_strongest_and_to_work_on(bank: QuestionBank) -> None:
+    report, _ = _strong_report(bank)
+    estimates = {s: 2.6 + 0.1 * i for i, s in enumerate(STAGES)}  # all round to 3; the estimates tell them apart
+    tied = replace(report, stages={s: replace(report.stages[s], score=3, estimate=estimates[s]) for s in STAGES})
+    line = summary(bank.flow, tied).splitlines()[1]
+    strongest, weakest = line.removeprefix("Strongest: ").split(". Work on: ")
+    titles = {s: bank.flow.guide(s).title for s in STAGES}
+    assert strongest.startswith(f"{titles[STAGES[-1]]} (3/4), {titles[STAGES[-2]]} (3/4)")
+    assert weakest.startswith(f"{titles[STAGES[0]]} (3/4), {titles[STAGES[1]]} (3/4)")
+
+
+def test_a_stage_quotes_the_sentences_that_answer_it_before_asides(bank: QuestionBank) -> None:
+    question = bank.get("support_ticket_routing")
+    asides = ["Sorry, I did not say that part yet.", "Oh right, that is a fair point.", "Okay, let me think here."]
+    answer = ("For the first version I'd count words with tf-idf and train a logistic regression on the two years "
+              "of resolved tickets, because it is quick to build and easy to debug.")
+    turns = (Turn("interviewer", "What would you build first?", stage=Stage.MVP_DESIGN),
+             Turn("candidate", " ".join([*asides, answer])))
+    report = offline_judge(bank).score(Transcript("t", turns, question.id if question else None), question)
+    evidence = report.stages[Stage.MVP_DESIGN].evidence
+    assert any("tf-idf" in line for line in evidence), evidence

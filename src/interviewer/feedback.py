@@ -88,12 +88,19 @@ def flag_lines(report: Report) -> list[str]:
     ]
 
 
+def _standing(stage: StageScore) -> tuple[int, float]:
+    """A stage's place among the others: its score, then (between equal scores) the estimate before rounding, so
+    that seven stages scored 3 still name distinct strongest and weakest ones."""
+    score = stage.score or 0
+    return score, stage.estimate if stage.estimate is not None else float(score)
+
+
 def summary(flow: Flow, report: Report) -> str:
     """Two lines: the verdict in context, then where the candidate was strongest and weakest."""
     reached = [s for s in STAGES if report.stages[s].score is not None]
-    ranked = sorted(STAGES, key=lambda s: -(report.stages[s].score or 0))
+    ranked = sorted(STAGES, key=lambda s: _standing(report.stages[s]), reverse=True)
     best = [s for s in ranked if (report.stages[s].score or 0) >= 3][:2]
-    worst = sorted(STAGES, key=lambda s: report.stages[s].score or 0)[:2]
+    worst = [s for s in reversed(ranked) if s not in best][:2]
     first = (
         f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}); "
         f"you reached {len(reached)} of {len(STAGES)} stages, with {len(flag_lines(report))} red flag(s)."

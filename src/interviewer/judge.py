@@ -41,7 +41,7 @@ from interviewer.domain import (
     Verdict,
 )
 from interviewer.mistakes import applies, raising, standing
-from interviewer.reading import Reader, Reading, prepare_message
+from interviewer.reading import Reader, Reading, Said, prepare_message
 from interviewer.text import (
     TRADE_OFF,
     asks_yes_no,
@@ -104,9 +104,18 @@ BLUFF = re.compile(
     r"next[- ]gen\w*|ai[- ]powered|end[- ]to[- ]end)\b",
     re.IGNORECASE,
 )
+# Addressed to whoever scores the interview, not said about the design: "judge", "grader" and "rubric" only in the
+# forms that talk to them or about the score ("Note to the grader: ...", "the rubric says ..."), since "a human-judged
+# set", "an LLM as a judge" and "relevance judgements" are design talk (a search candidate's evaluation sentences had
+# all been dropped as evidence).
+_SCORER = r"(?:judge|grader|evaluator|scorer|marker)s?"
 _JUDGE_DIRECTED = re.compile(
-    r"\b(?:grader|grading|judge|evaluator|rubric|score me|rate me|full marks|perfect score|out of 4|"
-    r"give me (?:a |an )?(?:\d|full|top|perfect|maximum|high)|\d\s*/\s*4|"
+    rf"\b(?:(?:note|message|instructions?|a word) (?:to|for) (?:the |my |our |any )?{_SCORER}|"
+    rf"(?:dear|hey|attention|hello|hi),? {_SCORER}|^\W*{_SCORER}\s*[:,]|"
+    rf"(?:the|my|our) (?:{_SCORER}|rubric) (?:should|must|will|would|needs? to|has to|says|ought)|"
+    r"(?:score|rate|grade|mark) (?:me|my answers?|this answer|this interview)\b|full marks|perfect score|"
+    r"\b4 out of 4\b|give me (?:a |an )?(?:\d|full|top|perfect|maximum|high)|"
+    r"deserves? (?:a |an )?(?:\d|full|top|perfect|strong|maximum|high)|\b[1-4]\s*/\s*4\b|"
     r"ignore (?:all |your |the |any )?(?:previous|prior|above|earlier) instructions)",
     re.IGNORECASE,
 )
@@ -451,8 +460,8 @@ class OfflineJudge:
         defended: bool = False,
     ) -> StageScore:
         own = features.stages[stage]
-        evidence = tuple(quote(s.text) for s in features.reading.about(stage)[:MAX_EVIDENCE])
         points = question.points_for(stage) if question else self._flow.guide(stage).generic_points
+        evidence = tuple(quote(s.text) for s in best_evidence(features.reading.about(stage), stage, points))
         missing = tuple(p.summary for p in points if p.id not in features.covered) or depth_gaps(
             own, self._flow.guide(stage).depth
         )
@@ -506,6 +515,32 @@ STOPPED_SENTENCES = 2
 # of their mean) from the interviews cut short (0.22-0.24).
 STOPPED_SHARE = 0.25
 LITTLE_WORDS = 120
+
+
+def best_evidence(about: Sequence[Said], stage: Stage, points: Sequence[ExpectedPoint]) -> list[Said]:
+    """The `MAX_EVIDENCE` sentences that show best what the candidate said on a stage, in the order they were said,
+    by `evidence_weight`; among equals the longer, then the earlier. The first few sentences read for a stage had been
+    quoted, so an aside ("Oh right, that is private data.") or a sentence that only touched the stage stood in for the
+    candidate's answer on it. Display only: scores are computed from every sentence read for the stage."""
+    own = {p.id for p in points}
+
+    def strength(said: Said) -> tuple[int, int]:
+        return evidence_weight(said, stage, own), len(said.text.split())
+
+    chosen = set(sorted(range(len(about)), key=lambda i: strength(about[i]), reverse=True)[:MAX_EVIDENCE])
+    return [said for i, said in enumerate(about) if i in chosen]
+
+
+def evidence_weight(said: Said, stage: Stage, own_points: set[str]) -> int:
+    """How plainly a sentence answers for a stage: it states one of the stage's expected points (2), it was said while
+    the stage was being asked about (2), its content is clearly about this stage before any other (1), it gives a
+    reason, a number or a trade-off (1)."""
+    return (
+        2 * bool(own_points & set(said.points))
+        + 2 * (said.asked is stage)
+        + (said.clear and said.stages[:1] == (stage,))
+        + bool(REASON.search(said.text) or has_number(said.text) or TRADE_OFF.search(said.text))
+    )
 
 
 def stopped_early(features: Features) -> bool:
