@@ -326,6 +326,17 @@ def test_a_split_by_any_grouping_entity_answers_the_training_deeper_question(ban
     assert not matches_any(terms("We shuffle the rows and keep 20% for testing."), answered)
 
 
+def test_a_rollout_in_plain_words_answers_the_monitoring_deeper_question(bank: QuestionBank) -> None:
+    """New users were asked "what would you look at in the first week after launch, and what would make you switch it
+    off?" right after ramping a model from 1% to 10% of traffic or running it alongside the old one first."""
+    answered = bank.flow.guide(Stage.SCALING_MONITORING).deeper_answered
+    for said in ("Cap the blast size and ramp from 1% to 10% over a week.",
+                 "I'd run the new model quietly alongside the old one on one line before switching the rest.",
+                 "If the alert fires we revert to yesterday's model."):
+        assert matches_any(terms(said), answered), said
+    assert not matches_any(terms("We retrain every month on the new labels."), answered)
+
+
 def test_the_embeddings_probe_is_not_asked_where_the_candidate_said_what_new_things_without_one_get(
     bank: QuestionBank,
 ) -> None:
