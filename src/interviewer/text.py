@@ -142,7 +142,7 @@ _TO_GO_ON = re.compile(
 # "Is that the sort of thing you mean?", "Does that make sense?", "..., is that direction fine or do you want me to go
 # deeper there?": checking that what was just said is what the interviewer wanted; no fact answers it either. The
 # phrase must end the question (or its first half before "or"), so "Is that fine for the legal team?" still asks, and
-# "is that right?" is left out: after "we have logs of what users typed, is that right?" it checks the scenario.
+# "is that right?" is left out: after "the labels come from chargebacks, is that right?" it checks the scenario.
 _CHECK_IN = re.compile(
     r"^(?:.*,\s*)?(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|right|yeah)\W+)*"
     r"(?:is|does|did|would|was)\s+(?:that|this|it)\s+(?:(?:direction|approach|plan|answer|level\s+of\s+detail)\s+)?"
