@@ -134,13 +134,21 @@ def test_a_sentence_that_raised_two_red_flags_is_one_line_naming_both(bank: Ques
 
 def test_tied_stages_are_never_named_both_strongest_and_to_work_on(bank: QuestionBank) -> None:
     report, _ = _strong_report(bank)
-    estimates = {s: 2.6 + 0.1 * i for i, s in enumerate(STAGES)}  # all round to 3; the estimates tell them apart
-    tied = replace(report, stages={s: replace(report.stages[s], score=3, estimate=estimates[s]) for s in STAGES})
-    line = summary(bank.flow, tied).splitlines()[1]
-    strongest, weakest = line.removeprefix("Strongest: ").split(". Work on: ")
     titles = {s: bank.flow.guide(s).title for s in STAGES}
-    assert strongest.startswith(f"{titles[STAGES[-1]]} (3/4), {titles[STAGES[-2]]} (3/4)")
-    assert weakest.startswith(f"{titles[STAGES[0]]} (3/4), {titles[STAGES[1]]} (3/4)")
+    for top in (3, 4):  # all equal: the estimates behind the score name the most and least convincing
+        estimates = {s: top - 0.4 + 0.1 * i for i, s in enumerate(STAGES)}
+        tied = replace(report, stages={s: replace(report.stages[s], score=top, estimate=estimates[s]) for s in STAGES})
+        line = summary(bank.flow, tied).splitlines()[1]
+        assert "Work on" not in line and "Strongest" not in line, line
+        most, least = line.removeprefix(f"Every stage scored {top}/4. Most convincing: ").split("; least convincing: ")
+        assert most == f"{titles[STAGES[-1]]} ({top}/4), {titles[STAGES[-2]]} ({top}/4)"
+        assert least == f"{titles[STAGES[0]]} ({top}/4), {titles[STAGES[1]]} ({top}/4)."
+    mixed = {s: 4 if i < 2 else 3 for i, s in enumerate(STAGES)}  # a 3 is never "strongest" beside 4s
+    partly = replace(report, stages={s: replace(report.stages[s], score=mixed[s], estimate=float(mixed[s]))
+                                     for s in STAGES})
+    strongest, weakest = summary(bank.flow, partly).splitlines()[1].removeprefix("Strongest: ").split(". Work on: ")
+    assert strongest == f"{titles[STAGES[0]]} (4/4), {titles[STAGES[1]]} (4/4)"
+    assert "(4/4)" not in weakest and weakest.count("(3/4)") == 2
 
 
 def test_a_stage_quotes_the_sentences_that_answer_it_before_asides(bank: QuestionBank) -> None:

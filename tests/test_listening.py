@@ -23,6 +23,7 @@ from interviewer.policy import (
     BACK_TO_POINT,
     CLOSE_OFFER,
     COVERED_STAGE_ASKS,
+    DECISION_YOURS,
     DEEPER_POINT,
     FINISHED_REPLY,
     GO_AHEAD,
@@ -497,6 +498,18 @@ def test_a_choice_is_not_probed_when_the_candidate_already_answered_its_probe(
     assert choice.probe not in _listening(bank).respond(question, earlier, bare).text
 
 
+def test_a_measure_at_a_stated_cut_off_answers_over_how_many_results(bank: QuestionBank) -> None:
+    """"recall@500" or "precision at 10" says the cut-off: asking "over how many results?" asks again."""
+    question = _question(bank, "search_ranking")
+    choice = next(c for c in bank.probes.choices if c.id == "precision_recall")
+    probe = choice.probe_for(question.output)
+    bare = "Offline I'd look at precision and recall on last month's searches."
+    assert probe in _listening(bank).respond(question, [], bare).text
+    for cut_off in ("Offline I'd look at recall@500 for retrieval and precision at 10 on last month's searches.",
+                    "Offline I'd look at precision and recall at 20 on last month's searches."):
+        assert probe not in _listening(bank).respond(question, [], cut_off).text, cut_off
+
+
 def test_reason_connectives_match_as_words_in_order() -> None:
     """"so that" and "rather than" are stopwords as cue terms: "so that" never matched and "rather than" matched any
     "rather"; as words in order they match only themselves."""
@@ -889,6 +902,17 @@ def test_no_idea_is_asked_about_when_none_is_put_forward_or_it_is_named_only_by_
         assert turns[-1].stage is Stage.METRICS, reply
 
 
+def test_announcing_what_comes_next_is_not_asked_about_as_an_idea(bank: QuestionBank) -> None:
+    """'I'll just go on to the model if that is fine' says where the interview goes, not an idea for the design (a new
+    user heard 'You said you'd "go on to the model if that is fine". What does that cost you?' as a twist was due)."""
+    question = _question(bank, "fraud_card_payments")
+    announcing = "Okay, I think I'll just go on to the model if that is fine, since I have said a lot about metrics."
+    turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[announcing] * 40])
+    replies = [t.content for t in turns if t.role == "interviewer"]
+    assert not any("go on to the model" in r for r in replies), replies
+    assert any(c.prompt in r for r in replies for c in question.curveballs), replies  # the twists still come
+
+
 def test_an_assumption_about_the_scenario_is_not_asked_about_as_an_idea(bank: QuestionBank) -> None:
     """'I'll assume payments can be held' states what the candidate takes the scenario to be, not an idea of theirs:
     asking what would have to be true for it to pay off reads as not listening. Put forward as a plan, it is asked."""
@@ -971,6 +995,8 @@ def test_a_stock_question_about_an_idea_never_follows_a_fact_in_the_same_reply(
      "since they decide the design.",
      ["a few things", "the peak traffic", "the time budget per call", "the current setup"]),
     ("I'm curious which model runs in production now, as we need a baseline.", ["which model runs in production now"]),
+    ("And I'm also kinda curious how big the catalogue is.", ["how big the catalogue is"]),
+    ("I'm wondering how fast the page has to come back.", ["how fast the page has to come back"]),
     ("The rules stay as a safety net.", []),
     ("A few questions up front: daily traffic, the time budget, and what runs today.",
      ["daily traffic", "the time budget", "what runs today"]),
@@ -1128,6 +1154,53 @@ def test_a_check_that_what_was_said_is_what_was_wanted_asks_for_no_fact(
     assert not any(answer in reply for answer in facts) and not any(ask in reply for ask in refusals), reply
     for asks in ("Is that fine for the legal team?", "Is it ok to store what people read?"):
         assert _listening(bank, similarity).respond(question, [], asks).text != GO_AHEAD, asks  # about the scenario
+
+
+def test_more_ways_of_checking_in_ask_for_no_fact(bank: QuestionBank, similarity: EmbeddingSimilarity) -> None:
+    """Checks put in other words ("the kind of thing you're after", "sound right to you", "anything you'd like me to
+    expand on") after a clause or alone: new users got "The brief doesn't say" for six of them in one interview."""
+    question = _question(bank, "feed_ranking")
+    for check in ("Is that the kind of thing you're after?", "Is that roughly the level of detail you want?",
+                  "Does that sound right to you?", "Is that what you were getting at?", "Does that answer it?",
+                  "Does that make sense as a starting point?",
+                  "I hope that's clear, shall I move on to serving now?",
+                  "That's the whole pipeline from my side, is there anything you'd like me to expand on?"):
+        assert _listening(bank, similarity).respond(question, [], check).text == GO_AHEAD, check
+    for asks in ("Is that the type of data we log?", "Is that the level of traffic at peak?",
+                 "the hide counts come from the app, does that sound right?"):
+        assert _listening(bank, similarity).respond(question, [], asks).text != GO_AHEAD, asks  # about the scenario
+
+
+def test_an_assumption_the_candidate_checks_is_taken_when_the_sheet_is_silent(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"I'm assuming X, is that fair?" states the assumption already: asking them to state one reads as not having
+    listened (new users, twice in one interview)."""
+    question = _question(bank, "feed_ranking")
+    for check in ("I'm assuming the feed shows no ads for now, is that fair?",
+                  "Can I assume the feed shows no ads for now?",
+                  "Is it fair to assume the feed shows no ads for now?"):
+        reply = _listening(bank, similarity).respond(question, [], check).text
+        assert reply in ASSUMPTION_TAKEN, (check, reply)
+
+
+def test_a_design_decision_asked_about_is_left_to_the_candidate(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """A question asking the interviewer to approve a decision of the candidate's own ("I'd guess one model with
+    several heads is cheaper?", "is that a normal approach?") is theirs to decide: no request to state an assumption,
+    no fact, and no line said twice."""
+    question = _question(bank, "feed_ranking")
+    policy = _listening(bank, similarity)
+    history: list[Turn] = []
+    replies = []
+    for ask in ("I'd guess one model with several heads is cheaper than separate models per action?",
+                "Is a two-stage setup with a cheap first pass a normal approach for this?",
+                "I'm not sure how quickly tastes shift, is retraining weekly reasonable?"):
+        reply = policy.respond(question, history, ask).text
+        assert reply in DECISION_YOURS and reply not in replies, (ask, reply)
+        replies.append(reply)
+        history += [Turn("candidate", ask), Turn("interviewer", reply, stage=Stage.PROBLEM_FORMULATION)]
 
 
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "

@@ -427,6 +427,31 @@ def test_a_part_of_a_question_too_short_to_read_by_meaning_is_read_by_its_cue_wo
     assert found == ["scale", "history", "goal"]
 
 
+def test_two_things_asked_in_one_clause_of_a_longer_question_are_read_apart(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    """A clause after another ("what does the app look like, and roughly how many listeners and songs ...?") asks for
+    two things too, and a hedge before its question word ("roughly how many") still leads both: a new user's scale
+    question got "state an assumption" and the catalogue size came unasked five replies later."""
+    assert coordinated_parts("roughly how many listeners and songs are there") == [
+        "roughly how many listeners", "roughly how many songs are there"]
+    asked = ("Quick one before I start: what does the app look like, and roughly how many listeners and songs are we "
+             "talking about?")
+    assert _ids(finder, bank, "music_discovery", asked) == ["scale", "catalogue"]
+
+
+def test_a_longer_part_likely_by_meaning_and_naming_its_fact_by_a_cue_gets_it(
+    finder: FactFinder, bank: QuestionBank
+) -> None:
+    """"do we have a history of promotions and prices" comes a hair short of the promotions by meaning alone, but
+    names them: a new user's second half of a two-part question went unanswered."""
+    asked = ("One more thing: roughly how many stores and products are we talking about, and do we have a history of "
+             "promotions and prices, or only sales?")
+    assert {"scale", "promotions"} <= set(_ids(finder, bank, "grocery_demand_forecasting", asked))
+    asked = "When an advertiser uploads emails, how many actually map to our users?"  # "users" is no lead for scale
+    assert _ids(finder, bank, "lookalike_audiences", asked) == ["match_rate"]
+
+
 def test_a_short_lead_in_before_the_question_is_not_the_thing_it_names() -> None:
     assert thing_named("Quick one: which languages are the emails in?") == "languag"
     assert thing_named("So one more thing - what is the peak traffic?") == "traffic"

@@ -53,6 +53,9 @@ def test_accuracy_is_a_mistake_where_the_class_is_rare_not_where_only_something_
     assert "accuracy_on_imbalanced" in _flags(_score(bank, said, "fraud_card_payments"))  # 0.1% fraud
     # 45% of mail is spam; "users mark about 0.1% of emails" is how rare the labels are, not the class
     assert "accuracy_on_imbalanced" not in _flags(_score(bank, said, "spam_email_filter"))
+    # 8% fake sign-ups, said by the sheet's own rate: passing everyone scores 92% accuracy (a new user's "99 percent
+    # accuracy is a good model" was never flagged)
+    assert "accuracy_on_imbalanced" in _flags(_score(bank, said, "fake_account_detection"))
 
 
 def test_judged_sets_and_llm_judges_are_design_talk_not_words_to_the_grader(bank: QuestionBank) -> None:

@@ -51,6 +51,9 @@ def test_sentences_and_quote() -> None:
     assert sentences("One. Two? Three!\nFour") == ["One.", "Two?", "Three!", "Four"]
     long = "word " * 100
     assert quote(long, 20).endswith("…") and len(quote(long, 20)) == 20
+    said = "Then we rerank the top results, and the ones people skip come back later."
+    assert quote(said, 60) == "Then we rerank the top results, and the ones people skip…"  # never "come ba…"
+    assert quote("x" * 80, 20) == "x" * 19 + "…"  # one long word is cut where it must
 
 
 def test_ends_with_any_matches_whole_words_at_the_end_only() -> None:

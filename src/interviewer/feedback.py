@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 
 from interviewer.charts import radar_svg, svg_data_uri
 from interviewer.domain import (
@@ -96,18 +97,30 @@ def _standing(stage: StageScore) -> tuple[int, float]:
 
 
 def summary(flow: Flow, report: Report) -> str:
-    """Two lines: the verdict in context, then where the candidate was strongest and weakest."""
+    """Two lines: the verdict in context, then where the candidate was strongest and weakest. A stage is named strongest
+    only above the lowest score and to work on only below the highest; where every stage has the same score, the
+    estimates behind it name the most and least convincing instead (users read "Work on: Training (4/4)" beside seven
+    4s as a contradiction)."""
     reached = [s for s in STAGES if report.stages[s].score is not None]
     ranked = sorted(STAGES, key=lambda s: _standing(report.stages[s]), reverse=True)
-    best = [s for s in ranked if (report.stages[s].score or 0) >= 3][:2]
-    worst = [s for s in reversed(ranked) if s not in best][:2]
+    scores = {s: report.stages[s].score or 0 for s in STAGES}
     first = (
-        f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}); "
-        f"you reached {len(reached)} of {len(STAGES)} stages, with {len(flag_lines(report))} red flag(s)."
+        f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}, the "
+        f"weighted mean of the stage estimates before rounding); you reached {len(reached)} of {len(STAGES)} stages, "
+        f"with {len(flag_lines(report))} red flag(s)."
     )
-    strongest = ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in best) or "none yet"
-    weakest = ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in worst)
-    return f"{first}\nStrongest: {strongest}. Work on: {weakest}."
+    named = partial(_named, flow, report)
+    top, bottom = max(scores.values()), min(scores.values())
+    if top == bottom and top >= 3:
+        return (f"{first}\nEvery stage scored {score_label(top)}. Most convincing: {named(ranked[:2])}; least "
+                f"convincing: {named(ranked[::-1][:2])}.")
+    best = [s for s in ranked if scores[s] >= 3 and scores[s] > bottom][:2]
+    worst = [s for s in reversed(ranked) if scores[s] < top and s not in best][:2]
+    return f"{first}\nStrongest: {named(best) or 'none yet'}. Work on: {named(worst)}."
+
+
+def _named(flow: Flow, report: Report, stages: Sequence[Stage]) -> str:
+    return ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in stages)
 
 
 def render_markdown(flow: Flow, report: Report, title: str) -> str:

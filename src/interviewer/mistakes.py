@@ -13,6 +13,10 @@ from interviewer.domain import Fact, FlagRule, Question, RedFlagRule
 from interviewer.text import affirms, matches_any, negates, phrase_terms, stem, terms
 
 RARE_SHARE = 5.0  # a positive class at or under 5% is rare: accuracy says nothing there
+# Said by the sheet's own fact about how common the class is, 10% is rare enough: at 8% fake sign-ups a model that
+# passes everyone scores 92% accuracy (a new user's "99 percent accuracy is a good model" was never flagged). A share
+# in any other fact ("8% of queries are new") is too loose a sign, so the 5% bar stays there.
+RARE_CLASS_SHARE = 10.0
 _RARE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _ONE_IN = re.compile(r"\b1 in ([\d,]+)")
 RARE_ONLY = frozenset({"accuracy_on_imbalanced"})  # rules that only apply when the positive class is rare
@@ -24,10 +28,12 @@ def rare_positives(question: Question | None) -> bool:
     mark about 0.1% of emails", where 45% of mail is spam) does not make the class rare."""
     if question is None:
         return False
-    for fact in class_rate_facts(question) or question.facts:
+    rate_facts = class_rate_facts(question)
+    bar = RARE_CLASS_SHARE if rate_facts else RARE_SHARE
+    for fact in rate_facts or question.facts:
         shares = [float(m) for m in _RARE_PERCENT.findall(fact.answer)]
         ones = [int(m.replace(",", "")) for m in _ONE_IN.findall(fact.answer)]
-        if any(share <= RARE_SHARE for share in shares) or any(n >= 100 / RARE_SHARE for n in ones):
+        if any(share <= bar for share in shares) or any(n >= 100 / bar for n in ones):
             return True
     return False
 

@@ -44,7 +44,9 @@ from interviewer.text import (
     WORD,
     affirms,
     after_any,
+    announces_topic,
     asks_leave_only,
+    asks_opinion,
     asks_to_go_on,
     ends_with_any,
     has_number,
@@ -101,6 +103,14 @@ ALREADY_SAID = (
     "That's as much as I can tell you there; go with an assumption that seems reasonable to you.",
     "I've given you everything I have on that one. Assume what you need and state it.",
     "Nothing more on that from my side, so pick an assumption and carry on.",
+)
+# A question off the sheet asking the interviewer to approve a design decision of the candidate's own ("I'd guess one
+# shared model is cheaper?", "Is that two-stage thing a normal approach?": `text.asks_opinion`): the decision is theirs.
+# One wording per time, in turn, so no line is said twice.
+DECISION_YOURS = (
+    "That one is your call, and more than one answer can work: pick one and say what makes it right here.",
+    "I'd rather hear your reasoning than give you mine, so decide and tell me why.",
+    "There's no single answer I'm looking for there; decide, and say what would change your mind.",
 )
 ASSUMPTION_TAKEN = (  # a question off the sheet that the candidate went on to answer themselves
     "Fine, work with that assumption.",
@@ -223,6 +233,7 @@ class InterviewState:
     after_finish: int = 0  # replies given since the interview finished
     assumptions: int = 0  # times the candidate was asked to state an assumption
     assumptions_taken: int = 0  # times an assumption the candidate made themselves was taken (`ASSUMPTION_TAKEN`)
+    decisions_left_open: int = 0  # design decisions the candidate asked about that were left to them (`DECISION_YOURS`)
     facts_given: frozenset[str] = frozenset()  # fact sheet lines given in earlier replies
     answered_only: bool = False  # the last reply only answered the clarifying question the message ended on
     close_offered: bool = False  # the candidate closed the interview once and was offered to stop (`CLOSE_OFFER`)
@@ -351,10 +362,16 @@ def around_choice(choice: ChoiceProbe, said: Sequence[str]) -> list[str]:
     return [sentence for sentence in near if weighs_something(sentence)]
 
 
+# "recall@500", "precision at 10", "NDCG@30": a measure at a stated cut-off reads as "recall k" and so on, the form
+# the choices' `answered` phrases use (a new user who had said "recall@500" was asked over how many results).
+_AT_CUTOFF = re.compile(r"\b(precision|recall|ndcg|map|mrr|hit\s+rate)\s*(?:@|\bat\s+)(?:top\s+)?(?:k\b|\d+)",
+                        re.IGNORECASE)
+
+
 def answered_already(choice: ChoiceProbe, said: Sequence[str]) -> bool:
     """The candidate has already said what the choice's probe would ask for: one of its `answered` cue phrases
     within one sentence of theirs ("split by time" answers the random-split probe)."""
-    return any(matches_any(terms(sentence), choice.answered) for sentence in said)
+    return any(matches_any(terms(_AT_CUTOFF.sub(r"\1 k", sentence)), choice.answered) for sentence in said)
 
 
 # What a choice is traded against: TRADE_OFF less the bare comparisons ("versus", "compared with", "alternative"),
@@ -952,7 +969,7 @@ class OfflineInterviewer:
         """The facts each question asks for; a request to state an assumption for what the sheet does not cover."""
         replies: list[str] = []
         assumed, given, answered = state.assumptions, set(state.facts_given), set[str]()
-        taken = state.assumptions_taken
+        taken, left_open = state.assumptions_taken, state.decisions_left_open
         for one in asked:
             found = self._found(question, one, frozenset(given), state.facts_given)
             if found.posed or (one.indirect and not found.facts):
@@ -970,10 +987,13 @@ class OfflineInterviewer:
                 continue  # answered already by a fact given for another question of this message
             elif one.self_answered:
                 taken += _say_once(replies, ASSUMPTION_TAKEN, taken)
+            elif asks_opinion(one.question):
+                left_open += _say_once(replies, DECISION_YOURS, left_open)
             elif not any(r in ASSUMPTION_ASKS or r in ALREADY_SAID for r in replies):
                 replies.append(ASSUMPTION_AGAIN[(assumed - 1) % len(ASSUMPTION_AGAIN)] if assumed else ASSUMPTION_REPLY)
                 assumed += 1
-        return replace(state, assumptions=assumed, assumptions_taken=taken, facts_given=frozenset(given)), _facts_first(
+        return replace(state, assumptions=assumed, assumptions_taken=taken, decisions_left_open=left_open,
+                       facts_given=frozenset(given)), _facts_first(
             replies, assumed)
 
     def _found(self, question: Question, asked: Asked, given: frozenset[str], before: frozenset[str]) -> _Found:
@@ -1157,6 +1177,7 @@ class OfflineInterviewer:
             if len(s.split()) >= MIN_QUOTED_WORDS
             and proposes(s, self._probes.proposals)
             and not says_any(s, ASSUMING)
+            and not announces_topic(s)
         ]
         if not ideas:
             return None

@@ -94,7 +94,8 @@ _INFO_REQUESTS = ("i'd like to know", "i would like to know", "i want to know", 
 _INDIRECT_REQUEST = re.compile(
     r"\b(?:i'?d|i would|i)\s+(?:really\s+|also\s+|first\s+)?(?:want|like|love|need)\s+to\s+"
     r"(?:understand|know|find out)\b"
-    r"|\bi'?m\s+(?:also\s+|a bit\s+|really\s+|quite\s+)?curious\b|\bi\s+(?:also\s+)?wonder\b"
+    r"|\bi'?m\s+(?:(?:also|a\s+bit|a\s+little|really|quite|kinda|kind\s+of|sort\s+of|just)\s+)*(?:curious|wondering)\b"
+    r"|\bi\s+(?:also\s+)?wonder\b"
     r"|\bquestions?(?:\s+(?:first|up front|upfront|before i start|before we start))?\s*:",
     re.IGNORECASE,
 )
@@ -127,10 +128,11 @@ def asks_leave_only(question: str) -> bool:
     return rest != question and bool(_ANYTHING.match(rest))
 
 
-# "Shall I go into the architecture?", "Do you want me to move on to serving?": asking how to go on with the interview,
-# not for anything about the scenario.
+# "Shall I go into the architecture?", "Do you want me to move on to serving?", "I hope that makes sense, should I go on
+# to the model now?": asking how to go on with the interview, not for anything about the scenario.
 _TO_GO_ON = re.compile(
-    r"^\W*(?:(?:so|and|ok|okay|alright|all right|now|then|or|um+|uh+|hmm+|well|right|yeah|sorry|anyway)\W+)*(?:"
+    r"^(?:[^?]*,\s*)?\W*"
+    r"(?:(?:so|and|ok|okay|alright|all right|now|then|or|um+|uh+|hmm+|well|right|yeah|sorry|anyway)\W+)*(?:"
     r"(?:(?:shall|should|can|may)\s+(?:i|we)|(?:do|would)\s+you\s+(?:want|like)\s+(?:me|us)\s+to|want\s+me\s+to)\s+"
     r"(?:(?:now|just|then|first|quickly|also)\s+)?"
     r"(?:go\s+(?:into|on|deeper|through|over|ahead)|move\s+(?:on|to)|jump|dive|turn\s+to|talk\s+(?:about|through)|"
@@ -143,15 +145,36 @@ _TO_GO_ON = re.compile(
 # deeper there?": checking that what was just said is what the interviewer wanted; no fact answers it either. The
 # phrase must end the question (or its first half before "or"), so "Is that fine for the legal team?" still asks, and
 # "is that right?" is left out: after "the labels come from chargebacks, is that right?" it checks the scenario.
+# Who the check is addressed to: "you're after", "you wanted", "you had in mind", "you were getting at".
+_YOU_WANTED = (r"you(?:'re|\s+are|\s+were|'d|\s+would)?\s+(?:(?:be\s+)?(?:after|looking\s+for|getting\s+at|expecting|"
+               r"asking\s+(?:about|for))|mean|meant|want|wanted|expected|like|had\s+in\s+mind|have\s+in\s+mind)")
 _CHECK_IN = re.compile(
     r"^(?:.*,\s*)?(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|right|yeah)\W+)*"
-    r"(?:is|does|did|would|was)\s+(?:that|this|it)\s+(?:(?:direction|approach|plan|answer|level\s+of\s+detail)\s+)?"
+    r"(?:is|does|did|would|was)\s+(?:that|this|it)\s+"
+    r"(?:(?:roughly|about|more\s+or\s+less|kind\s+of|sort\s+of|basically|enough|along)\s+)?"
+    r"(?:(?:direction|approach|plan|answer|breakdown|level\s+of\s+detail)\s+)?"
     r"(?:(?:sound|seem|look)\s+)?"
-    r"(?:make\s+sense|(?:the\s+)?(?:sort|kind)\s+of\s+thing(?:\s+you\s+(?:mean|meant|want|wanted))?|"
-    r"what\s+you\s+(?:mean|meant|want|wanted|were\s+after|had\s+in\s+mind|are\s+(?:after|looking\s+for))|"
+    r"(?:make\s+sense|(?:the\s+|a\s+)?(?:sort|kind|type|level)\s+of\s+(?:(?:thing|things|stuff|detail|depth|answer|"
+    r"breakdown|direction|approach|coverage)(?:\s+" + _YOU_WANTED + r")?|(?:\w+\s+){0,2}?\w+\s+" + _YOU_WANTED + r")|"
+    r"what\s+" + _YOU_WANTED + r"|(?:the\s+)?lines?\s+" + _YOU_WANTED + r"|"
     r"fine|ok|okay|alright|reasonable|good|on\s+track|(?:in\s+)?the\s+right\s+direction|enough\s+detail|"
-    r"answer\s+(?:your|the)\s+question|cover\s+it|work\s+for\s+you)"
-    r"(?:\s+(?:to\s+you|so\s+far|for\s+you|for\s+now|here))?\s*(?:\?|$|,?\s+or\b)",
+    r"answer\s+(?:your|the)\s+question|answer\s+(?:it|that)|cover\s+it|work\s+for\s+you)"
+    r"(?:\s+(?:to\s+you|so\s+far|for\s+you|for\s+now|here|as\s+a\s+(?:start|starting\s+point|first\s+(?:step|pass|cut))))?"
+    r"\s*(?:\?|$|,?\s+or\b)",
+    re.IGNORECASE,
+)
+# A check on what was just said put on its own ("Does that sound right to you?"): "right" counts only here, where no
+# assumption comes before it in the same sentence.
+_SOUNDS_RIGHT = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|yeah)\W+)*(?:does|would|did)\s+(?:that|this|it)\s+(?:all\s+)?"
+    r"(?:sound|seem|look)\s+(?:about\s+)?right(?:\s+(?:to\s+you|so\s+far))?\s*\??$",
+    re.IGNORECASE,
+)
+# "..., anything you'd want me to go deeper on?", "is there anything else you want me to cover on scaling?".
+_ANYTHING_ELSE = re.compile(
+    r"(?:^|,\s*)(?:(?:so|and|ok|okay|or)\W+)*(?:is\s+there\s+|are\s+there\s+)?(?:anything|any\s+\w+|something)\s+"
+    r"(?:else\s+)?(?:(?:that\s+)?you(?:'d|\s+would)?\s+(?:want|like)\s+me\s+to|(?:i|we)\s+should)\s+"
+    r"(?:cover|go|dig|expand|talk|discuss|add|say|elaborate|touch|spend|focus|look)\b[^,]*\?*\s*$",
     re.IGNORECASE,
 )
 
@@ -159,7 +182,67 @@ _CHECK_IN = re.compile(
 def asks_to_go_on(question: str) -> bool:
     """The question asks how to go on with the interview ("Shall I go into the architecture?") or whether what was just
     said is what the interviewer wanted ("Does that make sense?"): no fact answers it."""
-    return bool(_TO_GO_ON.match(question) or _CHECK_IN.match(question.strip()))
+    question = question.strip()
+    return bool(_TO_GO_ON.match(question) or _CHECK_IN.match(question) or _SOUNDS_RIGHT.match(question)
+                or _ANYTHING_ELSE.search(question))
+
+
+# "I'm assuming we have account data, right?", "Can I assume the labels are clean?", "Is it fair to assume ...?": the
+# candidate checks an assumption they have made; with nothing on the sheet, it is theirs to keep.
+_ASSUMPTION_CHECK = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay|um+|uh+|hmm+|well|yeah|also)\W+)*(?:(?:can|could|may|should|shall)\s+(?:i|we)\s+"
+    r"(?:just\s+|also\s+|safely\s+)?assume|is\s+it\s+(?:fair|safe|ok|okay|reasonable)\s+to\s+assume)\b"
+    r"|\b(?:i'm|i\s+am|i'll|i\s+will|i'd|i\s+would|we\s+can|let's)\s+(?:just\s+)?assum(?:e|ing)\b[^?]*,\s*"
+    r"(?:(?:is|would)\s+(?:that|this|it)\s+(?:be\s+)?(?:fair|right|correct|ok|okay|reasonable|true|safe)"
+    r"(?:\s+to\s+(?:assume|say))?|right|correct|fair|yes)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def checks_assumption(question: str) -> bool:
+    """The question checks an assumption the candidate has just made (`_ASSUMPTION_CHECK`)."""
+    return bool(_ASSUMPTION_CHECK.search(question.strip()))
+
+
+# "I'd guess one shared model is cheaper?", "Is that two-stage thing a normal approach?",
+# "is weekly reasonable?": the candidate asks the interviewer to bless a design decision of their own. No sheet says;
+# the decision is theirs to make and defend.
+_OPINION = re.compile(
+    r"(?:^|,\s*)\W*(?:(?:so|and|but|ok|okay|um+|uh+|hmm+|well|yeah|for\s+\w+)\W+)*(?:i'd\s+guess|i\s+guess|i'd|i\s+would|we'd|"
+    r"we\s+would|i\s+think|i'm\s+thinking|my\s+guess)\b(?!\s+(?:like|love|want|need|be\s+curious|ask))"
+    r"|\b(?:normal|standard|usual|typical|common|sensible|reasonable|good)\s+(?:approach|practice|way|thing|choice|idea|"
+    r"setup|design|default)\b"
+    r"|\b(?:usually|normally|typically|commonly)\s+(?:do|done|use|used|go\s+with|pick|choose|train|build|handle)\b"
+    r"|\b(?:is|are|would|does)\s+(?:that|this|it|\w+ly|\w+)\s+(?:\w+\s+)?(?:reasonable|sensible|overkill|enough|too\s+much|"
+    r"too\s+little|a\s+good\s+idea|the\s+right\s+call|worth\s+it)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def asks_opinion(question: str) -> bool:
+    """The question asks the interviewer to approve a design decision of the candidate's own (`_OPINION`)."""
+    return bool(_OPINION.search(question.strip()))
+
+
+# "I'll just go on to the model if that is fine", "Let me talk about serving now": the candidate announces where the
+# interview goes next; no idea about the design is put forward (a new user heard 'You said you'd "go on to the model if
+# that is fine". What does that cost you?').
+_INTERVIEW_PART = (r"(?:the\s+)?(?:next\s+(?:part|stage|step|bit|section|topic)|serving|inference|training|metrics|"
+                   r"evaluation|data|pipeline|labels|features|model|modell?ing|architecture|design|deployment|"
+                   r"monitoring|scaling|framing|mvp|first\s+version|baseline|rest|latency|online\s+part|offline\s+part)\b")
+_ANNOUNCES = re.compile(
+    r"\b(?:i'll|i\s+will|i'd|i\s+would|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|let's|we'll|we\s+can)\s+"
+    r"(?:(?:just|now|quickly|briefly|then|next|also|first)\s+)*"
+    r"(?:(?:go\s+on\s+to|move\s+on\s+to|move\s+to|jump\s+to|turn\s+to|switch\s+to|talk\s+(?:about|through)|go\s+into|"
+    r"walk\s+(?:you\s+)?through|come\s+back\s+to|circle\s+back\s+to)\s+" + _INTERVIEW_PART + r"|move\s+on\b(?!\s+to)|"
+    r"circle\s+back\b(?!\s+to))",
+    re.IGNORECASE,
+)
+
+
+def announces_topic(sentence: str) -> bool:
+    """The sentence announces what the candidate turns to next (`_ANNOUNCES`)."""
+    return bool(_ANNOUNCES.search(sentence))
 
 
 def requests_information(sentence: str) -> bool:
@@ -247,8 +330,16 @@ def has_number(text: str) -> bool:
 
 
 def quote(text: str, limit: int = 220) -> str:
+    """The text on one line, cut to `limit` characters at a word's end where one is in the second half ("they come
+    back…", never "they come ba…")."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    inside_a_word = flat[limit - 1] != " "
+    if inside_a_word and cut.rfind(" ") > limit // 2:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 # "against": what a choice is checked against is a comparison, not a choice ("check it against a logistic regression").
