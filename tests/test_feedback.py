@@ -42,6 +42,7 @@ def test_the_summary_is_two_lines_naming_strengths_and_gaps(bank: QuestionBank) 
     report = offline_judge(bank).score(Transcript("t", turns, "fraud_card_payments"), question)
     lines = summary(bank.flow, report).splitlines()
     assert len(lines) == 2 and lines[0].startswith("**Verdict:") and "1 of 7 stages" not in lines[0]
+    assert report.verdict_reason and f"**: {report.verdict_reason} (overall" in lines[0]  # the verdict says why
     assert lines[1].startswith("Strongest: Metrics") and "Work on:" in lines[1]
 
 

@@ -21,6 +21,7 @@ from interviewer.judge import (
     stopped_early,
     thin,
     verdict_of,
+    verdict_with_reason,
 )
 from interviewer.mistakes import raising
 from interviewer.questions import QuestionBank
@@ -151,6 +152,18 @@ def test_free_text_question_is_scored_against_the_generic_flow(bank: QuestionBan
     assert report.question_id is None
     assert (report.stages[Stage.METRICS].score or 0) >= 3
     assert report.stages[Stage.TRAINING].score is None
+
+
+def test_the_verdict_says_which_rule_decided_it() -> None:
+    """A no hire beside an overall of 3.16 read to a user as a contradiction: the report says why."""
+    fours, threes = dict.fromkeys(STAGES, 4), dict.fromkeys(STAGES, 3)
+    assert verdict_with_reason(threes, "E5") == (Verdict.HIRE, "")
+    verdict, because = verdict_with_reason(fours, "E5", Concerns(stopped_early=True))
+    assert verdict is Verdict.NO_HIRE and "stopped before the later stages" in because
+    verdict, because = verdict_with_reason({**threes, Stage.METRICS: 2, Stage.TRAINING: 2, Stage.INFERENCE: 2}, "E5")
+    assert verdict is Verdict.NO_HIRE and "more than 2 stage(s) at 2 or below" in because
+    assert "uncorrected" in verdict_with_reason(fours, "E5", Concerns(mistakes=1))[1]
+    assert verdict_with_reason(fours, "E5")[0] is Verdict.STRONG_HIRE
 
 
 def test_the_verdict_follows_the_committee_rules_at_each_level() -> None:

@@ -1164,10 +1164,12 @@ def test_more_ways_of_checking_in_ask_for_no_fact(bank: QuestionBank, similarity
                   "Does that sound right to you?", "Is that what you were getting at?", "Does that answer it?",
                   "Does that make sense as a starting point?",
                   "I hope that's clear, shall I move on to serving now?",
-                  "That's the whole pipeline from my side, is there anything you'd like me to expand on?"):
+                  "That's the whole pipeline from my side, is there anything you'd like me to expand on?",
+                  "Am I going too deep into the plumbing?", "Want me to go more into serving, or is that enough?",
+                  "Does that zoom-out make sense?", "Is this the level of detail you want for an E6 loop?"):
         assert _listening(bank, similarity).respond(question, [], check).text == GO_AHEAD, check
     for asks in ("Is that the type of data we log?", "Is that the level of traffic at peak?",
-                 "the hide counts come from the app, does that sound right?"):
+                 "the hide counts come from the app, does that sound right?", "Is that fine for a bank?"):
         assert _listening(bank, similarity).respond(question, [], asks).text != GO_AHEAD, asks  # about the scenario
 
 
@@ -1188,19 +1190,39 @@ def test_a_design_decision_asked_about_is_left_to_the_candidate(
     bank: QuestionBank, similarity: EmbeddingSimilarity
 ) -> None:
     """A question asking the interviewer to approve a decision of the candidate's own ("I'd guess one model with
-    several heads is cheaper?", "is that a normal approach?") is theirs to decide: no request to state an assumption,
-    no fact, and no line said twice."""
+    several heads, or separate ones?", "is that a normal approach?") is theirs to decide: no request to state an
+    assumption, no fact, and no line said twice."""
     question = _question(bank, "feed_ranking")
     policy = _listening(bank, similarity)
     history: list[Turn] = []
     replies = []
-    for ask in ("I'd guess one model with several heads is cheaper than separate models per action?",
+    for ask in ("I'd guess one model with several heads, or is it better to train separate models per action?",
                 "Is a two-stage setup with a cheap first pass a normal approach for this?",
                 "I'm not sure how quickly tastes shift, is retraining weekly reasonable?"):
         reply = policy.respond(question, history, ask).text
         assert reply in DECISION_YOURS and reply not in replies, (ask, reply)
         replies.append(reply)
         history += [Turn("candidate", ask), Turn("interviewer", reply, stage=Stage.PROBLEM_FORMULATION)]
+
+
+def test_a_verdict_asked_on_a_decision_gets_no_nearest_fact_and_a_guess_put_as_a_question_is_checked(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"I'm not sure how fast it changes, is monthly retraining reasonable?" names the latency by its cue ("how fast")
+    but asks for a verdict on the candidate's own cadence: a new user got the latency fact back as "As I said, ...".
+    A guess put as a question ("I'd guess we get thousands of payments per second?") checks the scenario: its fact if
+    the sheet has one, else the guess is taken."""
+    question = _question(bank, "fraud_card_payments")
+
+    def reply(message: str) -> str:
+        policy = OfflineInterviewer(bank.flow, bank.probes, facts=FactFinder(similarity), similarity=similarity)
+        return policy.respond(question, [], message).text
+
+    verdict = reply("I'm not sure how fast fraud patterns shift, is retraining every month reasonable?")
+    assert verdict in DECISION_YOURS, verdict
+    assert _answer(question, "scale") in reply("I'd guess we get thousands of payments per second at peak?")
+    taken = reply("I'd guess the payments team has its own on-call rota?")
+    assert taken in ASSUMPTION_TAKEN, taken
 
 
 ENDS_ASKING = ("The model scores each transaction for the chance it is fraud, and the score drives the action, with "
@@ -1263,6 +1285,16 @@ def test_a_candidate_who_closes_the_interview_is_offered_to_stop_then_finished(b
     # a candidate who goes on after the offer is taken up where they are
     going_on = _talk(policy, question, [*BASELINE_DESIGN, closing, STRONG_FRAUD[3]])
     assert CLOSE_OFFER not in going_on[-1].content and not policy.progress(question, going_on).finished
+
+
+def test_a_candidate_out_of_time_is_offered_to_stop(bank: QuestionBank) -> None:
+    """"I'm afraid I'm out of time ..., happy to stop here" at the end of an answer closes the interview too: a new
+    user who said so was asked to go deeper on monitoring."""
+    question = _question(bank, "fraud_card_payments")
+    closing = ("Analysts would review the middle band each morning. I'm afraid I'm out of time though, I spent too "
+               "long on the framing. Sorry about that, I'd be happy to stop here.")
+    offer = _talk(_listening(bank), question, [*BASELINE_DESIGN, closing])[-1].content
+    assert offer.startswith(CLOSE_OFFER), offer
 
 
 def test_a_short_wrap_up_closes_the_interview_and_the_same_words_inside_an_answer_do_not(bank: QuestionBank) -> None:

@@ -440,6 +440,14 @@ def test_two_things_asked_in_one_clause_of_a_longer_question_are_read_apart(
     assert _ids(finder, bank, "music_discovery", asked) == ["scale", "catalogue"]
 
 
+def test_a_part_is_read_without_the_lead_in_before_its_colon(finder: FactFinder, bank: QuestionBank) -> None:
+    """"A few things before framing: how many parts go by per minute, or ..." asks how many parts go by: the lead-in
+    pulled it below the bar and a new user got "state an assumption" for the line speed."""
+    asked = ("A few more things I want to pin down before framing: how many parts go by per minute, or in other words "
+             "how much time do we have per image?")
+    assert "scale" in _ids(finder, bank, "defect_detection", asked)
+
+
 def test_a_longer_part_likely_by_meaning_and_naming_its_fact_by_a_cue_gets_it(
     finder: FactFinder, bank: QuestionBank
 ) -> None:

@@ -310,6 +310,7 @@ class Report:
     citations: tuple[Citation, ...] = ()
     feedback_markdown: str = ""
     notices: tuple[str, ...] = ()
+    verdict_reason: str = ""  # the hiring-committee rule that decided the verdict ("" for a plain hire)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -321,6 +322,7 @@ class Report:
             },
             "overall": self.overall,
             "verdict": self.verdict.value,
+            "verdict_reason": self.verdict_reason,
             "red_flags": [
                 {"id": f.id, "evidence": f.evidence, "explanation": f.explanation} for f in self.red_flags
             ],

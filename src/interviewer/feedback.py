@@ -104,10 +104,11 @@ def summary(flow: Flow, report: Report) -> str:
     reached = [s for s in STAGES if report.stages[s].score is not None]
     ranked = sorted(STAGES, key=lambda s: _standing(report.stages[s]), reverse=True)
     scores = {s: report.stages[s].score or 0 for s in STAGES}
+    because = f": {report.verdict_reason}" if report.verdict_reason else ""
     first = (
-        f"**Verdict: {VERDICT_LABELS[report.verdict]}** (overall {report.overall:.2f} / 4 at level {report.level}, the "
-        f"weighted mean of the stage estimates before rounding); you reached {len(reached)} of {len(STAGES)} stages, "
-        f"with {len(flag_lines(report))} red flag(s)."
+        f"**Verdict: {VERDICT_LABELS[report.verdict]}**{because} (overall {report.overall:.2f} / 4 at level "
+        f"{report.level}, the weighted mean of the stage estimates before rounding); you reached {len(reached)} of "
+        f"{len(STAGES)} stages, with {len(flag_lines(report))} red flag(s)."
     )
     named = partial(_named, flow, report)
     top, bottom = max(scores.values()), min(scores.values())

@@ -291,18 +291,35 @@ LEVEL_BARS: Mapping[Level, tuple[int, int, int]] = {"E4": (4, 2, 3), "E5": (5, 4
 
 def verdict_of(scores: Mapping[Stage, int | None], level: Level, concerns: Concerns = Concerns()) -> Verdict:
     """The rubric's hiring-committee rules at the candidate's level (not reached counts as nothing said)."""
+    return verdict_with_reason(scores, level, concerns)[0]
+
+
+def verdict_with_reason(
+    scores: Mapping[Stage, int | None], level: Level, concerns: Concerns = Concerns()
+) -> tuple[Verdict, str]:
+    """`verdict_of`, with the rule that decided it in words for the report ("" for a plain hire): a no hire beside an
+    overall of 3.16 read to a user as a contradiction when the reason (the interview stopped early) was not said."""
     values = [scores.get(s) or 0 for s in STAGES]
     good = sum(v >= 3 for v in values)
     fours = sum(v == 4 for v in values)
     weak = sum(v <= 2 for v in values)
     fewest_good, fewest_fours, most_weak = LEVEL_BARS[level]
-    if concerns.bluffing or concerns.said_little or good <= 1:
-        return Verdict.STRONG_NO_HIRE
-    if concerns.mistakes or concerns.stopped_early or min(values) <= 1 or weak > most_weak or good < fewest_good:
-        return Verdict.NO_HIRE
+    refusals = (
+        (concerns.bluffing, Verdict.STRONG_NO_HIRE, "claims made without substance behind them"),
+        (concerns.said_little, Verdict.STRONG_NO_HIRE, "too little said to judge"),
+        (good <= 1, Verdict.STRONG_NO_HIRE, "at most one stage scored 3 or more"),
+        (concerns.mistakes > 0, Verdict.NO_HIRE, "a serious mistake left uncorrected"),
+        (concerns.stopped_early, Verdict.NO_HIRE, "the interview stopped before the later stages were discussed"),
+        (min(values) <= 1, Verdict.NO_HIRE, "a stage scored 1 or not reached"),
+        (weak > most_weak, Verdict.NO_HIRE, f"more than {most_weak} stage(s) at 2 or below (the most at {level})"),
+        (good < fewest_good, Verdict.NO_HIRE, f"fewer than {fewest_good} stages at 3 or more (the least at {level})"),
+    )
+    for holds, verdict, reason in refusals:
+        if holds:
+            return verdict, reason
     if fours >= fewest_fours and weak <= max(most_weak - 1, 0):
-        return Verdict.STRONG_HIRE
-    return Verdict.HIRE
+        return Verdict.STRONG_HIRE, f"{fours} stages scored 4, at least {fewest_fours} needed at {level}"
+    return Verdict.HIRE, ""
 
 
 DEPTH_KINDS = ("reasons", "numbers", "trade_offs", "failure_modes")  # the depth features `DepthGaps` has a line for
@@ -356,12 +373,13 @@ class OfflineJudge:
             for stage in STAGES
         }
         overall = overall_score(stages)
-        verdict = verdict_of({s: r.score for s, r in stages.items()}, transcript.level, concerns)
+        verdict, because = verdict_with_reason({s: r.score for s, r in stages.items()}, transcript.level, concerns)
         return Report(
             question_id=question.id if question else transcript.question_id,
             stages=stages,
             overall=overall,
             verdict=verdict,
+            verdict_reason=because,
             level=transcript.level,
             red_flags=flags,
             citations=tuple(

@@ -25,6 +25,7 @@ from interviewer.text import (
     WORD,
     asks_leave_only,
     asks_to_go_on,
+    asks_verdict,
     asks_yes_no,
     best_cue_size,
     checks_assumption,
@@ -305,11 +306,29 @@ def listed_parts(text: str) -> list[str]:
     return items
 
 
+# What a part after a lead-in must open with to be read alone: a question word or an auxiliary, not "when" or "where",
+# which as often open a clause ("One more: when a model is retrained, who signs it off?").
+_ASKS_AFTER_COLON = re.compile(r"(?:what|which|who|whose|how|why|is|are|was|were|do|does|did|can|could|will|would|"
+                               r"should|shall|has|have)\b", re.IGNORECASE)
+
+
+_POINTS_BACK = re.compile(r"\b(?:these|those|this|it|they|them)\b", re.IGNORECASE)
+
+
+def _after_lead_in(part: str) -> str:
+    """A part without the lead-in before its colon ("A few things before framing: how many parts go by per minute"
+    reads as its question), where what follows the colon asks and does not point back into the lead-in ("I'd like to
+    know what I'm replacing: what's producing these predictions now")."""
+    rest = part.rpartition(":")[2].strip()
+    asks = _ASKS_AFTER_COLON.match(rest) and len(rest.split()) >= MIN_PART_WORDS and not _POINTS_BACK.search(rest)
+    return rest if rest != part.strip() and asks else part
+
+
 def _parts(asked: str) -> list[str]:
     """The parts of a question read apart: split at its joins, two things asked in one clause, or the items of a bare
     list."""
     split = question_parts(asked)
-    parts = [p for p in split if p != asked] if len(split) > 1 else []
+    parts = list(dict.fromkeys(_after_lead_in(p) for p in split if p != asked)) if len(split) > 1 else []
     for whole in (asked, *parts):
         parts += [p for p in coordinated_parts(whole) if p not in parts]
     return parts + [p for p in listed_parts(asked) if p not in parts]
@@ -348,7 +367,7 @@ class FactFinder:
         if chosen:
             for best in (scores[q][0] for q in joined if scores[q][0].score >= JOINED and q not in unanswered):
                 chosen.setdefault(best.fact.id, best)
-        elif off_sheet:
+        elif off_sheet or asks_verdict(asked):  # "is weekly reasonable?" wants a verdict, not the nearest fact
             return ()
         else:
             chosen = {s.fact.id: s for s in _backed_by_cue(question, asked, scores[asked])}

@@ -104,8 +104,8 @@ ALREADY_SAID = (
     "I've given you everything I have on that one. Assume what you need and state it.",
     "Nothing more on that from my side, so pick an assumption and carry on.",
 )
-# A question off the sheet asking the interviewer to approve a design decision of the candidate's own ("I'd guess one
-# shared model is cheaper?", "Is that two-stage thing a normal approach?": `text.asks_opinion`): the decision is theirs.
+# A question off the sheet asking the interviewer to approve a design decision of the candidate's own ("I'd oversample
+# them, or use class weights?", "Is that two-stage thing a normal approach?": `text.asks_opinion`): it is theirs.
 # One wording per time, in turn, so no line is said twice.
 DECISION_YOURS = (
     "That one is your call, and more than one answer can work: pick one and say what makes it right here.",

@@ -135,7 +135,7 @@ _TO_GO_ON = re.compile(
     r"(?:(?:so|and|ok|okay|alright|all right|now|then|or|um+|uh+|hmm+|well|right|yeah|sorry|anyway)\W+)*(?:"
     r"(?:(?:shall|should|can|may)\s+(?:i|we)|(?:do|would)\s+you\s+(?:want|like)\s+(?:me|us)\s+to|want\s+me\s+to)\s+"
     r"(?:(?:now|just|then|first|quickly|also)\s+)?"
-    r"(?:go\s+(?:into|on|deeper|through|over|ahead)|move\s+(?:on|to)|jump|dive|turn\s+to|talk\s+(?:about|through)|"
+    r"(?:go\s+(?:into|on|deeper|through|over|ahead|more\s+into|further)|move\s+(?:on|to)|jump|dive|turn\s+to|talk\s+(?:about|through)|"
     r"walk\s+(?:you\s+)?through|start\s+(?:with|on)|continue|proceed|carry\s+on|keep\s+going|get\s+into|sketch|"
     r"elaborate|expand)\b"
     r")",
@@ -154,12 +154,13 @@ _CHECK_IN = re.compile(
     r"(?:(?:roughly|about|more\s+or\s+less|kind\s+of|sort\s+of|basically|enough|along)\s+)?"
     r"(?:(?:direction|approach|plan|answer|breakdown|level\s+of\s+detail)\s+)?"
     r"(?:(?:sound|seem|look)\s+)?"
-    r"(?:make\s+sense|(?:the\s+|a\s+)?(?:sort|kind|type|level)\s+of\s+(?:(?:thing|things|stuff|detail|depth|answer|"
+    r"(?:(?:[\w-]+\s+){0,2}?make\s+sense|(?:the\s+|a\s+)?(?:sort|kind|type|level)\s+of\s+(?:(?:thing|things|stuff|detail|depth|answer|"
     r"breakdown|direction|approach|coverage)(?:\s+" + _YOU_WANTED + r")?|(?:\w+\s+){0,2}?\w+\s+" + _YOU_WANTED + r")|"
     r"what\s+" + _YOU_WANTED + r"|(?:the\s+)?lines?\s+" + _YOU_WANTED + r"|"
     r"fine|ok|okay|alright|reasonable|good|on\s+track|(?:in\s+)?the\s+right\s+direction|enough\s+detail|"
     r"answer\s+(?:your|the)\s+question|answer\s+(?:it|that)|cover\s+it|work\s+for\s+you)"
-    r"(?:\s+(?:to\s+you|so\s+far|for\s+you|for\s+now|here|as\s+a\s+(?:start|starting\s+point|first\s+(?:step|pass|cut))))?"
+    r"(?:\s+(?:to\s+you|so\s+far|for\s+you|for\s+now|here|as\s+a\s+(?:start|starting\s+point|first\s+(?:step|pass|cut))|"
+    r"for\s+(?:an?\s+|this\s+|the\s+)?(?:\w+\s+)?(?:loop|round|interview|level)))?"
     r"\s*(?:\?|$|,?\s+or\b)",
     re.IGNORECASE,
 )
@@ -179,12 +180,21 @@ _ANYTHING_ELSE = re.compile(
 )
 
 
+# "Am I going too deep here?", "Am I rambling?": whether to go on like this.
+_TOO_DEEP = re.compile(
+    r"^(?:.*,\s*)?\W*(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|sorry|oh)\W+)*am\s+i\s+(?:(?:going|getting)\s+(?:too\s+)?"
+    r"(?:deep|far|detailed|into\s+the\s+weeds|off\s+track|off\s+topic)|rambling|going\s+on\s+too\s+long|"
+    r"(?:giving|going\s+into)\s+too\s+much\s+detail|on\s+track)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_to_go_on(question: str) -> bool:
     """The question asks how to go on with the interview ("Shall I go into the architecture?") or whether what was just
     said is what the interviewer wanted ("Does that make sense?"): no fact answers it."""
     question = question.strip()
     return bool(_TO_GO_ON.match(question) or _CHECK_IN.match(question) or _SOUNDS_RIGHT.match(question)
-                or _ANYTHING_ELSE.search(question))
+                or _ANYTHING_ELSE.search(question) or _TOO_DEEP.match(question))
 
 
 # "I'm assuming we have account data, right?", "Can I assume the labels are clean?", "Is it fair to assume ...?": the
@@ -200,28 +210,47 @@ _ASSUMPTION_CHECK = re.compile(
 
 
 def checks_assumption(question: str) -> bool:
-    """The question checks an assumption the candidate has just made (`_ASSUMPTION_CHECK`)."""
-    return bool(_ASSUMPTION_CHECK.search(question.strip()))
+    """The question checks an assumption the candidate has just made (`_ASSUMPTION_CHECK`), or a guess of theirs put
+    as a question ("I'd guess we have a few million a day?", `_GUESSING`) that weighs no alternatives."""
+    question = question.strip()
+    guessed = bool(_GUESSING.search(question)) and not asks_opinion(question)
+    return bool(_ASSUMPTION_CHECK.search(question)) or guessed
 
 
-# "I'd guess one shared model is cheaper?", "Is that two-stage thing a normal approach?",
-# "is weekly reasonable?": the candidate asks the interviewer to bless a design decision of their own. No sheet says;
-# the decision is theirs to make and defend.
-_OPINION = re.compile(
-    r"(?:^|,\s*)\W*(?:(?:so|and|but|ok|okay|um+|uh+|hmm+|well|yeah|for\s+\w+)\W+)*(?:i'd\s+guess|i\s+guess|i'd|i\s+would|we'd|"
-    r"we\s+would|i\s+think|i'm\s+thinking|my\s+guess)\b(?!\s+(?:like|love|want|need|be\s+curious|ask))"
-    r"|\b(?:normal|standard|usual|typical|common|sensible|reasonable|good)\s+(?:approach|practice|way|thing|choice|idea|"
+# "Is that two-stage thing a normal approach?", "is weekly reasonable?", "is that what teams usually do?": the candidate
+# asks for a verdict on a design decision of their own. No sheet says; the decision is theirs to make and defend.
+_VERDICT = re.compile(
+    r"\b(?:normal|standard|usual|typical|common|sensible|reasonable|good)\s+(?:approach|practice|way|thing|choice|idea|"
     r"setup|design|default)\b"
     r"|\b(?:usually|normally|typically|commonly)\s+(?:do|done|use|used|go\s+with|pick|choose|train|build|handle)\b"
-    r"|\b(?:is|are|would|does)\s+(?:that|this|it|\w+ly|\w+)\s+(?:\w+\s+)?(?:reasonable|sensible|overkill|enough|too\s+much|"
+    r"|\b(?:is|are|would|does)\s+(?:that|this|it|\w+ing|\w+ly)\s+(?:\w+\s+){0,3}?(?:reasonable|sensible|overkill|enough|"
+    r"too\s+much|"
     r"too\s+little|a\s+good\s+idea|the\s+right\s+call|worth\s+it)\s*\??\s*$",
     re.IGNORECASE,
 )
+# "I'd guess one shared model with heads is cheaper?", "I'd oversample them, or use class weights?": a leaning put as a
+# question. Between alternatives it asks for a decision; otherwise it is a guess the candidate checks.
+_LEANING = re.compile(
+    r"(?:^|,\s*)\W*(?:(?:so|and|but|ok|okay|um+|uh+|hmm+|well|yeah|for\s+\w+)\W+)*(?:i'd\s+guess|i\s+guess|i'd|"
+    r"i\s+would|we'd|we\s+would|i\s+think|i'm\s+thinking|my\s+guess)\b(?!\s+(?:like|love|want|need|be\s+curious|ask))",
+    re.IGNORECASE,
+)
+_GUESSING = re.compile(r"(?:^|,\s*)\W*(?:(?:so|and|but|ok|okay|um+|uh+|hmm+|well|yeah)\W+)*(?:i'd\s+guess|i\s+guess|"
+                       r"my\s+guess\s+is|i\s+think|i'd\s+assume|presumably)\b"
+                       r"(?!\s+(?:i|we)(?:'d|\s+would)?\s+(?:need|want|should|have\s+to|must|like|ask|start))",
+                       re.IGNORECASE)
+
+
+def asks_verdict(question: str) -> bool:
+    """The question asks for a verdict on a design decision of the candidate's own (`_VERDICT`)."""
+    return bool(_VERDICT.search(question.strip()))
 
 
 def asks_opinion(question: str) -> bool:
-    """The question asks the interviewer to approve a design decision of the candidate's own (`_OPINION`)."""
-    return bool(_OPINION.search(question.strip()))
+    """The question asks the interviewer to approve a decision of the candidate's own: a verdict (`asks_verdict`), or
+    a leaning between alternatives (`_LEANING` with an "or")."""
+    question = question.strip()
+    return asks_verdict(question) or bool(_LEANING.search(question) and re.search(r"\bor\b", question, re.IGNORECASE))
 
 
 # "I'll just go on to the model if that is fine", "Let me talk about serving now": the candidate announces where the
