@@ -15,6 +15,7 @@ from interviewer.meaning import FactFinder
 from interviewer.policy import (
     AFTER_FINISH,
     AGAIN_FACT,
+    ALREADY_SAID,
     ASSUMPTION_ASKS,
     ASSUMPTION_REPLY,
     ASSUMPTION_REST,
@@ -271,7 +272,8 @@ def test_a_covered_stage_whose_deeper_question_the_candidate_answered_already_is
     """Raters of rounds 41-45 marked the stage's stock deeper question as a re-ask where the candidate had already said
     what it asks for (label pitfalls before "what could go wrong with the labels", a staged rollout before "what would
     make you switch it off"): the stage is then taken up by asking the candidate to weigh their own decisions there
-    (the follow-up of a point the last message states, tried instead, was marked as not fitting: round 47)."""
+    (the follow-up of a point the last message states, quoting it, tried instead, was marked as not fitting: round 47;
+    one that names its own subject is asked: see the test after the next)."""
     question = _question(bank, "fraud_card_payments")
     policy = _listening(bank)
     guide = bank.flow.guide(Stage.METRICS)
@@ -281,6 +283,33 @@ def test_a_covered_stage_whose_deeper_question_the_candidate_answered_already_is
     assert guide.deeper not in moved and any(moved.endswith(offer) for offer in offers), moved
     plain = _talk(policy, question, [_metrics_said(policy, question), *["not sure"] * 30])
     assert _first_reply_on(plain, Stage.METRICS).endswith(guide.deeper)
+
+
+def test_a_covered_stage_with_nothing_left_takes_up_a_follow_up_of_the_last_message_that_names_its_subject(
+    bank: QuestionBank,
+) -> None:
+    """Asked to weigh their decisions on a stage ("Thinking back to measurement: ...") right after saying something
+    else, raters marked half such replies as ignoring the message (1.15 of 3, rounds 70-72). Where the message states a
+    point whose own follow-up names its subject, that follow-up is asked instead (round 73: 1 -> 3 and 2 -> 3); one
+    that quotes the sentence back read as a long quote glued to another question (round 47) and is not used there."""
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    guarded = f"{_metrics_said(policy, question)} A guardrail on the approval rate keeps the business goal in sight."
+    messages = [guarded, *["not sure"] * 30]
+    plain = _talk(policy, question, messages)
+    at = next(i for i, t in enumerate(plain) if t.role == "interviewer" and t.stage is Stage.METRICS) // 2
+    messages[at] = "We watch the score distribution every day, since fraudsters adapt to whatever we block."
+    moved = _talk(policy, question, messages)[2 * at + 1]
+    follow_up = next(p.deeper for p in question.expected if p.id == "drift_adversarial")
+    assert stands_alone(follow_up) and moved.content.endswith(follow_up), moved.content
+    assert moved.stage is Stage.METRICS and not any(ask.split("{")[0] in moved.content for ask in COVERED_STAGE_ASKS)
+
+
+def test_a_list_line_is_quoted_without_its_marker() -> None:
+    assert quotable("- Catalogue: share of new items indexed within a day.") == (
+        "Catalogue: share of new items indexed within a day")
+    assert quotable("2. Retrain every week.") == "Retrain every week"
+    assert quotable("-5% on clicks is a drop we would see.") == "-5% on clicks is a drop we would see"
 
 
 def test_a_covered_stage_with_nothing_stock_left_to_ask_gets_a_points_own_follow_up(bank: QuestionBank) -> None:
@@ -562,6 +591,25 @@ def test_a_fact_asked_for_again_is_given_as_a_reminder(bank: QuestionBank, simil
     turns = _talk(_listening(bank, similarity), question, asked)
     assert turns[1].content == latency.answer
     assert turns[3].content.startswith(AGAIN_FACT) and latency.answer[1:] in turns[3].content
+
+
+def test_a_question_about_a_figure_already_given_gets_no_other_fact(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """A question citing a figure the candidate was given asks about that fact: where the sheet says no more, it is
+    told so (not reminded of a fact closer in other words, "As I said, 12 countries ..."); where the fact speaks to it,
+    that fact is said again."""
+    keyboard = _question(bank, "keyboard_next_word")
+    facts = {f.id: f.answer for f in keyboard.facts}
+    asked = ["Which languages must it handle, and what size limit does the model have on the device?",
+             "Is the 10 MB counted per language?"]
+    turns = _talk(_listening(bank, similarity), keyboard, asked)
+    assert facts["languages"] in turns[1].content and facts["device"] in turns[1].content
+    assert turns[3].content in ALREADY_SAID, turns[3].content
+    question = _question(bank, "fraud_card_payments")
+    again = ["What's the latency budget?", "Is the 100 ms at p99 or the median?"]
+    turns = _talk(_listening(bank, similarity), question, again)
+    assert turns[3].content.startswith(AGAIN_FACT) and "100 ms at p99" in turns[3].content
 
 
 def test_a_short_question_after_a_statement_is_answered_for_what_it_asks(

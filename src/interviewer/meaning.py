@@ -649,3 +649,34 @@ def lexical_facts(question: Question, asked: str) -> tuple[Fact, ...]:
     sizes = [(best_cue_size(asked_terms, f.cues), f) for f in question.facts]
     best = max((size for size, _ in sizes), default=0)
     return tuple(f for size, f in sizes if size and size == best)
+
+
+# A figure as said ("10 MB", "500 ms", "1.5 million", "4%"): one of two digits or more, or with a decimal point, and
+# the word right after it (its unit). A single digit ("2 stages") is too common to point at a fact.
+_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(%|[a-z]+)?", re.IGNORECASE)
+
+
+def _figures(text: str) -> dict[str, str]:
+    """The figures of a text, without thousands commas, each with its unit word ("" when none)."""
+    found = {}
+    for number, unit in _FIGURE.findall(text):
+        value = number.replace(",", "").rstrip(".")
+        if len(value.replace(".", "")) >= 2 or "." in value:
+            found[value] = (unit or "").lower()
+    return found
+
+
+def cited_fact(asked: str, given: Sequence[Fact]) -> Fact | None:
+    """The fact given before whose figure the question cites ("Does the 10 MB hold every language pack?" after "at most
+    10 MB of storage"): the candidate has it and asks about it; None when no figure, or more than one fact, is cited."""
+    cited = _figures(asked)
+    facts = [f for f in given if cited.keys() & _figures(f.answer).keys()]
+    return facts[0] if len(facts) == 1 else None
+
+
+def says_more(fact: Fact, asked: str) -> bool:
+    """The fact's answer speaks to what the question asks beyond the figure it cites: they share a word other than
+    the figures and their units ("Was the 20 ms per keystroke or per word?" and "within 20 ms of each keystroke")."""
+    figures = _figures(asked)
+    cited = set(figures) | {stem(unit) for unit in figures.values() if unit}
+    return bool((terms(asked) - cited) & (terms(fact.answer) - set(_figures(fact.answer))))
