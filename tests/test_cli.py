@@ -31,6 +31,16 @@ def test_chat_runs_an_interview_with_hint_and_end(isolated_env: Path) -> None:
     assert (isolated_env / "sessions.sqlite3").exists()
 
 
+def test_piped_chat_prints_each_reply_on_a_line_of_its_own(isolated_env: Path) -> None:
+    """With messages piped in (no terminal), no "you> " prompt is printed: it had put every reply after it on one line
+    ("you> interviewer [problem_formulation]> ..."), so a saved transcript read as if the candidate said it."""
+    result = runner.invoke(app, ["chat", "--question", "ads_ctr"], input="What is the latency budget?\n")
+    assert result.exit_code == 0, result.output
+    replies = [line for line in result.output.splitlines() if "interviewer [" in line]
+    assert replies and all(line.startswith("interviewer [") for line in replies), result.output
+    assert "you>" not in result.output
+
+
 def test_chat_resumes_a_saved_session(isolated_env: Path) -> None:
     first = runner.invoke(app, ["chat", "--question", "ads_ctr"], input="What is the latency budget?\n")
     session_id = first.output.split("--session ")[1].split()[0]

@@ -163,7 +163,8 @@ def test_the_verdict_says_which_rule_decided_it() -> None:
     verdict, because = verdict_with_reason({**threes, Stage.METRICS: 2, Stage.TRAINING: 2, Stage.INFERENCE: 2}, "E5")
     assert verdict is Verdict.NO_HIRE and "more than 2 stage(s) at 2 or below" in because
     assert "uncorrected" in verdict_with_reason(fours, "E5", Concerns(mistakes=1))[1]
-    assert verdict_with_reason(fours, "E5")[0] is Verdict.STRONG_HIRE
+    # "7 stages scored 4, at least 4 needed at E5" read to a new user as a riddle
+    assert verdict_with_reason(fours, "E5") == (Verdict.STRONG_HIRE, "7 of 7 stages scored 4 (E5 needs at least 4)")
 
 
 def test_the_verdict_follows_the_committee_rules_at_each_level() -> None:

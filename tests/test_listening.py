@@ -1221,6 +1221,53 @@ def test_more_ways_of_checking_in_ask_for_no_fact(bank: QuestionBank, similarity
         assert _listening(bank, similarity).respond(question, [], asks).text != GO_AHEAD, asks  # about the scenario
 
 
+def test_a_third_round_of_check_ins_asks_for_no_fact(bank: QuestionBank, similarity: EmbeddingSimilarity) -> None:
+    """Asking what to describe next, whether a topic is one the interviewer wants more on, or whether what was said
+    covers what was expected: a new user on document search got "state an assumption" lines for five such questions
+    in one interview."""
+    question = _question(bank, "feed_ranking")
+    for check in ("Before I get to serving, should I describe the simplest first version?",
+                  "Does that pipeline make sense to you before I talk about latency?",
+                  "Is cold start something you'd want me to dig into?",
+                  "Are there particular risks after launch you want me to focus on?",
+                  "Does that cover what you'd expect for monitoring?",
+                  "Is there anything in the design you'd like me to go back to before we wrap up?",
+                  "Is it okay to move on to the data now?"):
+        assert _listening(bank, similarity).respond(question, [], check).text == GO_AHEAD, check
+    for asks in ("Does the feed cover all regions?", "Is it ok to store what people read?",
+                 "Should we expect most users to open the app daily?"):
+        assert _listening(bank, similarity).respond(question, [], asks).text != GO_AHEAD, asks  # about the scenario
+
+
+def test_a_decision_named_and_judged_or_put_as_alternatives_is_left_to_the_candidate(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"Does <a decision of theirs> sound right/safe to you?" and "Should I do X or Y?" ask the interviewer to make or
+    approve the candidate's decision (a new user got "Not specified here; your assumption" for the first and "As I
+    said, ... 6 languages" for the second); "..., does that sound right?" after a clause, or a figure judged, still
+    checks the scenario."""
+    question = _question(bank, "feed_ranking")
+    for facts in (FactFinder(), FactFinder(similarity)):  # by cue words, and by meaning as users run it
+        policy = OfflineInterviewer(bank.flow, bank.probes, facts=facts, similarity=similarity)
+        for ask in ("Does splitting the experiment by friend clusters sound right to you, given friends see each "
+                    "other's posts?", "Does that caching idea sound safe to you?",
+                    "Should I train one ranker for every surface or is one per surface better?"):
+            reply = policy.respond(question, [], ask).text
+            assert reply in DECISION_YOURS, (ask, reply)
+        for asks in ("Does a 300 ms budget sound right?", "the hide counts come from the app, does that sound right?"):
+            assert policy.respond(question, [], asks).text not in DECISION_YOURS, asks
+
+
+def test_a_guess_after_a_one_word_lead_in_is_checked_like_an_assumption(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"Online I guess the share of sessions with a hide?" puts the candidate's own guess as a question: it is theirs
+    to keep, not a request to state an assumption."""
+    question = _question(bank, "feed_ranking")
+    reply = _listening(bank, similarity).respond(question, [], "Online I guess the share of sessions that end early?")
+    assert not any(ask in reply.text for ask in ASSUMPTION_ASKS + ASSUMPTION_REST), reply.text
+
+
 def test_an_assumption_the_candidate_checks_is_taken_when_the_sheet_is_silent(
     bank: QuestionBank, similarity: EmbeddingSimilarity
 ) -> None:

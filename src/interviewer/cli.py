@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -62,7 +63,7 @@ def questions(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
 def _chat_loop(service: InterviewService, session_id: str) -> None:
     while True:
         try:
-            line = input("you> ")
+            line = input("you> " if sys.stdin.isatty() else "")  # piped: a reply must not follow a prompt
         except EOFError:
             typer.echo(f"\nSaved. Resume with: interviewer chat --session {session_id}")
             return

@@ -96,11 +96,14 @@ def _standing(stage: StageScore) -> tuple[int, float]:
     return score, stage.estimate if stage.estimate is not None else float(score)
 
 
+MAX_STAGE_SCORE = 4
+
+
 def summary(flow: Flow, report: Report) -> str:
     """Two lines: the verdict in context, then where the candidate was strongest and weakest. A stage is named strongest
     only above the lowest score and to work on only below the highest; where every stage has the same score, the
     estimates behind it name the most and least convincing instead (users read "Work on: Training (4/4)" beside seven
-    4s as a contradiction)."""
+    4s as a contradiction), and only the most convincing where every stage is a 4."""
     reached = [s for s in STAGES if report.stages[s].score is not None]
     ranked = sorted(STAGES, key=lambda s: _standing(report.stages[s]), reverse=True)
     scores = {s: report.stages[s].score or 0 for s in STAGES}
@@ -113,6 +116,8 @@ def summary(flow: Flow, report: Report) -> str:
     named = partial(_named, flow, report)
     top, bottom = max(scores.values()), min(scores.values())
     if top == bottom and top >= 3:
+        if top == MAX_STAGE_SCORE:  # nothing is weak: "least convincing" beside seven 4s read as meaningless
+            return f"{first}\nEvery stage scored {score_label(top)}. Most convincing: {named(ranked[:2])}."
         return (f"{first}\nEvery stage scored {score_label(top)}. Most convincing: {named(ranked[:2])}; least "
                 f"convincing: {named(ranked[::-1][:2])}.")
     best = [s for s in ranked if scores[s] >= 3 and scores[s] > bottom][:2]

@@ -318,7 +318,7 @@ def verdict_with_reason(
         if holds:
             return verdict, reason
     if fours >= fewest_fours and weak <= max(most_weak - 1, 0):
-        return Verdict.STRONG_HIRE, f"{fours} stages scored 4, at least {fewest_fours} needed at {level}"
+        return Verdict.STRONG_HIRE, f"{fours} of {len(STAGES)} stages scored 4 ({level} needs at least {fewest_fours})"
     return Verdict.HIRE, ""
 
 

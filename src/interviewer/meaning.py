@@ -349,7 +349,7 @@ class FactFinder:
 
     def find(self, question: Question, asked: str) -> tuple[Fact, ...]:
         if self._similarity is None or not any(f.asks for f in question.facts):
-            return lexical_facts(question, asked)
+            return () if asks_verdict(asked) else lexical_facts(question, asked)
         parts, joined = _parts(asked), joined_questions(asked)
         units = list(dict.fromkeys([asked, *parts, *joined]))
         scores = dict(zip(units, self.scores(question, units), strict=True))
@@ -359,15 +359,16 @@ class FactFinder:
         if off_sheet and not parts:
             return ()
         chosen = {} if off_sheet else {s.fact.id: s for s in _asked_naming(asked, scores[asked], SURE, LIKELY, MARGIN)}
-        for part in parts:
-            for best in _asked_naming(part, scores[part], PART_SURE, PART_LIKELY, PART_MARGIN) or _named_by_cue(
-                question, part, scores[part]
+        verdict = asks_verdict(asked)  # "is weekly reasonable?" wants a verdict, not the nearest fact
+        for part in parts:  # a verdict's parts by meaning only ("..., given friends see each other's posts": no cue)
+            for best in _asked_naming(part, scores[part], PART_SURE, PART_LIKELY, PART_MARGIN) or (
+                [] if verdict else _named_by_cue(question, part, scores[part])
             ):
                 chosen.setdefault(best.fact.id, best)
         if chosen:
             for best in (scores[q][0] for q in joined if scores[q][0].score >= JOINED and q not in unanswered):
                 chosen.setdefault(best.fact.id, best)
-        elif off_sheet or asks_verdict(asked):  # "is weekly reasonable?" wants a verdict, not the nearest fact
+        elif off_sheet or verdict:
             return ()
         else:
             chosen = {s.fact.id: s for s in _backed_by_cue(question, asked, scores[asked])}

@@ -137,7 +137,10 @@ _TO_GO_ON = re.compile(
     r"(?:(?:now|just|then|first|quickly|also)\s+)?"
     r"(?:go\s+(?:into|on|deeper|through|over|ahead|more\s+into|further)|move\s+(?:on|to)|jump|dive|turn\s+to|talk\s+(?:about|through)|"
     r"walk\s+(?:you\s+)?through|start\s+(?:with|on)|continue|proceed|carry\s+on|keep\s+going|get\s+into|sketch|"
-    r"elaborate|expand)\b"
+    r"elaborate|expand|describe|explain|outline|cover|focus\s+on)\b"
+    # "Is it okay to move on to the data?", "would it be fine if I went into serving?"
+    r"|(?:is\s+(?:it|that)|would\s+(?:it|that)\s+be)\s+(?:ok|okay|fine|alright|all\s+right)\s+(?:if\s+(?:i|we)\s+|to\s+)"
+    r"(?:now\s+)?(?:go|went|move|moved|jump|turn|talk|dive|switch|continue|proceed)\b"
     r")",
     re.IGNORECASE,
 )
@@ -161,6 +164,7 @@ _CHECK_IN = re.compile(
     r"answer\s+(?:your|the)\s+question|answer\s+(?:it|that)|cover\s+it|work\s+for\s+you)"
     r"(?:\s+(?:to\s+you|so\s+far|for\s+you|for\s+now|here|as\s+a\s+(?:start|starting\s+point|first\s+(?:step|pass|cut))|"
     r"for\s+(?:an?\s+|this\s+|the\s+)?(?:\w+\s+)?(?:loop|round|interview|level)))?"
+    r"(?:\s+before\s+(?:i|we)\s+[^?,]*)?"  # "... make sense to you before I talk latency?"
     r"\s*(?:\?|$|,?\s+or\b)",
     re.IGNORECASE,
 )
@@ -172,6 +176,18 @@ _SOUNDS_RIGHT = re.compile(
     re.IGNORECASE,
 )
 # "..., anything you'd want me to go deeper on?", "is there anything else you want me to cover on scaling?".
+# "Is cold start something you'd want me to dig into?", "Are there risks after launch you want me to focus on?".
+_WANT_ME_TO = re.compile(
+    r"\byou(?:'d|\s+would)?\s+(?:want|like)\s+me\s+to\s+(?:(?:go|dig|focus|cover|talk|expand|elaborate|spend|look|touch|"
+    r"say|discuss|add|walk|get|come|return)\b)[^?,]*\?*\s*$",
+    re.IGNORECASE,
+)
+# "Does that cover what you'd expect for monitoring?", "Does that match what you had in mind?".
+_COVERS = re.compile(
+    r"^(?:.*,\s*)?\W*(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|yeah)\W+)*(?:does|did|would)\s+(?:that|this|it)\s+(?:all\s+)?"
+    r"(?:cover|match|fit)\s+(?:what|everything)\b[^?]*\?*\s*$",
+    re.IGNORECASE,
+)
 _ANYTHING_ELSE = re.compile(
     r"(?:^|,\s*)(?:(?:so|and|ok|okay|or)\W+)*(?:is\s+there\s+|are\s+there\s+)?(?:anything|any\s+\w+|something)\s+"
     r"(?:else\s+)?(?:(?:that\s+)?you(?:'d|\s+would)?\s+(?:want|like)\s+me\s+to|(?:i|we)\s+should)\s+"
@@ -194,7 +210,8 @@ def asks_to_go_on(question: str) -> bool:
     said is what the interviewer wanted ("Does that make sense?"): no fact answers it."""
     question = question.strip()
     return bool(_TO_GO_ON.match(question) or _CHECK_IN.match(question) or _SOUNDS_RIGHT.match(question)
-                or _ANYTHING_ELSE.search(question) or _TOO_DEEP.match(question))
+                or _ANYTHING_ELSE.search(question) or _TOO_DEEP.match(question) or _WANT_ME_TO.search(question)
+                or _COVERS.match(question))
 
 
 # "I'm assuming we have account data, right?", "Can I assume the labels are clean?", "Is it fair to assume ...?": the
@@ -225,7 +242,17 @@ _VERDICT = re.compile(
     r"|\b(?:usually|normally|typically|commonly)\s+(?:do|done|use|used|go\s+with|pick|choose|train|build|handle)\b"
     r"|\b(?:is|are|would|does)\s+(?:that|this|it|\w+ing|\w+ly)\s+(?:\w+\s+){0,3}?(?:reasonable|sensible|overkill|enough|"
     r"too\s+much|"
-    r"too\s+little|a\s+good\s+idea|the\s+right\s+call|worth\s+it)\s*\??\s*$",
+    r"too\s+little|a\s+good\s+idea|the\s+right\s+call|worth\s+it)\s*\??\s*$"
+    # "Does randomising by user sound right to you, given ...?", "Does that caching idea sound safe?": a decision of
+    # theirs named and judged (no figure in it: "Does a 300 ms budget sound right?" checks the scenario; nor a bare
+    # "that": "..., does that sound right?" checks what was just said)
+    r"|^\W*(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|yeah|also)\W+)*(?:does|do|did|would)\s+"
+    r"(?!(?:that|this|it)\s+(?:all\s+)?(?:sound|seem)\b)(?:[a-z'-]+\s+){1,6}?(?:sound|seem)\s+"
+    r"(?:right|ok|okay|good|safe|sensible|reasonable|fine|sane|like\s+a\s+good\s+idea)\b(?![^?]*\d)"
+    # "Should I do one model per language or is one model fine?": alternatives of the candidate's own to choose from
+    r"|^\W*(?:(?:so|and|ok|okay|um+|uh+|hmm+|well|yeah|also|sorry)\W+)*(?:should|shall)\s+(?:i|we)\s+"
+    r"(?:(?:just|also|then|maybe|probably)\s+)?(?:do|use|train|build|pick|choose|go\s+with|split|treat|frame|serve|"
+    r"deploy|run|have|make|keep|add|try|fine-tune|retrain|score|rank|cache|precompute)\b[^?]*\bor\b",
     re.IGNORECASE,
 )
 # "I'd guess one shared model with heads is cheaper?", "I'd oversample them, or use class weights?": a leaning put as a
@@ -235,7 +262,8 @@ _LEANING = re.compile(
     r"i\s+would|we'd|we\s+would|i\s+think|i'm\s+thinking|my\s+guess)\b(?!\s+(?:like|love|want|need|be\s+curious|ask))",
     re.IGNORECASE,
 )
-_GUESSING = re.compile(r"(?:^|,\s*)\W*(?:(?:so|and|but|ok|okay|um+|uh+|hmm+|well|yeah)\W+)*(?:i'd\s+guess|i\s+guess|"
+_GUESSING = re.compile(r"(?:^|,\s*)\W*(?:(?:so|and|but|ok|okay|um+|uh+|hmm+|well|yeah|online|offline|today|currently|"
+                       r"here|then|also|probably|maybe)\W+)*(?:i'd\s+guess|i\s+guess|"
                        r"my\s+guess\s+is|i\s+think|i'd\s+assume|presumably)\b"
                        r"(?!\s+(?:i|we)(?:'d|\s+would)?\s+(?:need|want|should|have\s+to|must|like|ask|start))",
                        re.IGNORECASE)
