@@ -14,6 +14,7 @@ from interviewer.judge import (
     Features,
     Manner,
     StageFeatures,
+    best_evidence,
     defended_challenges,
     overall_score,
     passed_over,
@@ -445,3 +446,22 @@ def test_a_challenge_with_no_stage_asked_caps_the_stage_of_the_message_it_questi
     assert defended_challenges(transcript, reading, bank.probes) == {
         Stage.METRICS: "Generally yes, they track each other."
     }
+
+
+def test_a_stage_quotes_sentences_whose_closest_point_is_its_own_or_said_while_it_was_asked(bank: QuestionBank) -> None:
+    """Counted for the stage (scores read every sentence) but not quoted there: a sentence that comes closer to another
+    stage's point, or that states no point, said while another stage was asked. Two raters found about half of such
+    quotes about another stage (evals/raters/evidence)."""
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    training = Stage.TRAINING
+    own = Said("We'd use gradient-boosted trees with class weights.", 3, training, (training,), ("gbdt_imbalance",))
+    nearer_framing = Said("It's a real-time binary decision we'd model with boosted trees.", 1,
+                          Stage.PROBLEM_FORMULATION, (Stage.PROBLEM_FORMULATION, training),
+                          ("binary_realtime", "gbdt_imbalance"))
+    by_content = Said("We'd keep an eye on how the trees behave over time.", 5, Stage.SCALING_MONITORING, (training,))
+    asked_there = Said("Nothing fancy on the model side for the first version.", 3, training, (training,))
+    quoted = best_evidence([nearer_framing, own, by_content, asked_there], training, question.points_for(training))
+    assert quoted == [own, asked_there]
+    alone = best_evidence([nearer_framing], training, question.points_for(training))
+    assert alone == [nearer_framing]  # nothing better said about the stage: the stage still shows what it was read from

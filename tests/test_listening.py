@@ -1498,3 +1498,16 @@ def test_a_question_answered_while_thinking_aloud_about_a_fact_given_before_gets
     assert not reply.startswith(ASSUMPTION_TAKEN) and current[1:] not in reply, reply
     fresh = policy.respond(question, [], said).text  # not given yet: the fact they lack is still given
     assert fresh.startswith(current), fresh
+
+
+_OUT_OF_ROLE = re.compile(r"\b(?:brief|sheet|document|script|prompt|instructions?)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [*ASSUMPTION_ASKS, *ASSUMPTION_REST, *ALREADY_SAID, *DECISION_YOURS, *ASSUMPTION_TAKEN, FINISHED_REPLY, GO_AHEAD],
+)
+def test_stock_replies_stay_in_role(line: str) -> None:
+    """The interviewer is a colleague with a scenario in mind, not a reader of a brief: raters of round 73 marked "The
+    brief doesn't say" as breaking character."""
+    assert not _OUT_OF_ROLE.search(line), line

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from interviewer.domain import ExpectedPoint, Question, Stage
+from interviewer.domain import ExpectedPoint, Question, Stage, Transcript, Turn
 from interviewer.questions import QuestionBank
 from interviewer.reading import (
     ASKED_MARGIN,
@@ -110,3 +110,22 @@ def test_without_similarities_or_sentences_no_follow_up_counts_as_answered(bank:
     assert not Reader(bank.flow).answered(ANSWERS, STATES, [GOES_FURTHER])
     assert not Reader(bank.flow, _TableSimilarity(table)).answered(ANSWERS, STATES, ["Sure, fine."])
     assert not Reader(bank.flow, _TableSimilarity(table)).answered((), STATES, [GOES_FURTHER])
+
+
+TWO_STAGES = "A gradient-boosted model over the per-card velocity counts, trained on data split by time."
+
+
+def test_a_sentence_stating_points_of_two_stages_counts_first_for_the_one_it_comes_closest_to(
+    bank: QuestionBank,
+) -> None:
+    """Its stages follow its points, the closest first (not the flow's order), so the report can quote it where it
+    belongs most."""
+    question = bank.get("fraud_card_payments")
+    assert question is not None
+    framing, model = _point(question, "binary_realtime"), _point(question, "gbdt_imbalance")
+    table = {(TWO_STAGES, framing.summary): POINT_LIKELY + 0.15, (TWO_STAGES, model.summary): POINT_LIKELY + 0.2}
+    reader = Reader(bank.flow, _TableSimilarity(table))
+    assert reader.points(question, [TWO_STAGES]) == [("gbdt_imbalance", "binary_realtime")]
+    transcript = Transcript("t", (Turn("interviewer", "Go ahead."), Turn("candidate", TWO_STAGES)), question.id)
+    said = reader.read(transcript, question, [(0, TWO_STAGES)]).said
+    assert said[0].stages == (Stage.TRAINING, Stage.PROBLEM_FORMULATION)

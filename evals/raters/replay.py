@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.bootstrap import build_service
 from interviewer.config import Settings
+from interviewer.service import InterviewService
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERVIEWS = (
@@ -24,15 +26,29 @@ INTERVIEWS = (
 )
 
 
-def conversation(service_dir: Path, name: str) -> str:
+@dataclass(frozen=True)
+class Replayed:
+    service: InterviewService
+    session_id: str
+    opening: str
+    exchanges: tuple[tuple[str, str], ...]  # (candidate message, interviewer reply)
+
+
+def replay(service_dir: Path, name: str) -> Replayed:
+    """The blind interview `name`'s candidate messages sent in order to a fresh service storing in `service_dir`."""
     service = build_service(Settings(data_dir=service_dir))
     data = json.loads((ROOT / "evals" / "blind" / "transcripts" / f"{name}.json").read_text())
     started = service.start(data["question_id"], data.get("level", "E5"))
-    lines = ["# Conversation", "", f"**Interviewer (opening):** {started.message}", ""]
     messages = [t["content"] for t in data["turns"] if t["role"] == "candidate" and t["content"].strip()]
-    for number, message in enumerate(messages, 1):
-        reply = service.reply(started.session.id, message)
-        lines += [f"## Exchange {number}", "", f"**Candidate:** {message}", "", f"**Interviewer:** {reply.message}", ""]
+    exchanges = tuple((message, service.reply(started.session.id, message).message) for message in messages)
+    return Replayed(service, started.session.id, started.message, exchanges)
+
+
+def conversation(service_dir: Path, name: str) -> str:
+    replayed = replay(service_dir, name)
+    lines = ["# Conversation", "", f"**Interviewer (opening):** {replayed.opening}", ""]
+    for number, (message, reply) in enumerate(replayed.exchanges, 1):
+        lines += [f"## Exchange {number}", "", f"**Candidate:** {message}", "", f"**Interviewer:** {reply}", ""]
     return "\n".join(lines)
 
 

@@ -541,12 +541,22 @@ def best_evidence(about: Sequence[Said], stage: Stage, points: Sequence[Expected
     quoted, so an aside ("Oh right, that is private data.") or a sentence that only touched the stage stood in for the
     candidate's answer on it. Display only: scores are computed from every sentence read for the stage."""
     own = {p.id for p in points}
+    about = [said for said in about if shown_under(said, stage)] or list(about)
 
     def strength(said: Said) -> tuple[int, int]:
         return evidence_weight(said, stage, own), len(said.text.split())
 
     chosen = set(sorted(range(len(about)), key=lambda i: strength(about[i]), reverse=True)[:MAX_EVIDENCE])
     return [said for i, said in enumerate(about) if i in chosen]
+
+
+def shown_under(said: Said, stage: Stage) -> bool:
+    """Whether a sentence read for a stage is quoted as its evidence: the expected point it comes closest to is one of
+    the stage's, or it was said while the stage was being asked about. A sentence read for a stage only by a point it
+    comes less close to than to another stage's, or by its content alone, counts for the stage's score but is not quoted
+    unless asked there: two raters found 54 % and 49 % of such quotes about another stage, against 22 % of sentences
+    whose closest point is the stage's (`evals/raters/evidence`)."""
+    return said.asked is stage or (bool(said.points) and said.stages[:1] == (stage,))
 
 
 def evidence_weight(said: Said, stage: Stage, own_points: set[str]) -> int:

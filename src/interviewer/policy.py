@@ -93,7 +93,7 @@ _LIST_MARKS = re.compile(r"[,;]")
 LIST_MARKS = 3  # a quote with this many commas or semicolons lists things: its point's follow-up quotes nothing
 ASSUMPTION_REPLY = "That isn't something I can pin down for you, so it's your call: state an assumption and keep going."
 ASSUMPTION_AGAIN = (  # later questions off the sheet: the same request in other words, so no line is said twice
-    "The brief doesn't say. Assume something sensible and tell me.",
+    "I can't tell you that one. Assume something sensible and tell me.",
     "Not specified here; your assumption.",
     "I don't have that detail, so assume it.",
     "Open for you to decide. State the assumption.",

@@ -57,8 +57,8 @@ class Said:
     text: str
     message: int  # which candidate message (0-based)
     asked: Stage | None  # the stage the interviewer was asking about when it was said
-    stages: tuple[Stage, ...]  # the stages it counts for
-    points: tuple[str, ...] = ()  # expected points it states
+    stages: tuple[Stage, ...]  # the stages it counts for, the one it is most about first
+    points: tuple[str, ...] = ()  # expected points it states, the closest first
     clear: bool = False  # it states a point, or its content is clearly about its stage (not a best guess)
 
 
@@ -137,7 +137,8 @@ class Reader:
         return Reading(tuple(said), asked_any, len(asked_by_message), asked_at=tuple(asked_by_message))
 
     def points(self, question: Question, texts: Sequence[str], likely: bool = False) -> list[tuple[str, ...]]:
-        """For each text, the expected points it states (by meaning, or by a cue word backed by meaning); `likely`
+        """For each text, the expected points it states, the closest first (by meaning, or by a cue word backed by
+        meaning; without a `Similarity`, in the question's order); `likely`
         also counts a point that is clearly the closest one at a lower similarity (for what was covered, not for
         which stage a sentence belongs to)."""
         expected = list(question.expected)
@@ -153,13 +154,14 @@ class Reader:
             ranked = sorted(best.values(), reverse=True)
             clear = ranked[0] if likely and (len(ranked) < 2 or ranked[0] - ranked[1] >= POINT_MARGIN) else 2.0
             text_terms = terms(text)
-            found.append(tuple(
+            stated = [
                 p.id for p in expected
                 if best[p.id] >= ranked[0] - POINT_SPREAD
                 and (best[p.id] >= POINT_THRESHOLD
                      or (best[p.id] >= POINT_LIKELY and best[p.id] == clear)
                      or (best[p.id] >= POINT_LEXICAL_THRESHOLD and matches_any(text_terms, p.cues)))
-            ))
+            ]
+            found.append(tuple(sorted(stated, key=lambda point: -best[point])))
         return found
 
     def point_to_follow_up(self, question: Question, text: str) -> ExpectedPoint | None:
@@ -309,7 +311,8 @@ def _clearly(best: Mapping[Stage, float], threshold: float, margin: float) -> St
 
 
 def _stages_of(question: Question | None, points: Sequence[str], otherwise: Stage | None) -> tuple[Stage, ...]:
+    """The stages of the points a sentence states, that of its closest point first; else `otherwise`."""
     if points and question is not None:
-        stages = {p.stage for p in question.expected if p.id in points}
-        return tuple(s for s in STAGES if s in stages)
+        stage_of = {p.id: p.stage for p in question.expected}
+        return tuple(dict.fromkeys(stage_of[point] for point in points))
     return (otherwise,) if otherwise is not None else ()
