@@ -1511,3 +1511,15 @@ def test_stock_replies_stay_in_role(line: str) -> None:
     """The interviewer is a colleague with a scenario in mind, not a reader of a brief: raters of round 73 marked "The
     brief doesn't say" as breaking character."""
     assert not _OUT_OF_ROLE.search(line), line
+
+
+def test_thanks_for_having_me_in_the_first_message_greets_and_closes_nothing(bank: QuestionBank) -> None:
+    """A new user opened with "Hi, thanks for having me." and a question, and was offered to stop the interview."""
+    policy, question = _listening(bank), _question(bank, "fraud_card_payments")
+    greeting = ("Hi, thanks for having me. Fraud scoring can mean blocking at checkout or flagging for later review. "
+                "My guess is we decide at authorisation time, but I'd want to know how many payments a second we see.")
+    reply = policy.respond(question, [], greeting).text
+    assert "stop here" not in reply and "end the interview" not in reply, reply
+    closing = ["Thanks for having me, that wraps up my design."]
+    turns = _talk(policy, question, ["We score each payment as it arrives and block the riskiest ones.", *closing])
+    assert "stop here" in turns[-1].content  # later in the interview the same words close it

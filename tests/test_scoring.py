@@ -309,3 +309,12 @@ def test_an_aggregate_over_the_whole_period_leaks_unless_corrected_and_the_alter
     assert "label_leakage" in _flags(_score(bank, [aggregate, alternative], question_id))
     corrected = "On reflection each rate has to be computed point in time, from the days before the impression."
     assert "label_leakage" not in _flags(_score(bank, [aggregate, corrected], question_id))
+
+
+def test_a_request_for_information_raises_no_red_flag(bank: QuestionBank) -> None:
+    """"I'd want to know ..." asks the interviewer something: a new user's question about playing a playlist on
+    shuffle was quoted as a random split of the listening data."""
+    asking = ["If it helps, I'd want to know whether listeners mostly play the playlist in order or on shuffle."]
+    assert _flags(_score(bank, asking, "music_discovery")) == {}
+    claimed = ["I'd shuffle all the listening events and split them randomly into train and test."]
+    assert _flags(_score(bank, claimed, "music_discovery"))  # the same words as a claim still raise it

@@ -49,6 +49,7 @@ from interviewer.text import (
     is_question,
     matches_any,
     quote,
+    requests_information,
     says_any,
     sentences,
     terms,
@@ -703,6 +704,7 @@ def find_red_flags(
     """The generic ML red flags, then the question's own; each with the sentence that raised it."""
     flags: list[RedFlag] = []
     substantial = len(evidence.said) >= SUBSTANTIAL_SENTENCES
+    claims = [s for s in evidence.sentences if not requests_information(s)]  # "I'd want to know ..." claims nothing
     for rule in rules:
         if not applies(rule, question):
             continue
@@ -716,11 +718,11 @@ def find_red_flags(
                 flags.append(RedFlag(rule.id, f"(nothing on {missing} in {len(evidence.said)} statements)",
                                      rule.explanation))
             continue
-        stands = standing(rule, evidence.sentences)
+        stands = standing(rule, claims)
         if stands is not None:
             flags.append(RedFlag(rule.id, quote(stands), rule.explanation))
     for own in question.red_flags if question else ():
-        sentence = raising(own, evidence.sentences)
+        sentence = raising(own, claims)
         if sentence is not None:
             flags.append(RedFlag(own.id, quote(sentence), own.explanation))
     return tuple(flags)

@@ -786,7 +786,7 @@ class OfflineInterviewer:
             return Step(replace(state, after_finish=state.after_finish + 1), line)
         if self._time_spent(state, at, whole=True) >= state.budget_s:
             return Step(replace(state, finished=True), TIME_UP_REPLY)
-        if self._closes(statement):
+        if state.answered > 1 and self._closes(statement):  # a first message's "thanks for having me" greets
             return self._close(question, state, statement)
         return self._press(question, state, statement, pending) or self._challenge(question, state, statement)
 
