@@ -47,7 +47,7 @@ from interviewer.policy import (
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.text import matches_any, requested, sentences, terms
+from interviewer.text import go_on_target, matches_any, requested, sentences, terms
 
 MINUTE = 60.0
 
@@ -1180,6 +1180,39 @@ def test_a_question_about_how_to_go_on_asks_for_no_fact(bank: QuestionBank, simi
     assert reply != GO_AHEAD and not any(ask in reply for ask in ASSUMPTION_ASKS + ASSUMPTION_REST), reply
     asked = _listening(bank, similarity).respond(question, [], "Should I expect most payments to be legitimate?").text
     assert asked != GO_AHEAD  # a question about the scenario, though it opens the same way
+
+
+def test_a_request_to_go_on_to_a_stage_is_followed(bank: QuestionBank, similarity: EmbeddingSimilarity) -> None:
+    """"..., can I move on to how we get training data?" makes the stage it names the next one, even one the candidate
+    touched in passing (a new user was taken to monitoring instead, then back to the data before the close); alone, the
+    go-ahead comes with the stage taken up; put before what they say next, what they say is read in that stage."""
+    question = _question(bank, "fraud_card_payments")
+    policy = _listening(bank, similarity)
+    framing = ("We score every card payment before it is approved and hold the uncertain ones for analysts, because "
+               "a fraud loss costs far more than a short delay. Offline I'd track precision and recall at the "
+               "operating point, and online the fraud loss per dollar approved. My first model would be "
+               "gradient boosted trees over card and merchant features. The labels come from chargebacks, and for "
+               "training I'd split by time. I think that is enough for the first version, can I move on to how we "
+               "get training data?")
+    turns = _talk(policy, question, [framing, "Sure, the trees are easy to explain to analysts and fast to score."])
+    assert policy.state(question, turns[:2], None).requested is Stage.DATA_PIPELINE
+    assert [t.stage for t in turns[1::2]] == [Stage.PROBLEM_FORMULATION, Stage.DATA_PIPELINE], turns  # probe, then data
+    alone = policy.respond(question, [], "Is it okay to move on to the data?")
+    assert alone.stage is Stage.DATA_PIPELINE and alone.text == GO_AHEAD, alone
+    first = ("Moving on to training, is that okay? I would train gradient boosted trees on the last year of labelled "
+             "payments, with a split by time so the test month comes after the training months.")
+    assert policy.respond(question, [], first).stage is Stage.TRAINING
+    stay = policy.respond(question, [], "We score each payment. Do you want me to go deeper on the features?")
+    assert stay.stage is Stage.PROBLEM_FORMULATION and policy.state(question, [], None).requested is None
+    for request, target in (("Can I move on to how we get training data?", "how we get training data"),
+                            ("Should I describe the first version?", "the first version"),
+                            ("Is it okay if I skip to monitoring?", "monitoring"),
+                            ("Let me get into the modelling, since the decisions are there.", "the modelling"),
+                            ("That covers serving, I would like to say a bit about monitoring.", "monitoring")):
+        assert go_on_target(request) == target, request
+    for other in ("Does that make sense?", "How do we move money to merchants?", "We move data to the warehouse.",
+                  "This volume is going to shape the architecture, and I'll come back to it."):
+        assert go_on_target(other) == "", other
 
 
 def test_a_check_that_what_was_said_is_what_was_wanted_asks_for_no_fact(

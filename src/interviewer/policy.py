@@ -58,6 +58,7 @@ from interviewer.text import (
     asks_opinion,
     asks_to_go_on,
     ends_with_any,
+    go_on_target,
     has_number,
     is_question,
     matches_any,
@@ -237,6 +238,7 @@ class InterviewState:
     visited: frozenset[Stage] = frozenset({Stage.PROBLEM_FORMULATION})  # stages the interviewer has taken up
     challenged: frozenset[str] = frozenset()  # serious mistakes already challenged
     challenge_pending: str | None = None  # the serious mistake the last reply challenged
+    requested: Stage | None = None  # the stage the candidate asked to go on to, taken up at the next move on
     pressed: frozenset[str] = frozenset()  # challenged mistakes pressed again after the candidate defended them
     statements: tuple[str, ...] = ()  # every sentence the candidate has stated (not asked)
     after_finish: int = 0  # replies given since the interview finished
@@ -575,6 +577,12 @@ class Step:
 Probe = Callable[[InterviewState, str, Question], Step | None]  # one kind of follow-up, or None
 
 
+def _entered(state: InterviewState, stage: Stage, at: float) -> InterviewState:
+    """The interviewer takes up `stage`: its turns and its clock start again."""
+    return replace(state, stage=stage, visited=state.visited | {stage}, stage_turns=0,
+                   stage_started_at=at if at > 0 else None, requested=None)
+
+
 def _clock_started(state: InterviewState, at: float) -> InterviewState:
     """The interview's and the stage's clocks start with the candidate's first message."""
     return replace(
@@ -715,6 +723,7 @@ class OfflineInterviewer:
         state, answers = self._answers(question, state, asked_in(message))
         # "Can I ask a few questions?" asks nothing yet: "Sure, go ahead.", unless the message names a choice to probe
         leave_only = bool(asked) and all(map(asks_leave_only, asked)) and not self._chosen(statement)
+        state = self._go_on_asked(state, message, at, statement=bool(statement))
         if not statement:  # only questions: answered, and the clock starts, but nothing is covered
             go_ahead = leave_only or all(map(asks_to_go_on, asked))  # "Shall I go into the architecture?"
             return Step(_clock_started(state, at), GO_AHEAD if go_ahead else " ".join(answers) or ASSUMPTION_REPLY)
@@ -1073,19 +1082,25 @@ class OfflineInterviewer:
         if nxt is None:
             more = self._follow_up_last(question, state, statement)
             return replace(more, lead=ack) if more else Step(replace(state, finished=True), FINISHED_REPLY, lead=ack)
-        moved = replace(
-            state, stage=nxt, visited=state.visited | {nxt}, stage_turns=0, stage_started_at=at if at > 0 else None
-        )
+        return self._enter(question, state, at, statement, nxt, lead=ack)
+
+    def _enter(
+        self, question: Question, state: InterviewState, at: float, statement: str, nxt: Stage, *, lead: str = ""
+    ) -> Step:
+        """The move to `nxt`: its opener when the candidate has not begun it, its open point least talked about when
+        they have, and otherwise (covered, or passed over earlier) the stage taken further from their words."""
+        stage_cov = coverage(question, state.covered)
+        moved = _entered(state, nxt, at)
         guide = self._flow.guide(nxt)
         back = STAGES.index(nxt) < STAGES.index(state.stage)  # a covered stage passed over earlier, taken up at the end
         if not back and stage_cov[nxt] < 1.0:
             if not (stage_cov[nxt] > 0 or self._began(question, state, nxt)):
-                return Step(moved, guide.opener, lead=ack)
+                return Step(moved, guide.opener, lead=lead)
             # begun: its open point least talked about; with none left (covered, or taken up by a challenge), deeper
             partly = self._partly_said(question, moved)
             if partly is not None:
                 return partly
-        return replace(self._deeper(question, moved, statement, back=back), lead=ack)
+        return replace(self._deeper(question, moved, statement, back=back), lead=lead)
 
     def _follow_up_last(
         self, question: Question, state: InterviewState, statement: str, *, alone: bool = False
@@ -1098,10 +1113,32 @@ class OfflineInterviewer:
         found = (self._follow_up(question, state, s, statement, alone=alone) for s in reversed(said))
         return next((step for step in found if step is not None), None)
 
+    def _go_on_asked(self, state: InterviewState, message: str, at: float, *, statement: bool) -> InterviewState:
+        """A stage the message asks to go on to, or announces, is taken up: at once when more of the message follows
+        ("Moving on to training, is that okay? I'd train ...": said in that stage), and otherwise as the next stage
+        (`InterviewState.requested`): "..., can I move on to how we get training data?" is followed by the data even
+        when the candidate touched it in passing, and what they said before it can still be taken up first."""
+        said = sentences(message)
+        for number, sentence in enumerate(said):
+            wanted = self._named_stage(state, go_on_target(sentence))
+            if wanted is not None and number == len(said) - 1 and statement:
+                return replace(state, requested=wanted)
+            if wanted is not None:
+                return _entered(state, wanted, at)
+        return state
+
+    def _named_stage(self, state: InterviewState, target: str) -> Stage | None:
+        """The stage these words name by its cue words: the first in the flow's order of those not taken up yet."""
+        target_terms = terms(target)
+        named = (s for s in STAGES if s not in state.visited and matches_any(target_terms, self._flow.guide(s).cues))
+        return next(named, None) if target_terms else None
+
     def _next_stage(self, question: Question, state: InterviewState, statement: str) -> Stage | None:
         """The next stage in order, passing over one with nothing left to ask (every point covered or probed) that
         this statement does not take up: going back to deepen it would ignore where the candidate has just taken the
         interview. Once no stage is left ahead, the first one passed over; None when every stage was taken up."""
+        if state.requested is not None and state.requested not in state.visited:
+            return state.requested
         here = STAGES.index(state.stage)
         ahead = [s for s in STAGES[here + 1 :] if s not in state.visited]
         if not ahead:

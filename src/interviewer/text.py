@@ -140,7 +140,7 @@ _TO_GO_ON = re.compile(
     r"elaborate|expand|describe|explain|outline|cover|focus\s+on)\b"
     # "Is it okay to move on to the data?", "would it be fine if I went into serving?"
     r"|(?:is\s+(?:it|that)|would\s+(?:it|that)\s+be)\s+(?:ok|okay|fine|alright|all\s+right)\s+(?:if\s+(?:i|we)\s+|to\s+)"
-    r"(?:now\s+)?(?:go|went|move|moved|jump|turn|talk|dive|switch|continue|proceed)\b"
+    r"(?:now\s+)?(?:go|went|move|moved|jump|turn|talk|dive|switch|continue|proceed|skip)\b"
     r")",
     re.IGNORECASE,
 )
@@ -212,6 +212,43 @@ def asks_to_go_on(question: str) -> bool:
     return bool(_TO_GO_ON.match(question) or _CHECK_IN.match(question) or _SOUNDS_RIGHT.match(question)
                 or _ANYTHING_ELSE.search(question) or _TOO_DEEP.match(question) or _WANT_ME_TO.search(question)
                 or _COVERS.match(question))
+
+
+# Where a request to go on, or an announcement of what comes next, says to go: "can I move on to how we get training
+# data?" -> "how we get training data", "Shall I go into the architecture?", "Should I describe the first version?",
+# "Moving on to training, is that okay?", "Let me get into the modelling, because ..." -> "the modelling", "I would
+# like to say a bit about monitoring after launch.". "go deeper on" is left out: it asks for more on what was said.
+_GO_ON_TO = re.compile(
+    r"\b(?:(?:go|going|move|moving|jump|jumping|turn|turning|switch|switching|get|getting|dive|diving|head|heading|"
+    r"proceed|proceeding|continue|continuing|skip|skipping)\s+(?:(?:on|over|ahead|straight)\s+)?"
+    r"(?:to|into|onto|through|over)|talk(?:ing)?\s+(?:about|through)|describe|sketch|outline|cover|explain|"
+    r"say\s+(?:a\s+(?:bit|little|few\s+words)|something|more)\s+(?:about|on)|"
+    r"start\s+(?:with|on)|walk\s+(?:you\s+)?through|focus\s+on)\s+(.+?)\s*(?:[,;:?.!]|\s(?:because|since|so|as)\b|$)",
+    re.IGNORECASE,
+)
+# An announcement opens a clause with the candidate's own move ("Let me get into ...", "I'd like to say a bit about
+# ...", "Moving on to ..."); "going to" alone says what something will do ("That number is going to drive ...").
+_ANNOUNCES_MOVE = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|alright|now|then|next|well|anyway)\W+)*(?:(?:i'll|i\s+will|i'd\s+like\s+to|"
+    r"i\s+would\s+like\s+to|i\s+want\s+to|let\s+me|let's|i'm\s+going\s+to|i\s+am\s+going\s+to)\s+"
+    r"(?:(?:now|next|quickly|briefly|just|also|then)\s+)*|(?=(?:moving|turning|switching|jumping|heading|skipping)\b))",
+    re.IGNORECASE,
+)
+
+
+def go_on_target(sentence: str) -> str:
+    """Where a request to go on with the interview (a question: `asks_to_go_on`) or an announcement of what the
+    candidate turns to next (a clause opening with their move) says to go ("" when the sentence is neither, or names
+    nowhere): the words after its verb of moving, up to the end of the clause."""
+    if is_question(sentence):
+        found = _GO_ON_TO.search(sentence) if asks_to_go_on(sentence) else None
+        return found.group(1) if found else ""
+    for clause in re.split(r",\s*", sentence):
+        opening = _ANNOUNCES_MOVE.match(clause)
+        moved = _GO_ON_TO.match(clause, opening.end()) if opening else None
+        if moved:
+            return moved.group(1)
+    return ""
 
 
 # "I'm assuming we have account data, right?", "Can I assume the labels are clean?", "Is it fair to assume ...?": the
