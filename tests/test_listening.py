@@ -47,7 +47,7 @@ from interviewer.policy import (
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.text import go_on_target, matches_any, requested, sentences, terms
+from interviewer.text import asks_whether, go_on_target, matches_any, requested, sentences, terms
 
 MINUTE = 60.0
 
@@ -1075,6 +1075,28 @@ def test_a_request_for_information_inside_a_statement_is_answered_and_thinking_a
     musing = "It's a real-time decision on each payment. I'd like to understand the problem a bit better first."
     thinking = _listening(bank, similarity).respond(question, [], musing).text
     assert ASSUMPTION_REPLY not in thinking and not any(f.answer in thinking for f in question.facts), thinking
+
+
+def test_a_request_for_something_the_sheet_lacks_that_names_its_own_question_gets_an_assumption_request(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """"I'd want to know whether there's an editorial team that ..." asks a question of its own without a question
+    mark: a new user's ten such requests went unanswered, as if never asked. The sheet has nothing for it, so the
+    candidate is asked to assume; a request that names no question of its own ("the problem a bit better") is still
+    thinking aloud."""
+    question = _question(bank, "fraud_card_payments")
+    asking = ("It's a real-time decision on each payment. I'd want to know whether the company plans to open offices "
+              "in Asia next year, since that changes who we hire.")
+    reply = _listening(bank, similarity).respond(question, [], asking).text
+    assert any(ask in reply for ask in ASSUMPTION_ASKS + ASSUMPTION_REST), reply
+    music = _question(bank, "music_discovery")
+    order = ("Each week we pick thirty tracks a listener has never played. If it helps, I'd want to know whether "
+             "people play the playlist in order or on shuffle, because with shuffle the position matters less.")
+    challenge = OWN_FLAG_CHALLENGE.split("{")[0]
+    assert challenge not in _listening(bank, similarity).respond(music, [], order).text  # a request claims nothing
+    for part, own in (("whether the bank has a legal team", True), ("if the client logs volume changes", True),
+                      ("the problem a bit better", False), ("how big this is", False)):
+        assert asks_whether(part) is own, part
 
 
 def _follow_ups(question: Question) -> dict[str, str]:

@@ -219,7 +219,9 @@ class Asked:
     # question, follow it (thinking aloud); a paragraph of questions alone is put to the interviewer.
     posed: bool = False
     # a statement that asks for information on the way (`requests_information`): answered when the sheet has it, and
-    # never with a request to state an assumption (it may only be thinking aloud: "I'd like to understand it better")
+    # with a request to state an assumption only where it asks a question of its own (`text.asks_whether`: "I'd want
+    # to know whether there's an editorial team"); otherwise it may only be thinking aloud ("I'd like to understand it
+    # better")
     indirect: bool = False
 
     @property

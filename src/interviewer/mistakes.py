@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from interviewer.domain import Fact, FlagRule, Question, RedFlagRule
-from interviewer.text import affirms, matches_any, negates, phrase_terms, stem, terms
+from interviewer.text import affirms, matches_any, negates, phrase_terms, requests_information, stem, terms
 
 RARE_SHARE = 5.0  # a positive class at or under 5% is rare: accuracy says nothing there
 # Said by the sheet's own fact about how common the class is, 10% is rare enough: at 8% fake sign-ups a model that
@@ -138,8 +138,9 @@ def argues_for(sentence: str, cues: Iterable[str]) -> str | None:
 
 
 def raising(rule: RedFlagRule, said: Sequence[str]) -> str | None:
-    """The first sentence that raises a question's own red flag (`argues_for`)."""
-    return next((s for s in said if argues_for(s, rule.cues) is not None), None)
+    """The first sentence that raises a question's own red flag (`argues_for`); a request for information claims
+    nothing ("I'd want to know whether people play it in order or on shuffle" is no random split)."""
+    return next((s for s in said if argues_for(s, rule.cues) is not None and not requests_information(s)), None)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ from interviewer.text import (
     asks_leave_only,
     asks_opinion,
     asks_to_go_on,
+    asks_whether,
     ends_with_any,
     go_on_target,
     has_number,
@@ -994,7 +995,7 @@ class OfflineInterviewer:
         taken, left_open = state.assumptions_taken, state.decisions_left_open
         for one in asked:
             found = self._found(question, one, frozenset(given), state.facts_given)
-            if found.posed or (one.indirect and not found.facts):
+            if found.posed or (one.indirect and not found.facts and not asks_whether(one.question)):
                 continue  # posed to themselves, and nothing on the sheet they lack; or thinking aloud
             if found.stale and one.self_answered:
                 taken += _say_once(replies, ASSUMPTION_TAKEN, taken)

@@ -353,6 +353,18 @@ _LISTED = re.compile(
 MIN_REQUESTED_WORDS = 2
 
 
+# What a request for information asks as a yes-or-no question of its own: "whether there's an editorial team", "if
+# the client logs volume changes". Not a lead-in ("the context a bit"), nor a wh-phrase the fact sheet may well answer
+# in other words ("how big this is" is the sheet's volume: a request to assume it would refuse a fact it has).
+_WHETHER = re.compile(r"^(?:whether|if)\s+\w+", re.IGNORECASE)
+
+
+def asks_whether(requested_part: str) -> bool:
+    """What a request for information asks is a yes-or-no question of its own (`_WHETHER`), wanting an answer or an
+    assumption, not only a lead-in."""
+    return bool(_WHETHER.match(requested_part.strip()))
+
+
 def requested(sentence: str) -> list[str]:
     """What a request for information asks for: the words after the request up to why it is asked ("because ..."), each
     thing listed read apart ("the traffic, the time budget and the current setup")."""
