@@ -43,9 +43,11 @@ class Recorder:
         self.read: list[tuple[str, ...]] = []
         self.release = threading.Event()
         self.release.set()
+        self.reading = threading.Event()  # set once a read has begun
         self._fail_on = fail_on
 
     def __call__(self, texts: Sequence[str]) -> None:
+        self.reading.set()
         self.release.wait(5)
         if self._fail_on in texts:
             raise RuntimeError("the embedder broke")
@@ -57,6 +59,7 @@ def test_the_newest_draft_of_a_session_replaces_one_not_yet_read_and_a_failure_s
     drafts = DraftReader(recorder)
     recorder.release.clear()
     drafts.submit("a", ["first."])  # being read, held
+    assert recorder.reading.wait(5)  # taken up before the next drafts come (else which is read first is a race)
     drafts.submit("b", ["older."])
     drafts.submit("b", ["older.", "newer."])  # replaces the pending one of the same session
     recorder.release.set()
