@@ -103,6 +103,7 @@ SERIOUS_CLAIMS = (
     ("label_leakage", "We can use chargeback status as a feature, it is very predictive."),
     ("own_decisions_as_labels", "For labels I'd treat declined transactions as fraud and the rest as legit."),
     ("unobserved_as_negative", "Any payment without a chargeback so far counts as legit in the training data."),
+    ("peeking_at_significance", "We'd keep the A/B test running until the lift is significant, then ship it."),
 )
 
 
@@ -124,6 +125,7 @@ DEFENCES = {
     "label_leakage": "I'd still keep it, that column is the most predictive one we have.",
     "own_decisions_as_labels": "That should be fine, the current system is right most of the time anyway.",
     "unobserved_as_negative": "I'd keep it: a payment that never got a chargeback is a legit one.",
+    "peeking_at_significance": "I'd still stop as soon as it's significant, no point burning more traffic on it.",
 }
 
 
@@ -161,6 +163,25 @@ def test_a_random_split_is_recognised_in_other_words_and_not_in_an_experiment(
 ) -> None:
     challenge = _rule(bank, "random_split_on_time").challenge
     reply = _listening(bank).respond(_question(bank, "fraud_card_payments"), [], claim).text
+    assert (reply == challenge) is challenged
+
+
+@pytest.mark.parametrize(
+    ("claim", "challenged"),
+    [
+        ("I'd stop the test as soon as the p-value drops below 0.05.", True),
+        ("Run the experiment until we see a significant improvement in conversion.", True),
+        ("Two weeks, sized by a power analysis for a 0.5% lift, and we ship if the lift is significant.", False),
+        ("Run it until the planned sample size is reached, then check whether the lift is significant.", False),
+        ("With this traffic it takes a while to reach significance.", False),  # no stopping rule
+        ("We train until the validation loss stops being significantly better.", False),  # not an experiment's result
+    ],
+)
+def test_an_experiment_stopped_as_soon_as_it_looks_significant_is_challenged(
+    bank: QuestionBank, claim: str, challenged: bool
+) -> None:
+    challenge = _rule(bank, "peeking_at_significance").challenge
+    reply = _listening(bank).respond(_question(bank, "ads_ctr"), [], claim).text
     assert (reply == challenge) is challenged
 
 

@@ -39,6 +39,8 @@ FLAG_CASES = [
     ("future_target_feature", "grocery_demand_forecasting",
      "The features are price, promotions and the next day's actual sales for that store.",
      "Every sales feature is lagged, known when the forecast is made."),
+    ("peeking_at_significance", "ads_ctr", "We stop the A/B test as soon as the p-value drops below 0.05.",
+     "The test runs for a length fixed in advance by a power analysis, so looking early cannot end it."),
 ]
 
 
