@@ -224,7 +224,7 @@ def test_questions_no_sheet_answers_are_shared_by_every_question_and_an_empty_li
 
 
 def test_a_bridge_names_its_area_and_nothing_the_question_after_it_says_again(bank: QuestionBank) -> None:
-    """The bridge leads into a stage's first open point ("Last area: staying healthy. Once it's running, ...");
+    """The bridge leads into a stage's first open point ("On to staying healthy. Once it's running, ...");
     beyond the stage's own name, no word of it comes back in the first clause of a question that may follow it."""
     repeated = []
     for stage in STAGES:
@@ -245,3 +245,13 @@ def test_each_stock_ask_about_an_idea_has_its_own_answering_words_or_none(tmp_pa
     (knowledge / "probes.yaml").write_text(one_short)
     with pytest.raises(BankError, match=r"probes\.yaml.*idea_asks_answered_by.*one entry for each ask"):
         load_bank(knowledge)
+
+
+def test_no_stage_is_announced_as_the_last_one(bank: QuestionBank) -> None:
+    """A stage may be taken up in any order and earlier ones taken up again after it ("Before we close, back to ..."),
+    so no opener or bridge says it is the last: raters marked "Last area: staying healthy." at exchange 8 of a
+    21-exchange interview as premature, and as false where the interview went on long after it."""
+    claims = [(stage.value, line) for stage in STAGES for line in (bank.flow.guide(stage).opener,
+                                                                    bank.flow.guide(stage).bridge)
+              if re.search(r"\b(?:last|final|finally)\b", line, re.IGNORECASE)]
+    assert claims == []
