@@ -217,6 +217,19 @@ def test_a_cue_word_used_for_something_else_makes_no_choice(bank: QuestionBank, 
     assert caching.probe in _policy(bank).respond(_question(bank), [], "We would cache the scores per user.").text
 
 
+@pytest.mark.parametrize("said", [
+    "Our serving stack already handles the feature lookups, so nothing new is needed there.",
+    "The whole inference stack runs on the existing cluster.",
+])
+def test_a_software_stack_is_no_model_stacking(bank: QuestionBank, said: str) -> None:
+    """"Stack" and "stacking" share a stem; a serving stack is infrastructure, so the ensemble's cost probe ("Is the
+    gain from combining models worth ...?") does not follow it, as it did after a bluffer's stack (a blind replay)."""
+    ensemble = next(c for c in bank.probes.choices if c.id == "ensemble")
+    assert ensemble.probe not in _policy(bank).respond(_question(bank), [], said).text
+    stacked = "I'd use stacking: a logistic regression over the outputs of the trees and the neural net."
+    assert ensemble.probe in _policy(bank).respond(_question(bank), [], stacked).text
+
+
 def test_the_calibration_probe_is_answered_by_calibration_in_any_form(bank: QuestionBank) -> None:
     log_loss = next(c for c in bank.probes.choices if c.id == "log_loss")
     said = ("Both outputs get multiplied, and an uncalibrated one would spoil that product, so each gets a "
