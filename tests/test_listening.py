@@ -1517,6 +1517,18 @@ def test_a_claim_that_something_sorts_itself_out_is_asked_how(bank: QuestionBank
     assert sum(any(_framed(a, t.content) for a in asks) for t in turns if t.role == "interviewer") == 1
 
 
+@pytest.mark.parametrize("claim", [
+    "Fraud patterns change every month, but the model adapts automatically.",
+    "Retraining runs in the background, so the model keeps improving on its own.",
+    "New merchants just become another input, and the ranking adjusts by itself.",
+])
+def test_a_claim_that_the_model_adapts_on_its_own_is_asked_how(bank: QuestionBank, claim: str) -> None:
+    """'It adapts on its own' claims the hard part away as much as 'it will figure that out' (two bluffers' sentences
+    of our own and the blind set, passed over)."""
+    reply = _listening(bank).respond(_question(bank, "fraud_card_payments"), [], claim).text
+    assert any(_framed(a, reply) for a in bank.probes.hand_wave_asks), reply
+
+
 @pytest.mark.parametrize("reasoned", [
     "As for new fraud patterns, the model will figure that out, because it retrains daily on fresh chargebacks.",
     "As for new fraud patterns, the model will figure that out within 2 days of retraining.",
