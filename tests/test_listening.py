@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 
-from interviewer.domain import STAGES, FlagRule, Output, Question, Stage, Turn
+from interviewer.domain import STAGES, Curveball, FlagRule, Output, Question, Stage, Turn
 from interviewer.meaning import FactFinder
 from interviewer.policy import (
     AFTER_FINISH,
@@ -324,6 +324,29 @@ def test_a_covered_stage_with_nothing_left_takes_up_a_follow_up_of_the_last_mess
     follow_up = next(p.deeper for p in question.expected if p.id == "drift_adversarial")
     assert stands_alone(follow_up) and moved.content.endswith(follow_up), moved.content
     assert moved.stage is Stage.METRICS and not any(ask.split("{")[0] in moved.content for ask in COVERED_STAGE_ASKS)
+
+
+def test_a_covered_stage_with_nothing_left_gets_a_twist_not_yet_put_rather_than_the_stock_look_back(
+    bank: QuestionBank,
+) -> None:
+    """With the design sketched, a twist tests what the candidate has so far; the stock look back ("Thinking back to
+    measurement: ...") was rated 1.0 of 3 and mostly unfitting where a twist was left (round 76: those replies 1.0 ->
+    2.0), so a twist not put yet comes first."""
+    fraud = _question(bank, "fraud_card_payments")
+    policy = _listening(bank)
+    first_version = next(
+        s for s in STRONG_FRAUD_DIALOGUE
+        if {p.id for p in fraud.points_for(Stage.MVP_DESIGN)} <= policy.covered(fraud, s)
+    )
+    guarded = f"{_metrics_said(policy, fraud)} A guardrail on the approval rate keeps the business goal in sight."
+    messages = [f"{guarded} {first_version}", *["not sure"] * 30]
+    look_backs = [ask.split("{")[0] for ask in COVERED_STAGE_ASKS]
+    both_put = _first_reply_on(_talk(policy, fraud, messages), Stage.METRICS)
+    assert any(look_back in both_put for look_back in look_backs), both_put  # both twists came before it
+    extra = Curveball("regulator", "A regulator now wants every decline explained to the cardholder. What changes?")
+    one_left = replace(fraud, curveballs=(*fraud.curveballs, extra))
+    moved = _first_reply_on(_talk(_listening(bank), one_left, messages), Stage.METRICS)
+    assert moved.endswith(extra.prompt) and not any(look_back in moved for look_back in look_backs), moved
 
 
 def test_a_list_line_is_quoted_without_its_marker() -> None:

@@ -155,6 +155,19 @@ def is_twist(text: str) -> bool:
     return text.startswith(_TWIST_OPENINGS)
 
 
+def _twist_left(question: Question, state: InterviewState) -> Curveball | None:
+    """The first curveball not asked yet whose answer the candidate has not given already (a point of its
+    `answered_by` stated)."""
+    return next((c for c in question.curveballs
+                 if c.id not in state.twists_asked and not set(c.answered_by) & state.covered), None)
+
+
+def _twist(state: InterviewState, curveball: Curveball) -> Step:
+    """The curveball put as a twist to the design so far, the openings taken in turn."""
+    used = replace(state, curveballs_used=state.curveballs_used + 1, twists_asked=state.twists_asked | {curveball.id})
+    return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball.prompt))
+
+
 # A question's own red flag (`Question.red_flags`) argued for in this statement: asked about once, in the candidate's
 # words, never with the fix (the flag's explanation stays hidden until the feedback).
 OWN_FLAG_CHALLENGE = 'Before we go on: you said "{quote}". What could go wrong with that for this product?'
@@ -1174,9 +1187,7 @@ class OfflineInterviewer:
             first = self._proposal_first(question, state, statement)
             if first is not None:
                 return first
-            used = replace(state, curveballs_used=state.curveballs_used + 1,
-                           twists_asked=state.twists_asked | {curveball.id})
-            return Step(used, CURVEBALLS[state.curveballs_used % len(CURVEBALLS)].format(prompt=curveball.prompt))
+            return _twist(state, curveball)
         if nxt is not None and stage_cov[nxt] >= 1.0 and self._quote_on(question, state, statement, nxt):
             return None
         return self._idea_first(question, state, statement, at)
@@ -1288,6 +1299,9 @@ class OfflineInterviewer:
                 latest = self._follow_up_last(question, moved, statement, alone=True)
                 if latest is not None:
                     return latest
+                twist = _twist_left(question, moved) if coverage(question, moved.covered)[Stage.MVP_DESIGN] else None
+                if twist is not None:  # tests the design so far: rated above the stock look back (round 76)
+                    return _twist(moved, twist)
                 offered = moved.covered_offers
                 ask = COVERED_STAGE_ASKS[offered % len(COVERED_STAGE_ASKS)].format(topic=guide.topic)
                 return Step(replace(moved, covered_offers=offered + 1), ask)
@@ -1391,11 +1405,10 @@ class OfflineInterviewer:
         question: Question, state: InterviewState, nxt: Stage, stage_cov: Mapping[Stage, float]
     ) -> Curveball | None:
         """A curveball comes before training and before scaling, once the candidate has some baseline design: the
-        first not asked yet whose answer they have not given already (a point of its `answered_by` stated)."""
+        first not asked yet whose answer they have not given already (`_twist_left`)."""
         has_design = stage_cov[Stage.MVP_DESIGN] > 0
         crossing = [s for s in CURVEBALL_BEFORE if STAGES.index(s) <= STAGES.index(nxt)]
-        left = [c for c in question.curveballs
-                if c.id not in state.twists_asked and not set(c.answered_by) & state.covered]
+        left = _twist_left(question, state)
         if has_design and left and state.curveballs_used < len(crossing):
-            return left[0]
+            return left
         return None
