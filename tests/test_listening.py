@@ -31,6 +31,7 @@ from interviewer.policy import (
     GO_ON_OFFER,
     MAX_QUOTED_WORDS,
     OWN_FLAG_CHALLENGE,
+    InterviewState,
     OfflineInterviewer,
     answered_already,
     around_choice,
@@ -347,6 +348,21 @@ def test_a_covered_stage_with_nothing_left_gets_a_twist_not_yet_put_rather_than_
     one_left = replace(fraud, curveballs=(*fraud.curveballs, extra))
     moved = _first_reply_on(_talk(_listening(bank), one_left, messages), Stage.METRICS)
     assert moved.endswith(extra.prompt) and not any(look_back in moved for look_back in look_backs), moved
+
+
+def test_no_twist_comes_right_after_a_twist(bank: QuestionBank) -> None:
+    """A second change of scenario put at once, whatever the candidate answered to the first, read as stacked on it
+    (round 76: 1 and 1); the twist that is due waits for a later move on."""
+    question = _question(bank, "fraud_card_payments")
+    discussed = [s for s in STAGES if s is not Stage.SCALING_MONITORING]
+    points = frozenset(p.id for stage in discussed for p in question.points_for(stage))
+    at_serving = InterviewState(stage=Stage.INFERENCE, covered=points, probed=points, visited=frozenset(discussed),
+                                curveballs_used=1, twists_asked=frozenset({question.curveballs[0].id}))
+    said = "Scoring runs in the payment path on CPU, well inside the budget."
+    due = _listening(bank).advance(question, at_serving, said)
+    assert is_twist(due.text) and due.text.endswith(question.curveballs[1].prompt) and due.state.twisted
+    held = _listening(bank).advance(question, replace(at_serving, twisted=True), said)
+    assert question.curveballs[1].prompt not in held.text and not held.state.twisted, held.text
 
 
 def test_a_list_line_is_quoted_without_its_marker() -> None:

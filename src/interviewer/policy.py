@@ -246,6 +246,7 @@ class InterviewState:
     hand_waves_asked: frozenset[str] = frozenset()  # those claims (a claim said again is not asked about again)
     curveballs_used: int = 0
     twists_asked: frozenset[str] = frozenset()  # ids of the curveballs asked
+    twisted: bool = False  # the last reply put a twist: no second one follows it at once
     proposals_asked: int = 0  # ideas of the candidate's asked about just before a twist (at most one per twist)
     idea_stages: frozenset[Stage] = frozenset()  # stages where an idea was asked about as the interviewer moved on
     deepened: frozenset[str] = frozenset()  # expected points whose own follow-up (`ExpectedPoint.deeper`) was asked
@@ -721,6 +722,7 @@ class OfflineInterviewer:
         if known is not None:
             return known
         step = self._advance(question, state, message, at)
+        step = replace(step, state=replace(step.state, twisted=any(o in step.text for o in _TWIST_OPENINGS)))
         with self._lock:
             if len(self._steps) >= REMEMBERED_STEPS:
                 self._steps.clear()
@@ -1182,7 +1184,9 @@ class OfflineInterviewer:
         """What comes before the move on to `nxt` (None: the close), if anything: a twist when one is due (after an
         idea just put forward, asked about first); otherwise such an idea, unless the move itself quotes this statement
         (a covered stage taken further from its words)."""
-        curveball = self._curveball_due(question, state, nxt, stage_cov) if nxt is not None else None
+        # never a twist right after one: its answer, even a weak one, is not met by another change of scenario (raters
+        # of round 76: 1 and 1, "second twist stacked on unanswered first")
+        curveball = self._curveball_due(question, state, nxt, stage_cov) if nxt and not state.twisted else None
         if curveball:
             first = self._proposal_first(question, state, statement)
             if first is not None:
@@ -1299,7 +1303,8 @@ class OfflineInterviewer:
                 latest = self._follow_up_last(question, moved, statement, alone=True)
                 if latest is not None:
                     return latest
-                twist = _twist_left(question, moved) if coverage(question, moved.covered)[Stage.MVP_DESIGN] else None
+                sketched = coverage(question, moved.covered)[Stage.MVP_DESIGN] and not moved.twisted
+                twist = _twist_left(question, moved) if sketched else None
                 if twist is not None:  # tests the design so far: rated above the stock look back (round 76)
                     return _twist(moved, twist)
                 offered = moved.covered_offers
