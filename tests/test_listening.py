@@ -35,6 +35,7 @@ from interviewer.policy import (
     OfflineInterviewer,
     answered_already,
     around_choice,
+    doing,
     gives_reason,
     in_sentence,
     is_twist,
@@ -817,24 +818,34 @@ BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: 
 IDEA = "We could cache each returning card's score for an hour, since fraud often repeats on the same card."
 IDEA_CLAUSE = "We could cache each returning card's score for an hour"  # the clause putting it forward, not the whole
 def _proposal_asks(bank: QuestionBank) -> tuple[str, ...]:
-    """Every wording of the question about an idea before a twist, quoting it or not."""
-    return (*bank.probes.proposal_asks, *bank.probes.proposal_asks_whole)
+    """Every wording of the question about an idea before a twist, quoting it, naming it ({doing}) or not."""
+    return (*bank.probes.proposal_asks, *bank.probes.proposal_asks_whole, *bank.probes.proposal_asks_doing)
 
 
-IDEA_SAID = 'you could "cache each returning card\'s score for an hour"'  # said back in reported speech
+def _asks_about_proposal(bank: QuestionBank, reply: str) -> bool:
+    """The reply holds a question about an idea before a twist, in any of its wordings."""
+    return any(_framed(ask, reply, within=True) if "{" in ask else ask in reply for ask in _proposal_asks(bank))
+
+
+def _idea_asks(bank: QuestionBank) -> tuple[str, ...]:
+    """Every wording of the question about an idea as the interviewer would move on: quoting it or naming it."""
+    return (*bank.probes.idea_asks, *bank.probes.idea_asks_doing)
+
+
+IDEA_DOING = "caching each returning card's score for an hour"  # named inside the question as the doing of it
 
 
 def test_an_idea_put_forward_as_a_twist_is_due_is_asked_about_first_and_the_twist_follows(
     bank: QuestionBank,
 ) -> None:
-    """A twist right after a new idea reads as not having listened: the idea is asked about, quoting it, and the
+    """A twist right after a new idea reads as not having listened: the idea is asked about, naming it, and the
     twist comes at the next move on; each twist still comes once, each wording of the ask once."""
     question = _question(bank, "fraud_card_payments")
     turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[IDEA] * 40])
     replies = [t.content for t in turns if t.role == "interviewer"]
     order = []
-    for ask, curveball in zip(bank.probes.proposal_asks, question.curveballs, strict=True):
-        asked = [i for i, r in enumerate(replies) if r == f"You said {IDEA_SAID}. {ask}"]
+    for ask, curveball in zip(bank.probes.proposal_asks_doing, question.curveballs, strict=True):
+        asked = [i for i, r in enumerate(replies) if r == ask.replace("{doing}", IDEA_DOING)]
         twisted = [i for i, r in enumerate(replies) if curveball.prompt in r]
         assert len(asked) == len(twisted) == 1, replies
         order += [asked[0], twisted[0]]
@@ -893,7 +904,7 @@ def test_a_twist_without_a_new_idea_before_it_comes_at_once(bank: QuestionBank) 
     said = "Gradient boosted trees on the payment features, retrained weekly on the labelled chargebacks."
     turns = _talk(_listening(bank), question, [*BASELINE_DESIGN, *[said] * 40])
     replies = [t.content for t in turns if t.role == "interviewer"]
-    assert not any(ask in r for r in replies for ask in _proposal_asks(bank))
+    assert not any(_asks_about_proposal(bank, r) for r in replies)
     assert all(sum(c.prompt in r for r in replies) == 1 for c in question.curveballs)
 
 
@@ -930,6 +941,7 @@ def test_a_nod_to_the_candidates_own_assumption_never_stands_alone(bank: Questio
     [
         ("I'd protect them before translation", True),
         ("I'd do that at posting time", True),
+        ("I'd fold that into the labels", True),
         ("We'd also run it past the legal team", True),
         (IDEA_CLAUSE, False),
         ("We could drop products that are often sent back", False),  # "that" opens a relative clause here
@@ -976,10 +988,10 @@ def test_an_idea_put_forward_as_the_interviewer_would_move_on_is_asked_about_fir
     turns = _talk(_listening(bank), question, [framing, *[PLAIN_REASON] * 3])
     replies = [t.content for t in turns if t.role == "interviewer"]
     stages = [t.stage for t in turns if t.role == "interviewer"]
-    first = bank.probes.idea_asks[0].replace("{quote}", 'you could "start by scoring only card-not-present payments"')
+    first = bank.probes.idea_asks_doing[0].replace("{doing}", "starting by scoring only card-not-present payments")
     assert replies[0] == first, replies
     assert stages[0] is Stage.PROBLEM_FORMULATION and stages[1] is Stage.METRICS, stages
-    asked = [r for r in replies for ask in bank.probes.idea_asks if _framed(ask, r)]
+    asked = [r for r in replies for ask in _idea_asks(bank) if _framed(ask, r)]
     assert len(asked) == 1, replies
 
 
@@ -993,11 +1005,11 @@ def test_an_idea_whose_message_answers_the_stock_ask_already_is_not_asked_about(
                "Since most of the losses come from those, it is where a model helps first.")
     for reason in reasons:
         reply = _talk(_listening(bank), question, [f"{STRONG_FRAUD[0]} {idea} {reason}"])[-1]
-        assert not any(_framed(ask, reply.content) for ask in bank.probes.idea_asks), reply.content
+        assert not any(_framed(ask, reply.content) for ask in _idea_asks(bank)), reply.content
         assert reply.stage is Stage.METRICS, reply.content
     later = f"{STRONG_FRAUD[0]} {idea} Analysts review the flagged ones. Chargebacks come later, since banks wait."
     reply = _talk(_listening(bank), question, [later])[-1]
-    assert any(_framed(ask, reply.content) for ask in bank.probes.idea_asks), reply.content
+    assert any(_framed(ask, reply.content) for ask in _idea_asks(bank)), reply.content
 
 
 def test_no_idea_is_asked_about_when_none_is_put_forward_or_it_is_named_only_by_a_pronoun(bank: QuestionBank) -> None:
@@ -1006,7 +1018,7 @@ def test_no_idea_is_asked_about_when_none_is_put_forward_or_it_is_named_only_by_
     for messages in ([STRONG_FRAUD[0]], [leaning]):
         turns = _talk(_listening(bank), question, messages)
         reply = turns[-1].content
-        assert not any(_framed(ask, reply) for ask in bank.probes.idea_asks), reply
+        assert not any(_framed(ask, reply) for ask in _idea_asks(bank)), reply
         assert turns[-1].stage is Stage.METRICS, reply
 
 
@@ -1027,16 +1039,18 @@ def test_an_assumption_about_the_scenario_is_not_asked_about_as_an_idea(bank: Qu
     question = _question(bank, "fraud_card_payments")
     assuming = f"{STRONG_FRAUD[0]} I'll assume card-not-present payments can be held for two seconds during scoring."
     reply = _talk(_listening(bank), question, [assuming])[-1]
-    assert not any(_framed(ask, reply.content) for ask in bank.probes.idea_asks), reply.content
+    assert not any(_framed(ask, reply.content) for ask in _idea_asks(bank)), reply.content
     assert reply.stage is Stage.METRICS, reply.content
     planning = f"{STRONG_FRAUD[0]} We could hold card-not-present payments for two seconds during scoring."
     planned = _talk(_listening(bank), question, [planning])[-1].content
-    assert any(_framed(ask, planned) for ask in bank.probes.idea_asks), planned
+    assert any(_framed(ask, planned) for ask in _idea_asks(bank)), planned
 
 
-def _framed(ask: str, reply: str) -> bool:
-    """Whether the reply is this quoting ask, whatever it quotes."""
-    before, after = ask.split("{quote}")
+def _framed(ask: str, reply: str, *, within: bool = False) -> bool:
+    """Whether the reply is this ask, whatever it quotes ({quote}) or names ({doing}); `within`: ends with it."""
+    before, after = ask.split("{quote}" if "{quote}" in ask else "{doing}")
+    if within:
+        return re.search(re.escape(before) + r".+" + re.escape(after) + "$", reply) is not None
     return reply.startswith(before) and reply.endswith(after)
 
 
@@ -1079,7 +1093,7 @@ def test_an_opinion_hedged_behind_i_would_say_is_not_quoted_back_as_an_idea(bank
     reply = _talk(_listening(bank), question, [hedging])[-1].content
     assert "say maybe" not in reply and "you'd \"say" not in reply, reply
     proposing = f"{STRONG_FRAUD[0]} I'd hold card-not-present payments for about two seconds at most."
-    assert 'you\'d "hold card-not-present payments' in _talk(_listening(bank), question, [proposing])[-1].content
+    assert "holding card-not-present payments" in _talk(_listening(bank), question, [proposing])[-1].content
 
 
 def test_a_stock_question_about_an_idea_never_follows_a_fact_in_the_same_reply(
@@ -1094,8 +1108,8 @@ def test_a_stock_question_about_an_idea_never_follows_a_fact_in_the_same_reply(
     replies = [t.content for t in turns if t.role == "interviewer"]
     fact = _answer(question, "fraud_rate")[1:]  # given again as "As I said, roughly ..."
     assert any(fact in r for r in replies), replies
-    assert not any(fact in r and ask in r for r in replies for ask in _proposal_asks(bank)), replies
-    assert any(ask in r for r in replies for ask in _proposal_asks(bank)), replies  # still asked without a fact
+    assert not any(fact in r and _asks_about_proposal(bank, r) for r in replies), replies
+    assert any(_asks_about_proposal(bank, r) for r in replies), replies  # still asked without a fact
 
 
 @pytest.mark.parametrize(("sentence", "parts"), [
@@ -1176,7 +1190,7 @@ def test_an_idea_that_states_an_expected_point_gets_that_points_own_follow_up_on
         "{quote}", 'you could "hold back the newest payments until the chargeback window has closed"'
     )
     assert replies[0] == f"{lead} {own}", replies
-    assert sum(own in r for r in replies) == 1 and any(_framed(a, r) for r in replies for a in bank.probes.idea_asks)
+    assert sum(own in r for r in replies) == 1 and any(_framed(a, r) for r in replies for a in _idea_asks(bank))
 
 
 def test_a_covered_stage_taken_further_from_the_last_message_asks_the_follow_up_of_the_point_it_states(
@@ -1534,11 +1548,82 @@ def test_a_short_wrap_up_closes_the_interview_and_the_same_words_inside_an_answe
     ("So, then the labels arrive a week late", '"the labels arrive a week late"'),
     ("And", '"And"'),
     ("What I'd offer is fixed slots", '"What I\'d offer is fixed slots"'),  # its idea comes after the verb
+    ("The option we'd try next is a two-tower model", '"The option we\'d try next is a two-tower model"'),
+    ("the first thing we'd build is a rules baseline", '"the first thing we\'d build is a rules baseline"'),
 ])
 def test_a_clause_putting_something_forward_is_said_back_in_reported_speech(clause: str, said: str) -> None:
     """'You said you'd "start with boosted trees"' reads as listening; 'You said "I'd probably start with boosted
     trees"' as a template filled in. Their own words stay quoted; a clause opening otherwise is quoted whole."""
     assert said_back(clause) == said
+
+
+@pytest.mark.parametrize(("clause", "named"), [
+    ("I'd keep a small random holdout", "keeping a small random holdout"),
+    ("we could precompute the scores for guests", "precomputing the scores for guests"),
+    ("let's weight the loss", "weighting the loss"),
+    ("I'd probably start with boosted trees", "starting with boosted trees"),
+    ("We'd drop items with many returns.", "dropping items with many returns"),
+    ("I'll tie each score to my own labels", "tying each score to your own labels"),
+    ("I'd embed each product once a day", "embedding each product once a day"),
+    ("I want to see the errors first", "seeing the errors first"),
+    ("I'd sample maybe one snapshot a minute", "sampling one snapshot a minute"),  # no hedge inside the question
+    ("I'd rather keep the gate automatic", None),  # not a plain verb phrase
+    ("I'd need some kind of fast store", None),
+    ("I'd be careful with new sellers", None),
+    ("For logged-out users I'd show trending queries", None),  # something said before the idea
+    ("The option we'd try next is a two-tower model", None),
+    ("I'd separate", None),  # too short
+    ("I'd downsample the non-applied impressions for efficiency and fix calibration afterwards", None),  # too long
+    ("I'd ask you for the label delay", None),  # speaks to the interviewer
+    ("the labels arrive a week late", None),
+])
+def test_an_idea_is_named_as_the_doing_of_it_only_where_that_reads_plainly(clause: str, named: str | None) -> None:
+    """'What is the weakest part of keeping a small random holdout?' asks about the idea in one breath; quoted
+    before a stock question it read as a template glued on (rounds 60-76: 1.44-1.85 of 3). Where the clause does not
+    open on the candidate putting a short verb phrase forward, it is said back in quotes as before."""
+    assert doing(clause) == named
+
+
+def test_a_stock_question_about_an_idea_names_it_and_quotes_it_only_when_it_cannot(bank: QuestionBank) -> None:
+    question = _question(bank, "fraud_card_payments")
+    short = f"{STRONG_FRAUD[0]} We could score card-not-present payments first."
+    reply = _talk(_listening(bank), question, [short])[-1].content
+    assert reply == bank.probes.idea_asks_doing[0].replace("{doing}", "scoring card-not-present payments first")
+    leading = f"{STRONG_FRAUD[0]} For new cards we could hold the payment for two seconds during scoring."
+    reply = _talk(_listening(bank), question, [leading])[-1].content
+    assert reply == bank.probes.idea_asks[0].replace(
+        "{quote}", 'for new cards you could "hold the payment for two seconds during scoring"'
+    ), reply
+
+
+def test_a_stock_question_about_an_idea_never_comes_after_the_facts_asked_for(
+    bank: QuestionBank, similarity: EmbeddingSimilarity
+) -> None:
+    """'Queries come in 9 languages. You mentioned you'd ...' read as two replies pasted together (raters of rounds
+    66-76: 1 of 3): the facts come alone, and no stock question about the idea follows them. Without a question the
+    idea is asked about as before."""
+    question = _question(bank, "fraud_card_payments")
+    idea = f"{STRONG_FRAUD[0]} We could score card-not-present payments first."
+    asking = f"{idea} How much fraud is there?"
+    reply = _talk(_listening(bank, similarity), question, [asking])[-1].content
+    assert reply == _answer(question, "fraud_rate"), reply
+    unasked = _talk(_listening(bank, similarity), question, [idea])[-1].content
+    assert any(_framed(ask, unasked) for ask in _idea_asks(bank)), unasked
+
+
+def test_saying_how_the_answer_is_laid_out_is_not_asked_about_as_an_idea(bank: QuestionBank) -> None:
+    """'I'd separate online and offline, because ...' lays out the answer (raters of rounds 70-76 gave the cost
+    question about it 1 of 3, every time), as does 'let me sort the signals into two groups' (round 77); 'separate
+    online and offline features into two stores' is a design idea."""
+    question = _question(bank, "fraud_card_payments")
+    laying_out = f"{STRONG_FRAUD[0]} I'd separate offline and online, since the two answer different questions."
+    reply = _talk(_listening(bank), question, [laying_out])[-1]
+    assert "separat" not in reply.content and reply.stage is Stage.METRICS, reply.content  # no question about it
+    grouping = f"{STRONG_FRAUD[0]} Let me sort the signals into two groups: the card's history and the device."
+    reply = _talk(_listening(bank), question, [grouping])[-1]
+    assert "sort" not in reply.content, reply.content
+    designing = f"{STRONG_FRAUD[0]} I'd separate online and offline features into two stores."
+    assert "online and offline features" in _talk(_listening(bank), question, [designing])[-1].content
 
 
 HAND_WAVE = "We'd train on past chargebacks. As for new fraud patterns, the model will figure that out."
@@ -1605,8 +1690,8 @@ def test_a_follow_up_the_message_already_answers_is_not_asked_and_nor_is_a_stock
     assert asked.endswith(deeper) and 'you could "track velocity per card and device"' in asked, asked
     answered = _talk(_listening(bank, similarity), question, [f"{STRONG_FRAUD[0]} {VELOCITY} {NEW_CARDS}"])[1]
     assert deeper not in answered.content and '"' not in answered.content, answered.content
-    assert not any(_framed(ask, answered.content) for ask in bank.probes.idea_asks)
-    assert not any(ask in answered.content for ask in _proposal_asks(bank)) and answered.stage is Stage.METRICS
+    assert not any(_framed(ask, answered.content) for ask in _idea_asks(bank))
+    assert not _asks_about_proposal(bank, answered.content) and answered.stage is Stage.METRICS
 
 
 def test_a_question_answered_while_thinking_aloud_about_a_fact_given_before_gets_no_nod(

@@ -27,6 +27,7 @@ class Stage(StrEnum):
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
 QUOTE_SLOT = "{quote}"  # where a stage's `deeper` question quotes the candidate
+DOING_SLOT = "{doing}"  # where an ask names the candidate's idea as the doing of it ("keeping a small random holdout")
 
 
 class Output(StrEnum):
@@ -144,6 +145,9 @@ class ProbeBook:
     proposal_asks: tuple[str, ...] = ()  # asked about that idea before a twist, one per twist
     proposal_asks_whole: tuple[str, ...] = ()  # the same, one for one, where no clause of the idea can be said back
     idea_asks: tuple[str, ...] = ()  # asked about an idea put forward as the interviewer would move on, each once
+    # the same asks, one for one, naming the idea inside the question ({doing}) where it can be (`policy.doing`)
+    proposal_asks_doing: tuple[str, ...] = ()
+    idea_asks_doing: tuple[str, ...] = ()
     # for each of those asks, words by which the idea's own sentence or the next one answers it already
     proposal_asks_answered_by: tuple[tuple[str, ...], ...] = ()
     idea_asks_answered_by: tuple[tuple[str, ...], ...] = ()

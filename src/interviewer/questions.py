@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from interviewer.domain import (
+    DOING_SLOT,
     QUOTE_SLOT,
     STAGES,
     Ambiguity,
@@ -189,6 +190,8 @@ class ProbeBookSchema(_Strict):
     proposal_asks: list[str] = []
     proposal_asks_whole: list[str] = []
     idea_asks: list[str] = []
+    proposal_asks_doing: list[str] = []
+    idea_asks_doing: list[str] = []
     proposal_asks_answered_by: list[list[str]] = []
     idea_asks_answered_by: list[list[str]] = []
     follow_up_leads: list[str] = []
@@ -204,10 +207,20 @@ class ProbeBookSchema(_Strict):
     def _asks_quote_once(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return [_quoting_once(str(info.field_name), ask) for ask in value]
 
+    @field_validator("proposal_asks_doing", "idea_asks_doing")
+    @classmethod
+    def _asks_name_the_idea_once(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        for ask in value:
+            if ask.count(DOING_SLOT) != 1 or ask.replace(DOING_SLOT, "").count("{"):
+                raise ValueError(f"`{info.field_name}` needs {DOING_SLOT} once (the idea) and no other braces")
+        return value
+
     @model_validator(mode="after")
     def _one_for_each_ask(self) -> ProbeBookSchema:
         paired: dict[str, tuple[Sequence[object], list[str]]] = {
             "proposal_asks_whole": (self.proposal_asks_whole, self.proposal_asks),
+            "proposal_asks_doing": (self.proposal_asks_doing, self.proposal_asks),
+            "idea_asks_doing": (self.idea_asks_doing, self.idea_asks),
             "proposal_asks_answered_by": (self.proposal_asks_answered_by, self.proposal_asks),
             "idea_asks_answered_by": (self.idea_asks_answered_by, self.idea_asks),
         }
@@ -380,6 +393,8 @@ def to_probes(schema: ProbeBookSchema, answers: ChoiceAnswersSchema | None = Non
         proposal_asks=tuple(schema.proposal_asks),
         proposal_asks_whole=tuple(schema.proposal_asks_whole),
         idea_asks=tuple(schema.idea_asks),
+        proposal_asks_doing=tuple(schema.proposal_asks_doing),
+        idea_asks_doing=tuple(schema.idea_asks_doing),
         proposal_asks_answered_by=tuple(tuple(words) for words in schema.proposal_asks_answered_by),
         idea_asks_answered_by=tuple(tuple(words) for words in schema.idea_asks_answered_by),
         follow_up_leads=tuple(schema.follow_up_leads),

@@ -324,12 +324,20 @@ def asks_opinion(question: str) -> bool:
 _INTERVIEW_PART = (r"(?:the\s+)?(?:next\s+(?:part|stage|step|bit|section|topic)|serving|inference|training|metrics|"
                    r"evaluation|data|pipeline|labels|features|model|modell?ing|architecture|design|deployment|"
                    r"monitoring|scaling|framing|mvp|first\s+version|baseline|rest|latency|online\s+part|offline\s+part)\b")
+# "I'd separate online and offline, because ...", "let me sort the signals into two groups": how the answer is laid out
+# (raters of rounds 70-77 rated the cost question asked about them 1 of 3, "a presentational remark, not a design
+# decision"), unless something follows that makes it one ("separate online and offline features into two stores").
+_ANSWER_PARTS = (r"(?:(?:separate|split|divide)\s+(?:it\s+|this\s+|that\s+)?(?:up\s+)?(?:into\s+)?(?:the\s+)?"
+                 r"(?:online\s+and\s+offline|offline\s+and\s+online)(?:\s+(?:parts?|sides?|metrics))?"
+                 r"(?=\s*(?:[,.;:!?\u2014\u2013-]|$))|"
+                 r"(?:group|split|divide|sort|organi[sz]e|break)\s+(?:the\s+|my\s+|our\s+)?(?:features|signals|metrics)"
+                 r"\s+(?:up\s+|down\s+)?into\s+(?:\w+\s+)?(?:sets|groups|buckets|families|categories|kinds|types)\b)")
 _ANNOUNCES = re.compile(
     r"\b(?:i'll|i\s+will|i'd|i\s+would|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|let's|we'll|we\s+can)\s+"
     r"(?:(?:just|now|quickly|briefly|then|next|also|first)\s+)*"
     r"(?:(?:go\s+on\s+to|move\s+on\s+to|move\s+to|jump\s+to|turn\s+to|switch\s+to|talk\s+(?:about|through)|go\s+into|"
     r"walk\s+(?:you\s+)?through|come\s+back\s+to|circle\s+back\s+to)\s+" + _INTERVIEW_PART + r"|move\s+on\b(?!\s+to)|"
-    r"circle\s+back\b(?!\s+to))",
+    r"circle\s+back\b(?!\s+to)|" + _ANSWER_PARTS + ")",
     re.IGNORECASE,
 )
 
