@@ -150,6 +150,11 @@ def test_a_question_the_candidate_goes_on_to_discuss_is_not_put_to_the_interview
     assert questions_put(aloud + "\nDo we log invites?") == ["Do the invites lead anywhere?", "Do we log invites?"]
     assert questions_put("Offline I'd use NDCG. Shall we move on to the design?") == []  # how to go on: no fact wanted
     assert questions_put("Should we expect spikes at night?") == ["Should we expect spikes at night?"]
+    listed = ("Two calls. Per payment: should it be held? Per card: is it part of a ring? The first is instant. The "
+              "rest waits.")
+    assert questions_put(listed) == []  # a run of questions the candidate then discusses: theirs, each of them
+    assert questions_put("What is the budget? What is the peak? Then I can size it.") == [
+        "What is the budget?", "What is the peak?"]  # one sentence after the run is why they ask
 
 
 def test_design_choices_probes_and_answers_are_read_from_the_text() -> None:

@@ -49,7 +49,7 @@ from interviewer.policy import (
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.text import asks_whether, go_on_target, matches_any, requested, sentences, terms
+from interviewer.text import asks_whether, go_on_target, lists_a_decision, matches_any, requested, sentences, terms
 
 MINUTE = 60.0
 
@@ -1624,6 +1624,31 @@ def test_saying_how_the_answer_is_laid_out_is_not_asked_about_as_an_idea(bank: Q
     assert "sort" not in reply.content, reply.content
     designing = f"{STRONG_FRAUD[0]} I'd separate online and offline features into two stores."
     assert "online and offline features" in _talk(_listening(bank), question, [designing])[-1].content
+
+
+@pytest.mark.parametrize("thinking", [
+    "Is a model needed here? Partly not. Plain rules catch the obvious cases. The rest needs learned signals.",
+    "Is the rules engine enough on its own? No. Three hundred rules cannot keep up with new patterns. A model can.",
+])
+def test_a_question_the_candidate_sets_and_answers_at_once_gets_no_fact(
+    bank: QuestionBank, similarity: EmbeddingSimilarity, thinking: str
+) -> None:
+    """'Is ML needed? Partly not. ...' sets and answers the candidate's own design question while thinking aloud: a
+    fact matched to it read to raters of every round since 31 as volunteered ("responds to a rhetorical question")."""
+    question = _question(bank, "fraud_card_payments")
+    reply = _listening(bank, similarity).respond(question, [], thinking).text
+    assert not any(f.answer in reply for f in question.facts) and "assum" not in reply.lower(), reply
+
+
+@pytest.mark.parametrize(("asked", "own"), [
+    ("Per payment: should it be held for review?", True),
+    ("And per card and merchant: are they part of a ring?", True),
+    ("For new cards: is it worth holding the payment?", True),
+    ("Per payment: must the decision be instant?", False),  # asks about the scenario
+    ("Should it be held for review?", False),
+])
+def test_a_question_under_a_label_lists_a_decision_of_the_design(asked: str, own: bool) -> None:
+    assert lists_a_decision(asked) is own
 
 
 HAND_WAVE = "We'd train on past chargebacks. As for new fraud patterns, the model will figure that out."

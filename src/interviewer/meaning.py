@@ -30,6 +30,7 @@ from interviewer.text import (
     best_cue_size,
     checks_assumption,
     is_question,
+    lists_a_decision,
     requested,
     requests_information,
     says_any,
@@ -131,6 +132,12 @@ MIN_PART_WORDS = 3
 SELF_ANSWERS = ("i think", "i'd guess", "i would guess", "i guess", "i assume", "i'd assume", "i would assume",
                 "i'll assume", "i'm assuming", "let's assume", "let's say", "my guess", "probably", "presumably",
                 "not really", "i suspect", "i believe")
+# A yes/no question they discuss themselves and answer at once with one of these ("Is ML needed? Partly not. ...") is
+# the design question they set themselves: no fact is given for it (a fact matched to it read to raters of every round
+# since 31 as volunteered, "responds to a rhetorical question").
+# (An answer in `SELF_ANSWERS`, "Not really.", takes their assumption instead.)
+ANSWERED_AT_ONCE = ("yes", "no", "yeah", "nope", "partly", "mostly", "largely", "not quite", "not entirely",
+                    "not always", "sometimes", "definitely", "absolutely", "of course")
 # A short question right after the candidate states an assumption asks whether it holds ("I'm assuming counters are
 # allowed. Is that fine?"): theirs, as when they answer a question themselves.
 ASSUMING = ("i assume", "i'm assuming", "i am assuming", "i'll assume", "i will assume", "i'd assume", "assuming")
@@ -218,6 +225,10 @@ class Asked:
     # Any question is posed when its paragraph holds statements too and whole paragraphs of statements, and no
     # question, follow it (thinking aloud); a paragraph of questions alone is put to the interviewer.
     posed: bool = False
+    # a posed question the next sentence answers at once with a yes or a no (`ANSWERED_AT_ONCE`), or one put under a
+    # label that names what it decides for (`text.lists_a_decision`: "Per payment: should it be held?"): a question of
+    # their design, not for the interviewer
+    their_own: bool = False
     # a statement that asks for information on the way (`requests_information`): answered when the sheet has it, and
     # with a request to state an assumption only where it asks a question of its own (`text.asks_whether`: "I'd want
     # to know whether there's an editorial team"); otherwise it may only be thinking aloud ("I'd like to understand it
@@ -246,9 +257,12 @@ def asked_in(message: str) -> list[Asked]:
         short = len(sentence.split()) <= CONTEXT_WORDS
         asking = without_leave_to_ask(sentence)  # "Can I ask what drives the label?" asks "what drives the label?"
         checked = (_checks(asking) and says_any(before, ASSUMING)) or checks_assumption(asking)  # "I assume so. Is it?"
-        found.append(Asked(asking, before if short else "",
-                           self_answered=starts_with_any(after, SELF_ANSWERS) or checked,
-                           posed=i in aloud or (i in goes_on and asks_yes_no(asking))))
+        posed = i in aloud or (i in goes_on and asks_yes_no(asking))
+        self_answered = starts_with_any(after, SELF_ANSWERS) or checked
+        answered_at_once = asks_yes_no(asking) and starts_with_any(after, ANSWERED_AT_ONCE)
+        their_own = posed and not self_answered and (lists_a_decision(asking) or answered_at_once)
+        found.append(Asked(asking, before if short else "", self_answered=self_answered, posed=posed,
+                           their_own=their_own))
     return found
 
 

@@ -176,8 +176,10 @@ AGAIN_VAGUE = "For {title}, what concretely: a number you would design against, 
 # A covered stage taken further names it once, in the question itself: "Before we close, back to a part we went past."
 # before "Let's go deeper on ...:" read to raters as stock transitions stacked (round 33).
 DEEPER = "Let's go deeper on {topic}: {question}"
-BACK_TO = "Before we close, back to {topic}: {question}"
-BACK_TO_POINT = "Before we close, back to {topic}."  # before a point's own follow-up, which quotes the candidate
+# Not "Before we close, back to ...": in an interview that goes on after it (more than one stage passed over, or a
+# candidate with more to say) raters of round 77 marked it premature ("'before we close' mid-interview").
+BACK_TO = "One more on {topic}: {question}"
+BACK_TO_POINT = "One more on {topic}."  # before a point's own follow-up, which quotes the candidate
 # A stage taken up again with nothing left to ask: named by its topic, claiming nothing about how well it was covered
 # ("You have already covered data pipeline" read as a robotic transition, and as false where it was thin: round 46),
 # asking the candidate to weigh their own decisions there, one wording after another ("You've touched on X already;
@@ -1120,6 +1122,8 @@ class OfflineInterviewer:
 
     def _found(self, question: Question, asked: Asked, given: frozenset[str], before: frozenset[str]) -> _Found:
         """What to say for one question (`given`: facts given so far, this message included; `before`: before it)."""
+        if asked.their_own:  # a question of their design, set and answered while thinking aloud
+            return _Found(posed=True)
         facts = self._facts.find_asked(question, asked, before)
         if asked.posed and not asked.self_answered:  # posed to themselves: only a fact they lack is worth saying
             facts = tuple(f for f in facts if f.id not in given)

@@ -342,6 +342,20 @@ _ANNOUNCES = re.compile(
 )
 
 
+# "Per payment: should it be held for review? And per card: is it part of a ring?": questions put under a label
+# naming what they decide for list the decisions the candidate's system makes; thinking aloud, they ask nothing (a fact
+# given for one read as volunteered to raters of every round since 31: "responds to a rhetorical question").
+_UNDER_A_LABEL = re.compile(r"^(?:(?:and|or|but|then|so)\s+)?(?:per|for|on|at)\s+[^:?]{1,40}:\s*"
+                            r"(?:should|is|are|does|do|can|will|would|has|have)\s+(?:it|they|this|that)\b",
+                            re.IGNORECASE)
+
+
+def lists_a_decision(question: str) -> bool:
+    """The question is put under a label naming what it decides for, and asks about that ("Per payment: should
+    it be held?"; not "Per payment: must the decision be instant?", which asks about the scenario)."""
+    return _UNDER_A_LABEL.match(question.strip()) is not None
+
+
 def announces_topic(sentence: str) -> bool:
     """The sentence announces what the candidate turns to next (`_ANNOUNCES`)."""
     return bool(_ANNOUNCES.search(sentence))

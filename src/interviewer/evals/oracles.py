@@ -96,7 +96,7 @@ def questions_put(text: str) -> list[str]:
     for number, said in enumerate(paragraphs):
         if _thinking_aloud(said, paragraphs[number + 1 :]):
             continue
-        put += [s for i, s in enumerate(said) if s.endswith("?") and not _discussed(said[i + 1 : i + 1 + POSED_AFTER])
+        put += [s for i, s in enumerate(said) if s.endswith("?") and not _discussed(_after_the_run(said, i))
                 and not _ABOUT_GOING_ON.match(s)]
     return put
 
@@ -105,6 +105,16 @@ def _thinking_aloud(paragraph: Sequence[str], later: Sequence[Sequence[str]]) ->
     mixed = any(s.endswith("?") for s in paragraph) and not all(s.endswith("?") for s in paragraph)
     later_said = [s for p in later for s in p]
     return mixed and any(len(p) >= POSED_AFTER for p in later) and not any(s.endswith("?") for s in later_said)
+
+
+def _after_the_run(said: Sequence[str], at: int) -> Sequence[str]:
+    """The `POSED_AFTER` sentences after the run of questions that the one `at` belongs to: a list of questions the
+    candidate then discusses ("Two decisions. Per review: should it count? Per seller: are they a ring? The first must
+    be fast. The second can wait.") is theirs, each of them, as a single one so discussed is."""
+    end = at + 1
+    while end < len(said) and said[end].endswith("?"):
+        end += 1
+    return said[end : end + POSED_AFTER]
 
 
 def _discussed(following: Sequence[str]) -> bool:
