@@ -1082,7 +1082,8 @@ def test_a_clause_that_only_leads_into_what_follows_is_not_quoted_as_an_idea(ban
 @pytest.mark.parametrize(
     "musing",
     ["I'd want to understand how payments are checked today", "That's far more disputes than I would have expected",
-     "The way I'd think about the signals is by where they come from"],
+     "The way I'd think about the signals is by where they come from",
+     "The thing I'd be most worried about is stale merchant features"],
 )
 def test_thinking_aloud_is_not_quoted_as_an_idea(bank: QuestionBank, musing: str) -> None:
     """'I'd' in 'I'd want to understand' puts nothing forward: the stage moves on instead of asking about it (or, where

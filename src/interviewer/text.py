@@ -440,11 +440,16 @@ _LEAD_IN = re.compile(r"^\W*(?:(?:and|but|so|also|or|then)\b\W*|(?:like|well|oka
 
 
 # Thinking aloud with a modal: 'I'd want to understand how payments flow today', 'the way I'd think about it', 'more
-# than I'd have expected'. The modal in it puts nothing forward, so the words are not an idea to ask about.
+# than I'd have expected'. The modal in it puts nothing forward, so the words are not an idea to ask about. Nor does a
+# worry named with one ("the thing I'd be most worried about is stale features"): asked where it could go wrong, it
+# asked again for the risk the candidate had just named and explained (raters of rounds 39-80: 32 re-asks in 40). "I'd
+# be more careful about X than about Y" still puts a policy forward.
 _MUSING = re.compile(
     r"\b(?:i|we) (?:d|would|will|ll) (?:[a-z]+ )?(?:(?:want|like|need|have) to )?"
     r"(?:understand|know|think|pin down|figure out|investigate|clarify|ask|learn|guess|imagine)\b"
     r"|\b(?:would|d) have (?:guessed|thought|expected|imagined)\b"
+    r"|\b(?:i|we) (?:d|would) be (?:most |really |very |quite |a bit |a little )?"
+    r"(?:paranoid|worried|nervous|concerned|careful|wary|cautious) (?:about|of|with)\b"
 )
 
 
