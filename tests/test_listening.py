@@ -9,7 +9,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 import pytest
-from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
+from tests.conftest import JUSTIFY, STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 
 from interviewer.domain import STAGES, Curveball, FlagRule, Output, Question, Stage, Turn
 from interviewer.meaning import FactFinder
@@ -332,9 +332,9 @@ def test_a_covered_stage_with_nothing_left_takes_up_a_follow_up_of_the_last_mess
 def test_a_covered_stage_with_nothing_left_gets_a_twist_not_yet_put_rather_than_the_stock_look_back(
     bank: QuestionBank,
 ) -> None:
-    """With the design sketched, a twist tests what the candidate has so far; the stock look back ("Thinking back to
-    measurement: ...") was rated 1.0 of 3 and mostly unfitting where a twist was left (round 76: those replies 1.0 ->
-    2.0), so a twist not put yet comes first."""
+    """With the design sketched as the design stage is taken up, a twist tests what the candidate has so far; the
+    stock look back ("Thinking back to measurement: ...") was rated 1.0 of 3 and mostly unfitting where a twist was
+    left (round 76: those replies 1.0 -> 2.0), so a twist not put yet comes first."""
     fraud = _question(bank, "fraud_card_payments")
     policy = _listening(bank)
     first_version = next(
@@ -342,9 +342,11 @@ def test_a_covered_stage_with_nothing_left_gets_a_twist_not_yet_put_rather_than_
         if {p.id for p in fraud.points_for(Stage.MVP_DESIGN)} <= policy.covered(fraud, s)
     )
     guarded = f"{_metrics_said(policy, fraud)} A guardrail on the approval rate keeps the business goal in sight."
-    messages = [f"{guarded} {first_version}", *["not sure"] * 30]
+    messages = [guarded, "not sure", "not sure", first_version, *["not sure"] * 30]  # the design given when asked
     look_backs = [ask.split("{")[0] for ask in COVERED_STAGE_ASKS]
-    both_put = _first_reply_on(_talk(policy, fraud, messages), Stage.METRICS)
+    turns = _talk(policy, fraud, messages)
+    assert turns[5].stage is Stage.MVP_DESIGN and turns[6].content == first_version
+    both_put = _first_reply_on(turns, Stage.METRICS)
     assert any(look_back in both_put for look_back in look_backs), both_put  # both twists came before it
     extra = Curveball("regulator", "A regulator now wants every decline explained to the cardholder. What changes?")
     one_left = replace(fraud, curveballs=(*fraud.curveballs, extra))
@@ -365,6 +367,22 @@ def test_no_twist_comes_right_after_a_twist(bank: QuestionBank) -> None:
     assert is_twist(due.text) and due.text.endswith(question.curveballs[1].prompt) and due.state.twisted
     held = _listening(bank).advance(question, replace(at_serving, twisted=True), said)
     assert question.curveballs[1].prompt not in held.text and not held.state.twisted, held.text
+
+
+def test_no_twist_tests_a_design_before_the_design_stage_was_discussed(bank: QuestionBank) -> None:
+    """"Let's test what you have against a change in the scenario" put while the interview was still on metrics or data,
+    the design only touched in passing, read to raters as a test of a design nobody had described (round 82: four
+    such twists, each unfitting and 1 of 3). A twist waits until the design stage has been talked through."""
+    question = _question(bank, "fraud_card_payments")
+    discussed = [Stage.PROBLEM_FORMULATION, Stage.METRICS, Stage.MVP_DESIGN, Stage.DATA_PIPELINE]
+    points = frozenset(p.id for stage in discussed for p in question.points_for(stage))
+    at_data = InterviewState(stage=Stage.DATA_PIPELINE, covered=points, probed=points, visited=frozenset(discussed))
+    said = "Labels come from chargebacks, so the last two months stay out of training until they mature."
+    due = _listening(bank).advance(question, at_data, said)
+    assert is_twist(due.text), due.text
+    skipped = replace(at_data, visited=frozenset(discussed) - {Stage.MVP_DESIGN})
+    held = _listening(bank).advance(question, skipped, said)
+    assert not is_twist(held.text) and held.state.curveballs_used == 0, held.text
 
 
 def test_a_list_line_is_quoted_without_its_marker() -> None:
@@ -815,7 +833,9 @@ def test_a_begun_stage_with_nothing_left_open_is_passed_over_and_taken_further_b
     assert guide.opener not in replies[at].content and back in replies[at].content
 
 
-BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[2])  # framing and a baseline: twists are due from then on
+# Framing, metrics, and a baseline given as the interviewer takes up the design stage: twists are due from then on (a
+# baseline read while the interview is on metrics passes the design stage over, and no twist tests it).
+BASELINE_DESIGN = (STRONG_FRAUD[0], STRONG_FRAUD[1], JUSTIFY, STRONG_FRAUD[2])
 IDEA = "We could cache each returning card's score for an hour, since fraud often repeats on the same card."
 IDEA_CLAUSE = "We could cache each returning card's score for an hour"  # the clause putting it forward, not the whole
 def _proposal_asks(bank: QuestionBank) -> tuple[str, ...]:
