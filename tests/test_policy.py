@@ -124,6 +124,21 @@ def test_the_choice_committed_to_is_probed_not_the_alternatives_weighed(bank: Qu
     assert probes["downsampling"] in _policy(bank).respond(_question(bank), [], answered).text
 
 
+def test_a_choice_laid_out_in_an_earlier_paragraph_is_no_alternative_weighed_against_a_later_commitment(
+    bank: QuestionBank,
+) -> None:
+    """A retrieval paragraph naming a two-tower model, then a ranking paragraph that starts with boosted trees and
+    says why: the two-tower model is part of the design, not an alternative the trees won over, so it is asked about
+    (read as weighed, it was passed over and the interviewer moved on from a whole design unasked)."""
+    probes = {c.id: c.probe_for(_question(bank).output) for c in bank.probes.choices}
+    retrieval = "Candidates come from a two-tower embedding model over the payment history, trained on past labels."
+    ranking = "For scoring I'd start with boosted trees, because they are strong on tabular features."
+    laid_out = _policy(bank).respond(_question(bank), [], f"{retrieval}\n\n{ranking}")
+    assert laid_out.text == probes["embeddings"], laid_out.text
+    one_paragraph = _policy(bank).respond(_question(bank), [], f"{retrieval} {ranking}")  # weighed on the way
+    assert probes["embeddings"] not in one_paragraph.text, one_paragraph.text
+
+
 @pytest.mark.parametrize("weighing", [
     "For the message text I'd use a compact BERT encoder feeding the boosted trees, rather than one large model.",
     "A two-tower model lets us search millions of items by vector. The downside is that its scores are hard to read.",

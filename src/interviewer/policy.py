@@ -204,6 +204,7 @@ COVERED_STAGE_ASKS = (
 )
 DEEPER_POINT = "Let's go deeper on {topic}."  # before a point's own follow-up that names its subject (`stands_alone`)
 AGAIN_FACT = "As I said,"
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # a blank line between paragraphs of a message
 _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 # A choice's probe is answered by meaning only in a sentence that gives a reason or weighs the choice
 # (`weighs_something`) and comes nearer its ways of answering than its ways of only naming it by `CHOICE_MARGIN`.
@@ -350,11 +351,12 @@ def find_facts(question: Question, asked: str) -> tuple[Fact, ...]:
 
 
 def split_message(message: str) -> tuple[list[str], str]:
-    """(clarifying questions, the statement part) of a candidate message."""
-    parts = sentences(message)
-    questions = [s for s in parts if is_question(s)]
-    statement = " ".join(s for s in parts if not is_question(s))
-    return questions, statement
+    """(clarifying questions, the statement part) of a candidate message; the statement keeps the message's
+    paragraphs apart (`PARAGRAPH_BREAK`)."""
+    paragraphs = [sentences(paragraph) for paragraph in PARAGRAPH_BREAK.split(message)]
+    questions = [s for said in paragraphs for s in said if is_question(s)]
+    kept = (" ".join(s for s in said if not is_question(s)) for said in paragraphs)
+    return questions, "\n\n".join(paragraph for paragraph in kept if paragraph)
 
 
 def stated_choices(probes: ProbeBook, statement: str) -> list[str]:
@@ -1044,18 +1046,21 @@ class OfflineInterviewer:
 
     def _chosen(self, statement: str) -> list[str]:
         """The choices this statement makes, less the alternatives it weighed on the way to a commitment: a choice
-        named up to the last sentence that commits to one (the first choice named after a `ProbeBook.commitments`
-        phrase, "I'd lean toward boosted trees, but compare against logistic regression") and not committed to.
-        What comes after that sentence is a new topic."""
-        said = sentences(statement)
-        committed: set[str] = set()
-        last = -1
-        for i, sentence in enumerate(said):
-            rest = after_any(sentence, self._probes.commitments)
-            if rest is not None and (first := self.stated_choices(rest)[:1]):
-                committed.update(first)
-                last = i
-        weighed = set(self.stated_choices(" ".join(said[: last + 1]))) - committed
+        named in a paragraph up to its last sentence that commits to one (the first choice named after a
+        `ProbeBook.commitments` phrase, "I'd lean toward boosted trees, but compare against logistic regression") and
+        not committed to. What comes after that sentence is a new topic, and so is another paragraph: a retrieval
+        model laid out before a paragraph that starts the ranker with boosted trees was no alternative to them."""
+        weighed: set[str] = set()
+        for paragraph in PARAGRAPH_BREAK.split(statement):
+            said = sentences(paragraph)
+            committed: set[str] = set()
+            last = -1
+            for i, sentence in enumerate(said):
+                rest = after_any(sentence, self._probes.commitments)
+                if rest is not None and (first := self.stated_choices(rest)[:1]):
+                    committed.update(first)
+                    last = i
+            weighed |= set(self.stated_choices(" ".join(said[: last + 1]))) - committed
         return [c for c in self.stated_choices(statement) if c not in weighed]
 
     def _deferral(self, state: InterviewState, statement: str, _question: Question) -> Step | None:
