@@ -83,7 +83,7 @@ lock:
 	/tmp/interviewer-lock/bin/python -m pip install -q .
 	/tmp/interviewer-lock/bin/python -m pip freeze --exclude-editable | grep -v '^interviewer' > /tmp/interviewer-lock.txt
 	{ echo "# Runtime dependencies, pinned. Regenerate with: make lock"; cat /tmp/interviewer-lock.txt; } > requirements.lock
-	@echo "requirements.lock rewritten; update requirements-dev.lock's tool pins by hand if needed"
+	@echo "requirements.lock rewritten; update requirements-dev.lock's eval-extra and tool pins by hand if needed"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

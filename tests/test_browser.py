@@ -21,6 +21,7 @@ import pytest
 from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, serving
 
 from interviewer.config import Settings
+from interviewer.domain import STAGES
 from interviewer.ui import PageHandlers
 from interviewer.web import server
 
@@ -274,4 +275,24 @@ def test_narrow_screen_has_no_sideways_scroll(browser: Any, base_url: str) -> No
     )
     assert unlabelled == 0
     _shot(phone, "10-mobile")
+    context.close()
+
+
+def test_every_radar_label_lies_inside_the_chart(browser: Any, bank: Any) -> None:
+    """Measured where the report is read, in the browser: at 560 px wide the outer labels ran off both edges
+    ("ing and updates (not reached)")."""
+    from interviewer.charts import HEIGHT, WIDTH, radar_svg  # noqa: PLC0415
+
+    titles = {stage: bank.flow.guide(stage).title for stage in STAGES}
+    context = browser.new_context()
+    opened = context.new_page()
+    for scores in ({stage: None for stage in STAGES}, {stage: 4 for stage in STAGES}):
+        opened.set_content(f"<html><body style='margin:0'>{radar_svg(scores, titles)}</body></html>")
+        boxes = opened.eval_on_selector_all(
+            "svg text",
+            "els => els.map(e => { const b = e.getBBox(); return [e.textContent, b.x, b.y, b.width, b.height]; })",
+        )
+        assert len(boxes) == len(STAGES)
+        outside = [b for b in boxes if b[1] < 0 or b[2] < 0 or b[1] + b[3] > WIDTH or b[2] + b[4] > HEIGHT]
+        assert outside == [], outside
     context.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +115,43 @@ def test_the_page_builds_with_named_endpoints_and_assets(service: InterviewServi
     assert {"start", "send", "hint", "end", "compare"} <= names
     css, head = page_assets()
     assert ".tracker" in css and head.startswith("<script>") and "data-left" in head
+
+
+EXPORTS_LEFT = """
+import json, sys
+from pathlib import Path
+from tests.conftest import STRONG_FRAUD, make_service
+from interviewer.questions import load_bank
+from interviewer.config import Settings
+from interviewer.ui import PageHandlers
+service = make_service(load_bank(Settings().knowledge_dir), Path(sys.argv[1]))
+handlers = PageHandlers(service)
+session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
+list(handlers.send(session_id, STRONG_FRAUD[0]))
+handlers.end(session_id)
+shown = handlers.resume(session_id)
+print(json.dumps([shown[-2]["value"], shown[-1]["value"]]))
+"""
+
+
+def test_downloads_written_by_renders_are_gone_when_the_app_stops(tmp_path: Path) -> None:
+    """Every render of a finished interview writes its two downloads; they had stayed in the temp folder for good."""
+    done = subprocess.run([sys.executable, "-c", EXPORTS_LEFT, str(tmp_path / "db.sqlite3")], capture_output=True,
+                          text=True, timeout=300, check=True, cwd=Path(__file__).parents[1])
+    report, transcript = map(Path, json.loads(done.stdout.strip().splitlines()[-1]))
+    assert report.name.endswith("-report.md") and transcript.name.endswith("-transcript.json")
+    assert not report.exists() and not transcript.exists() and not report.parent.exists()
+
+
+def test_close_removes_the_downloads_but_never_a_folder_it_was_given(service: InterviewService, tmp_path: Path) -> None:
+    for given in (None, tmp_path / "mine"):
+        if given:
+            given.mkdir()
+        handlers = PageHandlers(service, exports=given)
+        session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
+        list(handlers.send(session_id, STRONG_FRAUD[0]))
+        handlers.end(session_id)
+        report = Path(handlers.resume(session_id)[-2]["value"])
+        assert report.exists()
+        handlers.close()
+        assert report.exists() == bool(given)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from interviewer.config import Settings
@@ -12,18 +13,21 @@ from interviewer.judge import Judge, OfflineJudge
 from interviewer.llm.base import ChatModel
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.judge import LLMJudge
-from interviewer.llm.openai_compat import OpenAICompatChat
 from interviewer.llm.prompt import system_prompt
-from interviewer.llm.tokens import TokenCounter
 from interviewer.meaning import FactFinder, read_ahead
 from interviewer.policy import Interviewer, OfflineInterviewer
 from interviewer.questions import QuestionBank, load_bank, load_judge_model
 from interviewer.retrieval.chunks import front_matter
-from interviewer.retrieval.knowledge import KnowledgeBase
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.retrieval.store import chroma_client
 from interviewer.service import DraftReader, InterviewService, ReadTexts
 from interviewer.storage import SessionStore, SQLiteSessionStore
+
+if TYPE_CHECKING:
+    from interviewer.llm.tokens import TokenCounter
+    from interviewer.retrieval.knowledge import KnowledgeBase
+
+# Chroma, LangChain's OpenAI client and tiktoken load only where they are used (index and search, a configured model):
+# `interviewer questions`, `score` and `--help` start without them (tests/test_cli_imports.py).
 
 
 def quiet_third_parties() -> None:
@@ -33,8 +37,16 @@ def quiet_third_parties() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+def question_bank(settings: Settings) -> QuestionBank:
+    """The question bank alone, for commands that only list it."""
+    return load_bank(settings.knowledge_dir)
+
+
 def build_knowledge(settings: Settings) -> KnowledgeBase:
     """Open the index (on disk, or the Chroma server at INTERVIEWER_CHROMA_URL) and bring our notes up to date."""
+    from interviewer.retrieval.knowledge import KnowledgeBase  # noqa: PLC0415 - chromadb loads only when used
+    from interviewer.retrieval.store import chroma_client  # noqa: PLC0415
+
     knowledge = KnowledgeBase(chroma_client(settings.data_dir, settings.chroma_url))
     knowledge.index_notes(settings.knowledge_dir)
     return knowledge
@@ -68,6 +80,8 @@ def model_client(settings: Settings, temperature: float, wrap: ChatWrapper = _un
     """The configured model server; `wrap` lets the eval meter or guard it."""
     if not (settings.llm_base_url and settings.llm_model):
         raise ConfigurationError("set INTERVIEWER_LLM_BASE_URL and INTERVIEWER_LLM_MODEL, or INTERVIEWER_LLM=local")
+    from interviewer.llm.openai_compat import OpenAICompatChat  # noqa: PLC0415 - the client loads only when used
+
     return wrap(OpenAICompatChat(
         settings.llm_base_url,
         settings.llm_model,
@@ -89,9 +103,15 @@ def build_interviewer(
     if settings.model_mode() == "offline":
         return offline
     chat = model_client(settings, temperature=settings.llm_temperature, wrap=wrap)
-    counter = TokenCounter(settings.data_dir / "tiktoken")
+    counter = _token_counter(settings)
     limits = LLMSettings(settings.prompt_token_budget, settings.llm_max_tokens)
     return LLMInterviewer(offline, bank.flow, chat, counter, settings=limits, retriever=retriever)
+
+
+def _token_counter(settings: Settings) -> TokenCounter:
+    from interviewer.llm.tokens import TokenCounter  # noqa: PLC0415 - tiktoken loads only with a model
+
+    return TokenCounter(settings.data_dir / "tiktoken")
 
 
 def build_judge(settings: Settings, bank: QuestionBank, wrap: ChatWrapper = _unwrapped) -> Judge:
@@ -105,7 +125,7 @@ def build_judge(settings: Settings, bank: QuestionBank, wrap: ChatWrapper = _unw
     chat = model_client(settings, temperature=0.0, wrap=wrap)
     _, rubric = front_matter((settings.knowledge_dir / "rubric.md").read_text(encoding="utf-8"))
     instructions = f"{system_prompt('judge')}\n\n{rubric}"
-    counter = TokenCounter(settings.data_dir / "tiktoken")
+    counter = _token_counter(settings)
     return LLMJudge(offline, chat, counter, rubric=instructions, budget=settings.prompt_token_budget)
 
 

@@ -9,10 +9,13 @@ from html import escape
 
 from interviewer.domain import Stage
 
-WIDTH, HEIGHT = 560, 400
+# Wide enough that each stage's title fits beside its axis, the longest ("Scaling, monitoring and updates") included:
+# at 560 the outer labels ran off both edges ("ing and updates (not reached)"); tests/test_browser.py measures them.
+WIDTH, HEIGHT = 700, 400
 CENTRE_X, CENTRE_Y = WIDTH / 2, HEIGHT / 2
 RADIUS = 130
 MAX_SCORE = 4
+LINE_PX = 13  # a label is two lines: the stage's title, then its score
 
 
 def _point(index: int, count: int, value: float) -> tuple[float, float]:
@@ -28,6 +31,14 @@ def _anchor(x: float) -> str:
     return "start" if x > CENTRE_X else "end"
 
 
+def _label(x: float, y: float, title: str, score: str) -> str:
+    """The title with the score under it; above the centre both lines sit over the axis end, so neither runs into the
+    outer ring."""
+    top = y - LINE_PX + 4 if y < CENTRE_Y else y + 4
+    return (f'<text x="{x:.1f}" y="{top:.1f}" text-anchor="{_anchor(x)}" fill="#333">{escape(title)}'
+            f'<tspan x="{x:.1f}" dy="{LINE_PX}">({escape(score)})</tspan></text>')
+
+
 def _polygon(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
@@ -38,7 +49,8 @@ def radar_svg(scores: Mapping[Stage, int | None], titles: Mapping[Stage, str]) -
     count = len(stages)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-        'role="img" aria-label="Radar chart of stage scores" font-family="sans-serif" font-size="11">',
+        'style="max-width:100%;height:auto" role="img" aria-label="Radar chart of stage scores" '
+        'font-family="sans-serif" font-size="11">',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
     ]
     for ring in range(1, MAX_SCORE + 1):
@@ -49,9 +61,7 @@ def radar_svg(scores: Mapping[Stage, int | None], titles: Mapping[Stage, str]) -
         lx, ly = _point(i, count, MAX_SCORE + 0.45)
         parts.append(f'<line x1="{CENTRE_X}" y1="{CENTRE_Y}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d0d4da"/>')
         score = scores.get(stage)
-        label = f"{titles[stage]} ({'not reached' if score is None else f'{score}/4'})"
-        anchor = _anchor(lx)
-        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="#333">{escape(label)}</text>')
+        parts.append(_label(lx, ly, titles[stage], "not reached" if score is None else f"{score}/4"))
     values = [_point(i, count, float(scores.get(s) or 0)) for i, s in enumerate(stages)]
     parts.append(f'<polygon points="{_polygon(values)}" fill="#3b82f6" fill-opacity="0.3" stroke="#1d4ed8" '
                  'stroke-width="2"/>')

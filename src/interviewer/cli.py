@@ -2,33 +2,105 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from interviewer.bootstrap import build_knowledge, build_service
+from interviewer.bootstrap import build_knowledge, build_service, question_bank
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
-from interviewer.evals.calibrate import calibrate
-from interviewer.evals.command import evaluate
 from interviewer.feedback import downloadable_report
 from interviewer.questions import BankError
 from interviewer.service import InterviewService, ServiceError, transcript_dict
 from interviewer.transcripts import TranscriptError, load_transcript
 
-app = typer.Typer(help="Mock ML system design interviews, offline by default.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from typer._click import Command, Context  # the click that typer vendors and types its groups with
+
+Built = TypeVar("Built")
 
 
-def _service(settings: Settings) -> InterviewService:
+@dataclass(frozen=True)
+class HarnessCommand:
+    """A command of the eval harness (the `eval` extra): imported when it is run, so the other commands start without
+    scikit-learn, scipy or vcrpy, and work where the extra is not installed."""
+
+    module: str
+    function: str
+    summary: str  # what `interviewer --help` lists without importing the harness
+
+
+HARNESS_COMMANDS = {
+    "eval": HarnessCommand(
+        "interviewer.evals.command", "evaluate", "Measure the judge, the interviewer, clarifying answers or retrieval."
+    ),
+    "calibrate": HarnessCommand(
+        "interviewer.evals.calibrate", "calibrate", "Fit the offline judge's stage model on labelled transcripts."
+    ),
+}
+EVAL_EXTRA_MISSING = (
+    "error: `interviewer {name}` needs the eval extra ({package} is missing): pip install 'interviewer[eval]'"
+)
+
+
+def harness_command(name: str) -> Command:
+    """The harness command `name`, imported now; a one-line error when the eval extra is not installed."""
+    spec = HARNESS_COMMANDS[name]
     try:
-        return build_service(settings)
+        function = getattr(importlib.import_module(spec.module), spec.function)
+    except ModuleNotFoundError as exc:
+        typer.echo(EVAL_EXTRA_MISSING.format(name=name, package=exc.name), err=True)
+        raise typer.Exit(2) from exc
+    single = typer.Typer()
+    single.command(name)(function)
+    return typer.main.get_command(single)
+
+
+class Commands(TyperGroup):
+    """The CLI's commands, the harness's among them: listed from `HARNESS_COMMANDS`, imported only when run."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in HARNESS_COMMANDS if n not in self.commands)]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in HARNESS_COMMANDS:
+            return TyperCommand(cmd_name, help=HARNESS_COMMANDS[cmd_name].summary)  # a listing, not run
+        return found
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        name = args[0] if args else None
+        if name in HARNESS_COMMANDS and name not in self.commands:
+            self.add_command(harness_command(name), name)
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(
+    cls=Commands, help="Mock ML system design interviews, offline by default.", no_args_is_help=True
+)
+
+
+def _built(build: Callable[[Settings], Built]) -> Built:
+    """What `build` makes from the settings; a one-line error when the question bank is broken."""
+    try:
+        return build(Settings())
     except BankError as exc:
         typer.echo(f"error: the question bank is broken: {exc}", err=True)
         raise typer.Exit(2) from exc
+
+
+def _service() -> InterviewService:
+    return _built(build_service)
 
 
 @app.command()
@@ -40,18 +112,23 @@ def serve(
     ] = False,
 ) -> None:
     """Run the web app: the page at / and the REST API under /api."""
+    from interviewer.llm.local_server import LocalModelUnavailable  # noqa: PLC0415
     from interviewer.web import serve as run_server  # noqa: PLC0415 - gradio loads only for `serve`
 
     overrides: dict[str, object] = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     if local_model:
         overrides["llm"] = "local"
-    run_server(Settings(**overrides))  # type: ignore[arg-type]
+    try:
+        run_server(Settings(**overrides))  # type: ignore[arg-type]
+    except LocalModelUnavailable as exc:  # raised while starting, before anything is served
+        typer.echo(f"error: the local model cannot start: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @app.command()
 def questions(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """List the question bank."""
-    bank = _service(Settings()).questions()
+    bank = _built(question_bank).questions
     if as_json:
         rows = [{"id": q.id, "title": q.title, "domain": q.domain, "levels": list(q.levels)} for q in bank]
         typer.echo(json.dumps(rows, indent=2))
@@ -86,7 +163,7 @@ def chat(
     session: Annotated[str | None, typer.Option(help="Resume this session id instead of starting one.")] = None,
 ) -> None:
     """An interview in the terminal. Type /hint for a hint and /end to finish and get feedback."""
-    service = _service(Settings())
+    service = _service()
     try:
         if session:
             found = service.session(session)
@@ -115,7 +192,7 @@ def score(
     ] = False,
 ) -> None:
     """Score a recorded transcript and print the report (plain feedback by default)."""
-    service = _service(Settings())
+    service = _service()
     try:
         transcript = load_transcript(file).to_domain()
     except TranscriptError as exc:
@@ -179,14 +256,10 @@ def search(
         typer.echo(f"{row['score']:.4f}  {row['source']} § {row['heading']}")
 
 
-app.command("eval")(evaluate)
-app.command("calibrate")(calibrate)
-
-
 @app.command("export")
 def export_transcript(session_id: str) -> None:
     """Print a stored session as a transcript (eval format JSON)."""
-    service = _service(Settings())
+    service = _service()
     try:
         typer.echo(json.dumps(transcript_dict(service.session(session_id)), indent=2))
     except ServiceError as exc:

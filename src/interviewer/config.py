@@ -18,8 +18,10 @@ def default_data_dir() -> Path:
 
 
 def default_knowledge_dir() -> Path:
-    """The repository's knowledge/ (src layout: src/interviewer/config.py -> ../../knowledge)."""
-    return Path(__file__).resolve().parents[2] / "knowledge"
+    """knowledge/ as installed inside the package (`interviewer/knowledge`, see pyproject.toml), or in a checkout the
+    repository's own (src/interviewer/config.py -> ../../knowledge), which an editable install also reads."""
+    installed = Path(__file__).resolve().parent / "knowledge"
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "knowledge"
 
 
 class Settings(BaseSettings):

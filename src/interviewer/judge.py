@@ -120,6 +120,13 @@ _JUDGE_DIRECTED = re.compile(
     r"ignore (?:all |your |the |any )?(?:previous|prior|above|earlier) instructions)",
     re.IGNORECASE,
 )
+
+
+def addressed_to_scorer(sentence: str) -> bool:
+    """Whether the sentence talks to whoever scores the interview, or about its score, rather than about the design."""
+    return _JUDGE_DIRECTED.search(sentence) is not None
+
+
 _TIME_UP = re.compile(
     r"\b(?:out of time|at time|that's time|run out of time|ran out of time|have to stop|need to stop|"
     r"stop (?:here|there)|no time left|wrap (?:it )?up|time is up|time's up|(?:that's|that is) (?:our|all our) time|"
@@ -154,7 +161,7 @@ class Evidence:
         """Candidate statements; their own questions and anything addressed to the judge are not evidence."""
         kept: list[tuple[int, str]] = []
         for number, turn in enumerate(transcript.candidate_turns()):
-            kept += [(number, s) for s in sentences(turn) if not is_question(s) and not _JUDGE_DIRECTED.search(s)]
+            kept += [(number, s) for s in sentences(turn) if not is_question(s) and not addressed_to_scorer(s)]
         return cls(tuple((s, terms(s)) for _, s in kept), tuple(n for n, _ in kept))
 
     def matching(self, cues: Sequence[str]) -> list[str]:

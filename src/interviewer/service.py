@@ -250,11 +250,6 @@ class InterviewService:
             yield Event("stage_changed", move.stage.value)
         yield Event("message", move.text, _reply(move, " ".join(notices) or None))
 
-    def hint_events(self, session_id: str) -> Iterator[Event]:
-        """The `hint` event, for front doors that stream."""
-        reply = self.hint(session_id)
-        yield Event("hint", reply.message, reply)
-
     def hint(self, session_id: str) -> Reply:
         session, question = self._open_session(session_id)
         move = self.interviewer.hint(question, session.turns, session.minutes)

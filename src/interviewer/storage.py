@@ -54,8 +54,6 @@ class SessionStore(Protocol):
 
     def report(self, session_id: str) -> dict[str, Any] | None: ...
 
-    def list_sessions(self, limit: int = 50) -> list[Session]: ...
-
 
 class SqlSessionStore:
     """The session store over any DB-API connection whose rows read by column name; subclasses only connect.
@@ -109,11 +107,6 @@ class SqlSessionStore:
         with self._connect() as db:
             row = db.execute(self._sql("SELECT report FROM sessions WHERE id = ?"), (session_id,)).fetchone()
         return cast(dict[str, Any], json.loads(row["report"])) if row and row["report"] else None
-
-    def list_sessions(self, limit: int = 50) -> list[Session]:
-        with self._connect() as db:
-            rows = db.execute(self._sql("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?"), (limit,)).fetchall()
-        return [session_from_rows(row, []) for row in rows]
 
     def _insert_turns(self, db: Any, session_id: str, turns: Sequence[Turn]) -> None:
         """Each turn takes the next sequence number inside its own INSERT, so concurrent writers cannot collide."""

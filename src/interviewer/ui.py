@@ -40,6 +40,7 @@ from interviewer.views import (
 BROWSER_KEY = "interviewer-session-id"
 HISTORY_KEY = "interviewer-history"
 HISTORY_LIMIT = 50
+DAY_S = 86_400
 Outputs = tuple[Any, ...]
 
 
@@ -61,8 +62,19 @@ class PageHandlers:
         self, service: InterviewService, exports: Path | None = None, clock: Callable[[], float] = time.time
     ) -> None:
         self._service = service
-        self._exports = exports or Path(tempfile.mkdtemp(prefix="interviewer-exports-"))
+        # The downloads are written here; a folder of our own goes when `close` is called, or at the latest when the
+        # process exits (it had been left behind in the temp folder for good).
+        self._own_exports: tempfile.TemporaryDirectory[str] | None = None
+        if exports is None:
+            self._own_exports = tempfile.TemporaryDirectory(prefix="interviewer-exports-")
+            exports = Path(self._own_exports.name)
+        self._exports = exports
         self._clock = clock
+
+    def close(self) -> None:
+        """Remove the downloads written so far (only from a folder of our own)."""
+        if self._own_exports is not None:
+            self._own_exports.cleanup()
 
     # -- rendering -------------------------------------------------------------------------------------------------
 
@@ -338,7 +350,8 @@ def _history_tab(service: InterviewService) -> HistoryTab:
 
 def build_page(service: InterviewService) -> gr.Blocks:
     handlers = PageHandlers(service)
-    with gr.Blocks(title="ML system design interviewer") as page:
+    # Gradio copies each download into its own cache: files older than a day go, checked once a day.
+    with gr.Blocks(title="ML system design interviewer", delete_cache=(DAY_S, DAY_S)) as page:
         session_id = gr.State("")
         saved_id = gr.BrowserState("", storage_key=BROWSER_KEY)
         history_ids = gr.BrowserState([], storage_key=HISTORY_KEY)

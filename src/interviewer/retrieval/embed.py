@@ -13,8 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-import onnxruntime as ort
-from tokenizers import Tokenizer
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSIONS = 384
@@ -85,6 +83,9 @@ class MiniLMEmbedder:
     """Embeds text in batches of texts of similar length (`length_batches`), padding each only to its longest."""
 
     def __init__(self, files: ModelFiles | None = None, max_tokens: int = 256) -> None:
+        import onnxruntime as ort  # noqa: PLC0415 - loads only when something is embedded, not with every command
+        from tokenizers import Tokenizer  # noqa: PLC0415
+
         files = files or ModelFiles.installed()
         self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
         self._tokenizer.enable_truncation(max_length=max_tokens)

@@ -76,12 +76,6 @@ class HybridRetriever:
         self._mode = mode
         self._answers = lru_cache(maxsize=SEARCHES_REMEMBERED)(self._search)
 
-    def with_mode(self, mode: Mode) -> HybridRetriever:
-        clone = HybridRetriever.__new__(HybridRetriever)
-        clone._stores, clone._lexical, clone._mode = self._stores, self._lexical, mode
-        clone._answers = lru_cache(maxsize=SEARCHES_REMEMBERED)(clone._search)
-        return clone
-
     def search(self, query: str, k: int = 5, stage: Stage | None = None) -> list[Passage]:
         return list(self._answers(query, k, stage))
 

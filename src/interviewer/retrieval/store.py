@@ -6,7 +6,7 @@ are deleted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -126,10 +126,6 @@ class ChunkStore:
         metas = cast(list[dict[str, Any]], (got["metadatas"] or [[]])[0])
         distances = (got["distances"] or [[]])[0]
         return [(_chunk(i, d, m), 1.0 - float(dist)) for i, d, m, dist in zip(ids, docs, metas, distances, strict=True)]
-
-
-def stage_filter(chunks: Iterable[Chunk], stage: Stage | None) -> list[Chunk]:
-    return [c for c in chunks if stage is None or stage in c.stages]
 
 
 __all__ = ["KNOWLEDGE_COLLECTION", "STAGES", "USER_COLLECTION", "ChunkStore", "SyncResult", "chroma_client"]
