@@ -58,6 +58,7 @@ run-local: install-local-model
 lint: install
 	$(BIN)/ruff check src tests bench app.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: install install-local-model system-deps lint
 	$(BIN)/python -m pytest

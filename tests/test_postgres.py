@@ -3,6 +3,7 @@ the same storage contract as SQLite, and two app processes serving one session a
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -19,8 +20,11 @@ import pytest
 from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port
 from tests.test_crash import app_process
 
-from interviewer.domain import Session, Stage, Turn, TurnKind
-from interviewer.storage import SessionStore, SQLiteSessionStore
+from interviewer.domain import STAGES, Question, Report, Session, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
+from interviewer.policy import OfflineInterviewer
+from interviewer.questions import QuestionBank
+from interviewer.service import Conflict, InterviewService
+from interviewer.storage import SessionEnded, SessionStore, SQLiteSessionStore
 from interviewer.storage_pg import PostgresSessionStore
 
 pytestmark = pytest.mark.live
@@ -127,6 +131,23 @@ def test_finish_and_load(make_store: Callable[[], SessionStore]) -> None:
     assert ended.ended and not running.ended and running.minutes is None
 
 
+def test_an_ended_session_takes_no_more_turns(make_store: Callable[[], SessionStore]) -> None:
+    store = make_store()
+    store.create(_session())
+    assert store.claim_end("s1") and not store.claim_end("s1")  # one claim wins
+    with pytest.raises(SessionEnded):
+        store.append("s1", [Turn("candidate", "too late")])
+    store.release_end("s1")  # scoring failed: the interview goes on
+    store.append("s1", [Turn("candidate", "on time")])
+    store.finish("s1", {"verdict": "hire"})
+    with pytest.raises(SessionEnded):
+        store.append("s1", [Turn("candidate", "after the report")])
+    store.release_end("s1")  # a written report is never undone
+    loaded = store.load("s1")
+    assert loaded is not None and loaded.ended and [t.content for t in loaded.turns] == ["hello", "on time"]
+    assert not store.claim_end("missing")
+
+
 def test_a_failed_append_stores_nothing(make_store: Callable[[], SessionStore]) -> None:
     store = make_store()
     store.create(_session())
@@ -185,3 +206,63 @@ def test_two_app_processes_serve_one_session_alternately(
     assert views[0] == views[1] and len(views[0]) == 1 + 2 * len(answers)
     assert [t["content"] for t in views[0] if t["role"] == "candidate"] == list(answers)
     assert [t["role"] for t in views[0]] == ["interviewer"] + ["candidate", "interviewer"] * len(answers)
+
+
+class CountingJudge:
+    """Scores at once and remembers how many turns each transcript it scored had."""
+
+    def __init__(self) -> None:
+        self.scored: dict[str, int] = {}
+
+    def prepare(self, question: Question) -> None:
+        pass
+
+    def score(self, transcript: Transcript, question: Question | None) -> Report:
+        self.scored[transcript.id] = len(transcript.turns)
+        stages = {stage: StageScore(None) for stage in STAGES}
+        return Report(transcript.question_id, stages, 1.0, Verdict.NO_HIRE, transcript.level)
+
+
+RACES = 200
+
+
+def test_a_reply_racing_the_end_is_scored_or_refused_never_lost_or_added_after(
+    make_store: Callable[[], SessionStore], bank: QuestionBank
+) -> None:
+    """`reply` and `end` on one session at the same moment, many times: a reply that returned is stored and scored;
+    one that lost the race is refused (409) and not stored; no turn is ever stored after the report was written."""
+    judge = CountingJudge()
+    store = make_store()
+    ids = (f"race-{n}" for n in itertools.count())
+    service = InterviewService(bank=bank, store=store, interviewer=OfflineInterviewer(bank.flow, bank.probes),
+                               judge=judge, new_id=lambda: next(ids))
+    violations: list[str] = []
+    for n in range(RACES):
+        session_id = service.start("ads_ctr").session.id
+        said = f"We would predict clicks with a logistic regression, take {n}."
+        gate = threading.Barrier(2)
+        outcome: dict[str, object] = {}
+
+        def run(name: str, call: Callable[[], object], gate: threading.Barrier = gate,
+                outcome: dict[str, object] = outcome) -> None:
+            gate.wait()
+            try:
+                outcome[name] = call()
+            except Conflict as exc:
+                outcome[name] = exc
+
+        threads = [threading.Thread(target=run, args=("reply", lambda s=session_id, t=said: service.reply(s, t))),
+                   threading.Thread(target=run, args=("end", lambda s=session_id: service.end(s)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        stored = service.session(session_id)
+        kept = any(t.content == said for t in stored.turns)
+        if isinstance(outcome.get("end"), Conflict) or store.report(session_id) is None:
+            violations.append(f"{session_id}: the end failed ({outcome.get('end')!r})")
+        if judge.scored.get(session_id) != len(stored.turns):
+            violations.append(f"{session_id}: {len(stored.turns)} turns stored, {judge.scored.get(session_id)} scored")
+        if isinstance(outcome.get("reply"), Conflict) == kept:
+            violations.append(f"{session_id}: reply {outcome.get('reply')!r} but its turn stored: {kept}")
+    assert violations == [], violations[:10]

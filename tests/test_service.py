@@ -118,3 +118,22 @@ def test_the_report_cites_retrieved_knowledge_per_stage(service: InterviewServic
     assert "`knowledge/notes/leakage.md`, section *Guarding against it*" in report.feedback_markdown
     assert [stage for _, stage in retriever.queries] == list(STAGES)
     assert "Fraud detection" in retriever.queries[0][0]
+
+
+def test_a_report_that_fails_leaves_the_interview_open(service: InterviewService) -> None:
+    """`end` claims the session before scoring; when scoring fails the claim is released, so nothing is lost."""
+
+    class Failing:
+        def prepare(self, question: object) -> None:
+            pass
+
+        def score(self, transcript: object, question: object) -> None:
+            raise RuntimeError("the judge broke")
+
+    broken = replace(service, judge=Failing())  # type: ignore[arg-type]
+    session_id = broken.start("ads_ctr").session.id
+    with pytest.raises(RuntimeError, match="the judge broke"):
+        broken.end(session_id)
+    assert not broken.session(session_id).ended and broken.store.report(session_id) is None
+    broken.reply(session_id, "We would predict clicks with a logistic regression first.")
+    assert service.end(session_id).verdict and service.session(session_id).ended

@@ -10,10 +10,8 @@ from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request, s
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.domain import Level, Stage
+from interviewer.domain import MAX_MINUTES, MIN_MINUTES, Level, Stage
 from interviewer.service import (
-    MAX_MINUTES,
-    MIN_MINUTES,
     Conflict,
     InterviewService,
     InvalidInput,
@@ -46,7 +44,7 @@ class QuestionOut(BaseModel):
 class StartIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question_id: str | None = Field(default=None, min_length=1, max_length=200)
-    level: Level = "E5"
+    level: Level | None = Field(default=None, description="E4, E5 or E6; left out, the configured default level.")
     minutes: float | None = Field(default=None, ge=MIN_MINUTES, le=MAX_MINUTES, description="Interview length.")
 
 

@@ -172,4 +172,6 @@ def build_service(
         retriever=retriever,
         backend=describe_backend(settings),
         drafts=DraftReader(_reader_ahead(EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings"))),
+        default_level=settings.default_level,
+        default_minutes=settings.interview_minutes,
     )

@@ -159,7 +159,7 @@ def _chat_loop(service: InterviewService, session_id: str) -> None:
 @app.command()
 def chat(
     question: Annotated[str | None, typer.Option(help="Question id (see `interviewer questions`).")] = None,
-    level: Annotated[str, typer.Option(help="E4, E5 or E6.")] = "E5",
+    level: Annotated[str | None, typer.Option(help="E4, E5 or E6 (default INTERVIEWER_DEFAULT_LEVEL, E5).")] = None,
     session: Annotated[str | None, typer.Option(help="Resume this session id instead of starting one.")] = None,
 ) -> None:
     """An interview in the terminal. Type /hint for a hint and /end to finish and get feedback."""
@@ -171,9 +171,10 @@ def chat(
             typer.echo(f"Resuming {found.id} ({found.question_id}).\ninterviewer> {last}\n")
             session_id = found.id
         else:
-            if level not in LEVELS:
+            chosen = next((known for known in LEVELS if known == level), None)
+            if level is not None and chosen is None:
                 raise typer.BadParameter(f"level must be one of {', '.join(LEVELS)}")
-            started = service.start(question, level)
+            started = service.start(question, chosen)
             session_id = started.session.id
             typer.echo(f"Session {session_id}. Type /hint for a hint, /end to finish.\n")
             typer.echo(f"interviewer> {started.message}\n")
@@ -203,7 +204,7 @@ def score(
         typer.echo(json.dumps(report.to_dict(), indent=2))
     elif as_markdown:
         scores = {stage: result.score for stage, result in report.stages.items()}
-        typer.echo(downloadable_report(service.bank.flow, scores, report.feedback_markdown))
+        typer.echo(downloadable_report(service.flow(), scores, report.feedback_markdown))
     else:
         typer.echo(report.feedback_markdown)
 

@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from interviewer.domain import Level
+from interviewer.domain import DEFAULT_LEVEL, DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, Level
+from interviewer.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_PROMPT_TOKENS
 
 
 def default_data_dir() -> Path:
@@ -32,18 +33,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     knowledge_dir: Path = Field(default_factory=default_knowledge_dir)
     max_message_chars: int = Field(default=8000, ge=100)
-    default_level: Level = "E5"
+    default_level: Level = DEFAULT_LEVEL
     chroma_url: str | None = None
-    interview_minutes: float = Field(default=45.0, gt=0, le=240)
+    interview_minutes: float = Field(default=DEFAULT_MINUTES, ge=MIN_MINUTES, le=MAX_MINUTES)
     llm: Literal["offline", "openai", "local"] | None = None
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = Field(default=None, repr=False)
     llm_timeout_s: float = Field(default=30.0, gt=0)
-    llm_max_tokens: int = Field(default=160, ge=16, le=4096)
+    llm_max_tokens: int = Field(default=DEFAULT_MAX_TOKENS, ge=16, le=4096)
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
-    prompt_token_budget: int = Field(default=3000, ge=500)
+    prompt_token_budget: int = Field(default=DEFAULT_PROMPT_TOKENS, ge=500)
     auth_token: str | None = Field(default=None, repr=False, min_length=16)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"  # the app's log on stderr (`serve`)
     database_url: str | None = Field(default=None, repr=False)  # postgresql://…; unset means SQLite in data_dir
 
     def model_mode(self) -> Literal["offline", "openai", "local"]:

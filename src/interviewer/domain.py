@@ -12,6 +12,11 @@ from typing import Literal, Protocol, runtime_checkable
 
 Level = Literal["E4", "E5", "E6"]
 LEVELS: tuple[Level, ...] = ("E4", "E5", "E6")
+# The defaults every front door uses (Settings reads them; INTERVIEWER_DEFAULT_LEVEL and INTERVIEWER_INTERVIEW_MINUTES
+# change them for the page, the REST API and the CLI alike).
+DEFAULT_LEVEL: Level = "E5"
+DEFAULT_MINUTES = 45.0
+MIN_MINUTES, MAX_MINUTES = 5.0, 240.0
 Role = Literal["interviewer", "candidate"]
 
 
@@ -275,7 +280,7 @@ class Transcript:
     turns: tuple[Turn, ...]
     question_id: str | None = None
     question_text: str | None = None
-    level: Level = "E5"
+    level: Level = DEFAULT_LEVEL
 
     def candidate_turns(self) -> tuple[str, ...]:
         return tuple(t.content for t in self.turns if t.role == "candidate" and t.kind is TurnKind.MESSAGE)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from interviewer.domain import (
+    DEFAULT_MINUTES,
     DOING_SLOT,
     QUOTE_SLOT,
     STAGES,
@@ -75,7 +76,6 @@ from interviewer.text import (
 
 MAX_TURNS_PER_STAGE = 3
 REMEMBERED_STEPS = 20_000  # policy steps kept so that replaying a conversation costs nothing (cleared when full)
-DEFAULT_MINUTES = 45.0
 STAGE_TIME_SHARE: Mapping[Stage, float] = {
     Stage.PROBLEM_FORMULATION: 0.12,
     Stage.METRICS: 0.12,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import secrets
@@ -12,8 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from interviewer.domain import (
+    DEFAULT_LEVEL,
+    DEFAULT_MINUTES,
     LEVELS,
+    MAX_MINUTES,
+    MIN_MINUTES,
     STAGES,
+    Flow,
     Level,
     Question,
     Report,
@@ -29,10 +35,8 @@ from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
 from interviewer.policy import Interviewer, Move, Progress
 from interviewer.questions import QuestionBank
-from interviewer.storage import SessionStore
+from interviewer.storage import SessionEnded, SessionStore
 from interviewer.text import sentences
-
-MIN_MINUTES, MAX_MINUTES = 5.0, 240.0
 
 
 class ServiceError(Exception):
@@ -49,6 +53,18 @@ class Conflict(ServiceError):
 
 class InvalidInput(ServiceError):
     pass
+
+
+log = logging.getLogger(__name__)
+ENDED = "this interview has ended; start a new one"
+SLOW_TURN_S = 1.0  # a turn that takes longer is logged (the offline target is a p95 of 50 ms)
+SLOW_SCORING_S = 5.0  # so is a report that takes longer (scoring one interview: about 2 s)
+
+
+def refused(reason: str) -> InvalidInput:
+    """The error for input the service refuses, logged with its reason (never the text itself)."""
+    log.info("refused input: %s", reason)
+    return InvalidInput(reason)
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,11 @@ def finished_sentences(draft: str) -> list[str]:
     return said if _FINISHED_SENTENCE.search(draft) else said[:-1]
 
 
+def _log_if_slow(what: str, session_id: str, seconds: float, limit: float) -> None:
+    if seconds > limit:
+        log.warning("slow %s: %.2f s for session %s", what, seconds, session_id)
+
+
 def _random_choice(questions: Sequence[Question]) -> Question:
     return random.SystemRandom().choice(list(questions))
 
@@ -150,6 +171,8 @@ class InterviewService:
     scoring_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
     prepared: threading.Event = field(default_factory=threading.Event)
     drafts: DraftReader | None = None  # reads a message's finished sentences while it is typed
+    default_level: Level = DEFAULT_LEVEL
+    default_minutes: float = DEFAULT_MINUTES  # what the page offers first; the interviewer's own length is the same
 
     def prepare(self) -> None:
         """Embed every question's reference texts (kept on disk in the data folder, so a restart only reads them):
@@ -162,17 +185,26 @@ class InterviewService:
     def questions(self) -> tuple[Question, ...]:
         return self.bank.questions
 
+    def flow(self) -> Flow:
+        """The design flow: the stages' titles and order, for front doors that draw them."""
+        return self.bank.flow
+
     def question(self, question_id: str) -> Question:
         found = self.bank.get(question_id)
         if found is None:
             raise NotFound(f"unknown question id {question_id!r}; list them with GET /api/questions")
         return found
 
-    def start(self, question_id: str | None = None, level: Level = "E5", minutes: float | None = None) -> Started:
+    def start(
+        self, question_id: str | None = None, level: Level | None = None, minutes: float | None = None
+    ) -> Started:
+        """A new session; `level` and `minutes` left out take the configured defaults (`default_level`, and the
+        interviewer's own length)."""
+        level = level or self.default_level
         if level not in LEVELS:
-            raise InvalidInput(f"level must be one of {', '.join(LEVELS)}")
+            raise refused(f"level must be one of {', '.join(LEVELS)}")
         if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
-            raise InvalidInput(f"interview length must be {MIN_MINUTES:g} to {MAX_MINUTES:g} minutes")
+            raise refused(f"interview length must be {MIN_MINUTES:g} to {MAX_MINUTES:g} minutes")
         question = self.question(question_id) if question_id else self.choose(self.bank.questions)
         move = self.interviewer.opening(question)
         opening = Turn("interviewer", move.text, stage=move.stage, at=self.clock())
@@ -189,7 +221,7 @@ class InterviewService:
     def _open_session(self, session_id: str) -> tuple[Session, Question]:
         session = self.session(session_id)
         if session.ended:
-            raise Conflict("this interview has ended; start a new one")
+            raise Conflict(ENDED)
         return session, self.question(session.question_id)
 
     def read_ahead(self, session_id: str, draft: str) -> int:
@@ -207,7 +239,7 @@ class InterviewService:
         """Text any store can hold (lone surrogates and NUL characters become U+FFFD), within the length limit."""
         text = content.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd")
         if len(text.strip()) > self.max_message_chars:
-            raise InvalidInput(
+            raise refused(
                 f"message is too long: {len(text.strip()):,} characters (the limit is {self.max_message_chars:,})"
             )
         return text
@@ -216,7 +248,7 @@ class InterviewService:
         """Trimmed text any store can hold: lone surrogates and NUL characters become U+FFFD."""
         text = self._storable(content).strip()
         if not text:
-            raise InvalidInput("message is empty: type an answer or a clarifying question")
+            raise refused("message is empty: type an answer or a clarifying question")
         return text
 
     def reply(self, session_id: str, content: str) -> Reply:
@@ -227,6 +259,7 @@ class InterviewService:
 
     def reply_events(self, session_id: str, content: str) -> Iterator[Event]:
         """Stream the reply; both turns are stored before the final `message` event, so none is ever lost."""
+        started = time.perf_counter()
         text = self.clean_message(content)
         session, question = self._open_session(session_id)
         now = self.clock()
@@ -245,7 +278,8 @@ class InterviewService:
             raise ServiceError("the interviewer produced no reply")
         said = Turn("candidate", text, stage=before, at=now)
         answer = Turn("interviewer", move.text, move.kind, move.stage, now, move.chunk_ids)
-        self.store.append(session.id, [said, answer])
+        self._append(session.id, [said, answer])
+        _log_if_slow("turn", session.id, time.perf_counter() - started, SLOW_TURN_S)
         if move.stage is not before:
             yield Event("stage_changed", move.stage.value)
         yield Event("message", move.text, _reply(move, " ".join(notices) or None))
@@ -254,15 +288,36 @@ class InterviewService:
         session, question = self._open_session(session_id)
         move = self.interviewer.hint(question, session.turns, session.minutes)
         hint = Turn("interviewer", move.text, move.kind, move.stage, self.clock(), move.chunk_ids)
-        self.store.append(session.id, [hint])
+        self._append(session.id, [hint])
         return _reply(move)
 
+    def _append(self, session_id: str, turns: list[Turn]) -> None:
+        try:
+            self.store.append(session_id, turns)
+        except SessionEnded as exc:  # the end was claimed while this turn was composed: it is not stored
+            raise Conflict(ENDED) from exc
+
     def end(self, session_id: str) -> Report:
-        session, question = self._open_session(session_id)
+        """Claim the end first, so no turn is added while the report is written; then score every turn stored by
+        then (read again after the claim). If scoring fails, the claim is released and nothing is lost."""
+        self._open_session(session_id)
+        if not self.store.claim_end(session_id):
+            raise Conflict(ENDED)
+        try:
+            report = self._score_claimed(self.session(session_id))
+        except BaseException:
+            self.store.release_end(session_id)
+            raise
+        self.store.finish(session_id, report.to_dict())
+        return report
+
+    def _score_claimed(self, session: Session) -> Report:
+        question = self.question(session.question_id)
         transcript = Transcript(session.id, session.turns, question.id, level=session.level)
+        started = time.perf_counter()
         with self.scoring_slots:  # scoring is the heaviest call: a few at a time, so live turns stay fast
             report = self.assess(transcript, question, question.title)
-        self.store.finish(session.id, report.to_dict())
+        _log_if_slow("report", session.id, time.perf_counter() - started, SLOW_SCORING_S)
         return report
 
     def assess(self, transcript: Transcript, question: Question | None, title: str) -> Report:

@@ -43,12 +43,29 @@ MIGRATIONS = {
 }
 
 
+class SessionEnded(Exception):
+    """The session has ended (or is being scored): nothing more is added to it."""
+
+
 class SessionStore(Protocol):
+    """Sessions and their turns. `append` and `claim_end` decide under one lock per session, so a turn is either
+    stored before the end was claimed (and scored) or refused with `SessionEnded`: never added after the report."""
+
     def create(self, session: Session) -> None: ...
 
     def load(self, session_id: str) -> Session | None: ...
 
-    def append(self, session_id: str, turns: Sequence[Turn]) -> None: ...
+    def append(self, session_id: str, turns: Sequence[Turn]) -> None:
+        """Store the turns, in one transaction; `SessionEnded` when the session has ended."""
+        ...
+
+    def claim_end(self, session_id: str) -> bool:
+        """Mark the session ended before it is scored; False when it had ended already (someone else claimed it)."""
+        ...
+
+    def release_end(self, session_id: str) -> None:
+        """Undo a claim whose scoring failed, so the interview can go on or be ended again."""
+        ...
 
     def finish(self, session_id: str, report: dict[str, Any]) -> None: ...
 
@@ -58,15 +75,25 @@ class SessionStore(Protocol):
 class SqlSessionStore:
     """The session store over any DB-API connection whose rows read by column name; subclasses only connect.
 
-    Statements are written with `?` placeholders; a driver that wants `%s` sets `placeholder`. `lock_session` is the
-    statement (if any) that serialises appends to one session across processes.
+    Statements are written with `?` placeholders; a driver that wants `%s` sets `placeholder`. `read_ended` reads the
+    session's `ended` flag under the lock that serialises writes to one session (`_begin_write` takes it first where
+    the database needs that), so an append and a claim of the end never interleave.
     """
 
     placeholder = "?"
-    lock_session: str | None = None
+    read_ended = "SELECT ended FROM sessions WHERE id = ?"
 
     def _connect(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
+
+    def _begin_write(self, db: Any) -> None:
+        """Take the write lock before reading what the write depends on (nothing to do where `read_ended` locks)."""
+
+    def _ended(self, db: Any, session_id: str) -> bool | None:
+        """Whether the session has ended, read under the write lock; None when there is no such session."""
+        self._begin_write(db)
+        row = db.execute(self._sql(self.read_ended), (session_id,)).fetchone()
+        return None if row is None else bool(row["ended"])
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self.placeholder)
@@ -94,9 +121,21 @@ class SqlSessionStore:
 
     def append(self, session_id: str, turns: Sequence[Turn]) -> None:
         with self._connect() as db:
-            if self.lock_session:
-                db.execute(self._sql(self.lock_session), (session_id,))
+            if self._ended(db, session_id):
+                raise SessionEnded(session_id)
             self._insert_turns(db, session_id, turns)
+
+    def claim_end(self, session_id: str) -> bool:
+        with self._connect() as db:
+            if self._ended(db, session_id) is not False:
+                return False
+            db.execute(self._sql("UPDATE sessions SET ended = ? WHERE id = ?"), (True, session_id))
+            return True
+
+    def release_end(self, session_id: str) -> None:
+        with self._connect() as db:
+            statement = "UPDATE sessions SET ended = ? WHERE id = ? AND report IS NULL"
+            db.execute(self._sql(statement), (False, session_id))
 
     def finish(self, session_id: str, report: dict[str, Any]) -> None:
         with self._connect() as db:
@@ -130,6 +169,9 @@ class SQLiteSessionStore(SqlSessionStore):
                 columns = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
                 if column not in columns:
                     db.execute(statement)
+
+    def _begin_write(self, db: Any) -> None:
+        db.execute("BEGIN IMMEDIATE")  # SQLite locks the whole database for writing; a later claim waits for us
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

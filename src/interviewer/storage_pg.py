@@ -42,7 +42,7 @@ _SCHEMA_LOCK = 7_406_211  # an advisory lock id: replicas starting together crea
 
 class PostgresSessionStore(SqlSessionStore):
     placeholder = "%s"
-    lock_session = "SELECT id FROM sessions WHERE id = ? FOR UPDATE"
+    read_ended = "SELECT ended FROM sessions WHERE id = ? FOR UPDATE"  # the row lock serialises writes per session
 
     def __init__(self, url: str) -> None:
         self._url = url

@@ -17,11 +17,10 @@ from typing import Any
 
 import gradio as gr
 
-from interviewer.domain import LEVELS, STAGES, Question, Session
+from interviewer.domain import LEVELS, STAGES, Session
 from interviewer.feedback import downloadable_report, stage_chart
 from interviewer.service import InterviewService, ServiceError, transcript_dict
 from interviewer.views import (
-    LENGTHS,
     SURPRISE_ME,
     HistoryEntry,
     chat_messages,
@@ -32,6 +31,7 @@ from interviewer.views import (
     history_choices,
     history_headers,
     history_rows,
+    length_choices,
     question_choices,
     safe_text,
     stage_tracker,
@@ -79,7 +79,7 @@ class PageHandlers:
     # -- rendering -------------------------------------------------------------------------------------------------
 
     def screen(self, session: Session | None) -> Outputs:
-        flow = self._service.bank.flow
+        flow = self._service.flow()
         if session is None:
             return [], stage_tracker(flow, {}, None), clock_html(None), *self._results(None)
         progress = self._service.progress(session)
@@ -92,7 +92,7 @@ class PageHandlers:
         hidden = gr.update(value=None, visible=False)
         if session is None or report is None:
             return gr.update(visible=False), "", "", hidden, hidden
-        flow = self._service.bank.flow
+        flow = self._service.flow()
         scores = {stage: report["stages"][stage.value]["score"] for stage in STAGES}
         markdown = str(report["feedback_markdown"])
         stem = f"interview-{session.question_id}-{session.id[:8]}"
@@ -117,7 +117,8 @@ class PageHandlers:
         """(session id, saved id, history ids, *screen)."""
         chosen = None if not question_id or question_id == SURPRISE_ME else question_id
         try:
-            started = self._service.start(chosen, level if level in LEVELS else "E5", float(minutes or 45))
+            known = next((k for k in LEVELS if k == level), None)
+            started = self._service.start(chosen, known, float(minutes or self._service.default_minutes))
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         session_id = started.session.id
@@ -221,7 +222,7 @@ class PageHandlers:
         if first is None or second is None:
             return "Pick two ended attempts to compare."
         newer, older = self.entries([first, second])
-        return compare_markdown(self._service.bank.flow, older, newer)
+        return compare_markdown(self._service.flow(), older, newer)
 
     @staticmethod
     def _require(session_id: str) -> None:
@@ -273,19 +274,20 @@ class HistoryTab:
     comparison: gr.Markdown
 
 
-def _setup_row(questions: Sequence[Question]) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio, gr.Dropdown, gr.Button]:
+def _setup_row(service: InterviewService) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio, gr.Dropdown, gr.Button]:
+    questions = service.questions()
     with gr.Row():
         domain = gr.Dropdown(domain_choices(questions), value="", label="Domain", scale=1, min_width=160)
         question = gr.Dropdown(question_choices(questions), value=SURPRISE_ME, label="Question", scale=3, min_width=240)
-        level = gr.Radio(list(LEVELS), value="E5", label="Level", scale=1, min_width=220)
-        lengths = [(f"{m} minutes", m) for m in LENGTHS]
-        minutes = gr.Dropdown(lengths, value=45, label="Length", scale=1, min_width=120)
+        level = gr.Radio(list(LEVELS), value=service.default_level, label="Level", scale=1, min_width=220)
+        minutes = gr.Dropdown(length_choices(service.default_minutes), value=service.default_minutes, label="Length",
+                              scale=1, min_width=120)
         start = gr.Button("Start interview", variant="primary", scale=1, min_width=140)
     return domain, question, level, minutes, start
 
 
 def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
-    setup = _setup_row(service.questions())
+    setup = _setup_row(service)
     with gr.Row():
         with gr.Column(scale=3, min_width=320):
             chat = gr.Chatbot(label="Interview", height=520, elem_id="chat")

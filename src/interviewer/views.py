@@ -16,6 +16,11 @@ ALL_DOMAINS = ""
 LENGTHS = (20, 30, 45, 60)
 
 
+def length_choices(default_minutes: float) -> list[tuple[str, float]]:
+    """The page's interview lengths, the configured default among them (INTERVIEWER_INTERVIEW_MINUTES may be any)."""
+    return [(f"{m:g} minutes", m) for m in sorted({*map(float, LENGTHS), default_minutes})]
+
+
 def domain_choices(questions: Sequence[Question]) -> list[tuple[str, str]]:
     domains = sorted({q.domain for q in questions})
     return [("All domains", ALL_DOMAINS)] + [(d.replace("_", " ").title(), d) for d in domains]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -72,5 +73,6 @@ def serve(settings: Settings) -> None:
 
 
 def _run(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     print(f"interviewer: open http://{settings.host}:{settings.port} (REST API under /api)", flush=True)
     server(settings).run()

@@ -17,10 +17,10 @@ from statistics import mean
 
 from scipy.stats import spearmanr
 
-from interviewer.domain import Transcript, TurnKind
+from interviewer.domain import MAX_MINUTES, Transcript, TurnKind
 from interviewer.evals.metrics import Rating, verdict_steps
 from interviewer.evaluation import LabelledCase
-from interviewer.service import MAX_MINUTES, InterviewService
+from interviewer.service import InterviewService
 
 PAST_ANY_BUDGET_S = 2 * MAX_MINUTES * 60  # how far the clock moves once the recorded interviewer closed the interview
 

@@ -6,6 +6,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+DEFAULT_MAX_TOKENS = 160  # per interviewer reply (INTERVIEWER_LLM_MAX_TOKENS)
+DEFAULT_PROMPT_TOKENS = 3000  # the prompt's budget (INTERVIEWER_PROMPT_TOKEN_BUDGET)
+
 
 @dataclass(frozen=True)
 class ChatMessage:

@@ -6,13 +6,14 @@ failure (model error, timeout, a failed check) falls back to the offline move fo
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.domain import Flow, Question, Retriever, Turn
 from interviewer.events import NoticeEvent, TokenEvent
-from interviewer.llm.base import ChatMessage, ChatModel, ModelError
+from interviewer.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_PROMPT_TOKENS, ChatMessage, ChatModel, ModelError
 from interviewer.llm.guard import check_reply, check_sentence, numbers
 from interviewer.llm.prompt import Counter, TurnContext, build_messages, summarise
 from interviewer.policy import InterviewState, Move, OfflineInterviewer, Progress, coverage
@@ -24,10 +25,13 @@ class Rejected(Exception):
     """The model's reply failed a check; the message is the reason."""
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class LLMSettings:
-    prompt_token_budget: int = 3000
-    max_tokens: int = 200
+    prompt_token_budget: int = DEFAULT_PROMPT_TOKENS
+    max_tokens: int = DEFAULT_MAX_TOKENS
 
 
 class LLMInterviewer:
@@ -97,10 +101,12 @@ class LLMInterviewer:
             if reason:
                 raise Rejected(reason)
         except ModelError as exc:
+            log.warning("model did not answer (%s); the offline interviewer's reply was used", exc)
             yield NoticeEvent(f"The model did not answer ({exc}); this reply comes from the offline interviewer.")
             yield plan
             return
         except Rejected as exc:
+            log.info("model reply not used (%s); the offline interviewer's reply was used", exc)
             yield NoticeEvent(f"The model's reply was not used because {exc}; showing the offline interviewer's.")
             yield plan
             return

@@ -8,6 +8,7 @@ buzzwords, hints) still hold. Malformed output or a model error falls back to th
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import replace
 
@@ -21,6 +22,7 @@ from interviewer.text import quote
 
 MAX_CLAMP = 1
 MAX_JUDGE_TOKENS = 600
+log = logging.getLogger(__name__)
 _JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 
 
@@ -79,6 +81,7 @@ class LLMJudge:
             reply = self._chat.stream(self._messages(transcript, question, said), MAX_JUDGE_TOKENS)
             judged = parse_judgement("".join(reply))
         except (ModelError, JudgeFailed) as exc:
+            log.warning("model judge failed (%s); the offline scores were used", exc)
             return replace(base, notices=(*base.notices, f"The model judge failed ({exc}); offline scores shown."))
         candidate_text = " ".join(said)
         stages = {s: combine(base.stages[s], judged.stages.get(s), candidate_text) for s in STAGES}
