@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
@@ -118,3 +120,48 @@ def test_ended_session_is_409(client: TestClient) -> None:
 def test_openapi_is_served_under_api(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     assert "/api/sessions/{session_id}/messages" in spec["paths"]
+
+
+def test_a_retried_message_with_its_idempotency_key_is_answered_once(client: TestClient,
+                                                                     service: InterviewService) -> None:
+    session_id = client.post("/api/sessions", json={"question_id": "ads_ctr"}).json()["session_id"]
+    url = f"/api/sessions/{session_id}/messages"
+    body = {"content": "What is the latency budget?"}
+    first = client.post(url, json=body, headers={"Idempotency-Key": "turn-1"})
+    retried = client.post(url, json=body, headers={"Idempotency-Key": "turn-1"})
+    assert first.status_code == retried.status_code == 200 and first.json() == retried.json()
+    assert len(service.session(session_id).turns) == 3  # the opening, then one question and its answer
+    other = client.post(url, json={"content": "And the scale?"}, headers={"Idempotency-Key": "turn-2"})
+    assert other.status_code == 200 and len(service.session(session_id).turns) == 5
+    assert client.post(url, json=body, headers={"Idempotency-Key": ""}).status_code == 422
+
+
+def test_a_retried_end_with_its_key_returns_the_stored_report(client: TestClient) -> None:
+    session_id = client.post("/api/sessions", json={"question_id": "ads_ctr"}).json()["session_id"]
+    client.post(f"/api/sessions/{session_id}/messages", json={"content": "I'd start with logistic regression."})
+    first = client.post(f"/api/sessions/{session_id}/end", headers={"Idempotency-Key": "end-1"})
+    retried = client.post(f"/api/sessions/{session_id}/end", headers={"Idempotency-Key": "end-1"})
+    assert first.status_code == retried.status_code == 200 and first.json() == retried.json()
+    assert client.post(f"/api/sessions/{session_id}/end").status_code == 409  # no key: it has ended
+    assert client.post(f"/api/sessions/{session_id}/end", headers={"Idempotency-Key": "other"}).status_code == 409
+
+
+def test_two_copies_of_one_request_at_once_add_one_turn(service: InterviewService) -> None:
+    """Both copies compose a reply; the store keeps the first and hands it to the second."""
+    for n in range(20):
+        session_id = service.start("ads_ctr").session.id
+        gate = threading.Barrier(2)
+        replies: list[object] = []
+
+        def send(gate: threading.Barrier = gate, session_id: str = session_id, n: int = n,
+                 replies: list[object] = replies) -> None:
+            gate.wait()
+            replies.append(service.reply(session_id, "What is the latency budget?", key=f"k{n}"))
+
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert len(replies) == 2 and replies[0] == replies[1]
+        assert len(service.session(session_id).turns) == 3

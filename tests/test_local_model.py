@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -116,3 +118,46 @@ def test_serve_local_model_starts_and_stops_its_llama_server(local_url: str, tmp
         output = app.communicate(timeout=60)[0]
     assert "local model" in output
     assert _llama_servers() == before, "the llama.cpp child must stop with the app"
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid), "-f", "llama_cpp.server"], capture_output=True, text=True,
+                           check=False)
+    return [int(p) for p in found.stdout.split()]
+
+
+def _gone(pid: int, timeout_s: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":  # exited, waiting to be reaped by init
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "kill-9"])
+def test_the_llama_server_never_outlives_the_app(local_url: str, tmp_path: Path, stop: signal.Signals) -> None:
+    """SIGTERM is what systemd, Docker and `kill` send; kill -9 gives the app no chance to clean up, so the child
+    notices its parent is gone (Linux's parent-death signal). Only SIGINT used to stop it."""
+    port = free_port()
+    env = {**os.environ, "INTERVIEWER_DATA_DIR": str(tmp_path), "GRADIO_ANALYTICS_ENABLED": "False"}
+    app = subprocess.Popen([sys.executable, "-m", "interviewer", "serve", "--local-model", "--port", str(port)],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[int] = []
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/api/health", app, timeout_s=120)
+        children = _children(app.pid)
+        assert len(children) == 1
+        app.send_signal(stop)
+        app.wait(60)
+        assert _gone(children[0]), f"the llama.cpp server {children[0]} outlived the app ({stop.name})"
+    finally:
+        if app.poll() is None:
+            app.kill()
+        for child in children:  # a failing run leaves nothing behind either
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)

@@ -24,7 +24,7 @@ from interviewer.domain import STAGES, Question, Report, Session, Stage, StageSc
 from interviewer.policy import OfflineInterviewer
 from interviewer.questions import QuestionBank
 from interviewer.service import Conflict, InterviewService
-from interviewer.storage import SessionEnded, SessionStore, SQLiteSessionStore
+from interviewer.storage import AlreadyDone, RequestKey, SessionEnded, SessionStore, SQLiteSessionStore
 from interviewer.storage_pg import PostgresSessionStore
 
 pytestmark = pytest.mark.live
@@ -92,7 +92,7 @@ def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def fresh_url(postgres_url: str) -> str:
     with psycopg.connect(postgres_url, autocommit=True) as db:
-        db.execute("DROP TABLE IF EXISTS turns; DROP TABLE IF EXISTS sessions")
+        db.execute("DROP TABLE IF EXISTS request_keys; DROP TABLE IF EXISTS turns; DROP TABLE IF EXISTS sessions")
     return postgres_url
 
 
@@ -146,6 +146,22 @@ def test_an_ended_session_takes_no_more_turns(make_store: Callable[[], SessionSt
     loaded = store.load("s1")
     assert loaded is not None and loaded.ended and [t.content for t in loaded.turns] == ["hello", "on time"]
     assert not store.claim_end("missing")
+
+
+def test_a_request_key_is_stored_with_its_turns_and_answers_a_retry(make_store: Callable[[], SessionStore]) -> None:
+    store = make_store()
+    store.create(_session())
+    store.append("s1", [Turn("candidate", "once")], RequestKey("k1", "the reply"))
+    with pytest.raises(AlreadyDone) as done:
+        store.append("s1", [Turn("candidate", "once")], RequestKey("k1", "another reply"))
+    assert done.value.response == "the reply" and store.response_for("s1", "k1") == "the reply"
+    assert store.response_for("s1", "k2") is None
+    store.finish("s1", {"verdict": "hire"}, RequestKey("end", "report"))
+    with pytest.raises(AlreadyDone):  # a retry after the end still gets its answer, not "ended"
+        store.append("s1", [Turn("candidate", "once")], RequestKey("k1", "the reply"))
+    loaded = store.load("s1")
+    assert loaded is not None and [t.content for t in loaded.turns] == ["hello", "once"]
+    assert store.response_for("s1", "end") == "report"
 
 
 def test_a_failed_append_stores_nothing(make_store: Callable[[], SessionStore]) -> None:

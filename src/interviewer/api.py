@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request, status
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,6 +58,11 @@ class StartOut(BaseModel):
     session_id: str
     question: StartQuestion
     message: str
+
+
+# A client's key for a request it may retry (RFC draft "The Idempotency-Key HTTP Header Field"): any string it
+# chooses per request, such as a UUID.
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 
 class MessageIn(BaseModel):
@@ -158,8 +163,10 @@ def session_router(service: InterviewService) -> APIRouter:
     router = APIRouter()
 
     @router.post("/sessions/{session_id}/messages")
-    def message(session_id: str, body: MessageIn) -> ReplyOut:
-        return _reply_out(service.reply(session_id, body.content))
+    def message(session_id: str, body: MessageIn, key: IdempotencyKey = None) -> ReplyOut:
+        """Send a message; with an `Idempotency-Key` header, a retry with the same key returns the stored reply
+        instead of adding a turn (safe after a dropped connection)."""
+        return _reply_out(service.reply(session_id, body.content, key))
 
     @router.post("/sessions/{session_id}/draft", status_code=status.HTTP_202_ACCEPTED)
     def draft(session_id: str, body: DraftIn) -> DraftOut:
@@ -172,8 +179,11 @@ def session_router(service: InterviewService) -> APIRouter:
         return _reply_out(service.hint(session_id))
 
     @router.post("/sessions/{session_id}/end")
-    def end(session_id: str) -> dict[str, Any]:
-        return service.end(session_id).to_dict()
+    def end(session_id: str, key: IdempotencyKey = None) -> dict[str, Any]:
+        """End and score the interview; a retry with the same `Idempotency-Key` returns the stored report."""
+        if key is not None and service.ended_by(session_id, key):
+            return service.stored_report(session_id) or {}
+        return service.end(session_id, key).to_dict()
 
     @router.get("/sessions/{session_id}")
     def session(session_id: str) -> SessionOut:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
@@ -35,7 +36,7 @@ from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
 from interviewer.policy import Interviewer, Move, Progress
 from interviewer.questions import QuestionBank
-from interviewer.storage import SessionEnded, SessionStore
+from interviewer.storage import AlreadyDone, RequestKey, SessionEnded, SessionStore
 from interviewer.text import sentences
 
 
@@ -251,14 +252,20 @@ class InterviewService:
             raise refused("message is empty: type an answer or a clarifying question")
         return text
 
-    def reply(self, session_id: str, content: str) -> Reply:
-        for event in self.reply_events(session_id, content):
+    def reply(self, session_id: str, content: str, key: str | None = None) -> Reply:
+        """The interviewer's reply, both turns stored. A client that sends an idempotency `key` and retries with it
+        gets the reply stored the first time, and no turn is added again."""
+        done = self.store.response_for(session_id, key) if key is not None else None
+        if done is not None:
+            return reply_from_record(done)
+        for event in self.reply_events(session_id, content, key):
             if event.reply is not None and event.type == "message":
                 return event.reply
         raise ServiceError("the interviewer produced no reply")  # pragma: no cover - streams always end in a message
 
-    def reply_events(self, session_id: str, content: str) -> Iterator[Event]:
-        """Stream the reply; both turns are stored before the final `message` event, so none is ever lost."""
+    def reply_events(self, session_id: str, content: str, key: str | None = None) -> Iterator[Event]:
+        """Stream the reply; both turns are stored before the final `message` event, so none is ever lost (with a
+        `key` stored before, by a request racing this one, the final event carries that request's reply)."""
         started = time.perf_counter()
         text = self.clean_message(content)
         session, question = self._open_session(session_id)
@@ -278,11 +285,15 @@ class InterviewService:
             raise ServiceError("the interviewer produced no reply")
         said = Turn("candidate", text, stage=before, at=now)
         answer = Turn("interviewer", move.text, move.kind, move.stage, now, move.chunk_ids)
-        self._append(session.id, [said, answer])
+        reply = _reply(move, " ".join(notices) or None)
+        stored = self._append(session.id, [said, answer], RequestKey(key, reply_record(reply)) if key else None)
         _log_if_slow("turn", session.id, time.perf_counter() - started, SLOW_TURN_S)
+        if stored is not None:
+            yield Event("message", stored.message, stored)
+            return
         if move.stage is not before:
             yield Event("stage_changed", move.stage.value)
-        yield Event("message", move.text, _reply(move, " ".join(notices) or None))
+        yield Event("message", move.text, reply)
 
     def hint(self, session_id: str) -> Reply:
         session, question = self._open_session(session_id)
@@ -291,15 +302,24 @@ class InterviewService:
         self._append(session.id, [hint])
         return _reply(move)
 
-    def _append(self, session_id: str, turns: list[Turn]) -> None:
+    def _append(self, session_id: str, turns: list[Turn], request: RequestKey | None = None) -> Reply | None:
+        """Store the turns; the reply stored before when the request's key was carried out already (nothing added)."""
         try:
-            self.store.append(session_id, turns)
+            self.store.append(session_id, turns, request)
         except SessionEnded as exc:  # the end was claimed while this turn was composed: it is not stored
             raise Conflict(ENDED) from exc
+        except AlreadyDone as done:
+            return reply_from_record(done.response)
+        return None
 
-    def end(self, session_id: str) -> Report:
+    def ended_by(self, session_id: str, key: str) -> bool:
+        """Whether `end` with this idempotency key finished the session (a retry then reads the stored report)."""
+        return self.store.response_for(session_id, key) == END_RESPONSE
+
+    def end(self, session_id: str, key: str | None = None) -> Report:
         """Claim the end first, so no turn is added while the report is written; then score every turn stored by
-        then (read again after the claim). If scoring fails, the claim is released and nothing is lost."""
+        then (read again after the claim). If scoring fails, the claim is released and nothing is lost. A `key` is
+        stored with the report (`ended_by`)."""
         self._open_session(session_id)
         if not self.store.claim_end(session_id):
             raise Conflict(ENDED)
@@ -308,7 +328,7 @@ class InterviewService:
         except BaseException:
             self.store.release_end(session_id)
             raise
-        self.store.finish(session_id, report.to_dict())
+        self.store.finish(session_id, report.to_dict(), RequestKey(key, END_RESPONSE) if key else None)
         return report
 
     def _score_claimed(self, session: Session) -> Report:
@@ -346,6 +366,26 @@ class InterviewService:
 
 def _current_stage(turns: Sequence[Turn]) -> Stage:
     return next((t.stage for t in reversed(turns) if t.role == "interviewer" and t.stage), STAGES[0])
+
+
+END_RESPONSE = "report"  # what an idempotency key of `end` answered: the stored report
+
+
+def reply_record(reply: Reply) -> str:
+    """A reply as stored with the idempotency key of the request that produced it."""
+    return json.dumps({
+        "message": reply.message, "stage": reply.stage.value, "kind": reply.kind.value, "finished": reply.finished,
+        "coverage": {stage.value: value for stage, value in reply.coverage.items()},
+        "chunk_ids": list(reply.chunk_ids), "notice": reply.notice,
+    })
+
+
+def reply_from_record(record: str) -> Reply:
+    fields = json.loads(record)
+    coverage = {Stage(stage): float(value) for stage, value in fields["coverage"].items()}
+    kind, finished = TurnKind(fields["kind"]), bool(fields["finished"])
+    return Reply(fields["message"], Stage(fields["stage"]), coverage, kind, finished, tuple(fields["chunk_ids"]),
+                 fields["notice"])
 
 
 def _reply(move: Move, notice: str | None = None) -> Reply:

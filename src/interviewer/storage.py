@@ -10,20 +10,22 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
 
 from interviewer.domain import Level, Session, Stage, Turn, TurnKind
 
+# One schema for both databases: SQLite reads DOUBLE PRECISION as REAL and BOOLEAN as 0/1 (TRUE and FALSE since 3.23).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
     question_id TEXT NOT NULL,
     level TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    ended INTEGER NOT NULL DEFAULT 0,
+    created_at DOUBLE PRECISION NOT NULL,
+    ended BOOLEAN NOT NULL DEFAULT FALSE,
     report TEXT,
-    minutes REAL
+    minutes DOUBLE PRECISION
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -32,19 +34,42 @@ CREATE TABLE IF NOT EXISTS turns (
     content TEXT NOT NULL,
     kind TEXT NOT NULL,
     stage TEXT,
-    at REAL NOT NULL,
+    at DOUBLE PRECISION NOT NULL,
     chunk_ids TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (session_id, seq)
 );
+CREATE TABLE IF NOT EXISTS request_keys (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    response TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
+);
 """
+# Columns added since the first schema, for databases made before them (both databases run the same statements).
 MIGRATIONS = {
     ("turns", "chunk_ids"): "ALTER TABLE turns ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''",
-    ("sessions", "minutes"): "ALTER TABLE sessions ADD COLUMN minutes REAL",
+    ("sessions", "minutes"): "ALTER TABLE sessions ADD COLUMN minutes DOUBLE PRECISION",
 }
 
 
 class SessionEnded(Exception):
     """The session has ended (or is being scored): nothing more is added to it."""
+
+
+class AlreadyDone(Exception):
+    """A request with this idempotency key was carried out already; `response` is what it answered."""
+
+    def __init__(self, response: str) -> None:
+        super().__init__("already done")
+        self.response = response
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """A client's idempotency key and the response to store with what its request wrote, in the same transaction."""
+
+    key: str
+    response: str
 
 
 class SessionStore(Protocol):
@@ -55,8 +80,13 @@ class SessionStore(Protocol):
 
     def load(self, session_id: str) -> Session | None: ...
 
-    def append(self, session_id: str, turns: Sequence[Turn]) -> None:
-        """Store the turns, in one transaction; `SessionEnded` when the session has ended."""
+    def append(self, session_id: str, turns: Sequence[Turn], request: RequestKey | None = None) -> None:
+        """Store the turns, in one transaction; `SessionEnded` when the session has ended, `AlreadyDone` when the
+        request's key was stored before (then nothing is added)."""
+        ...
+
+    def response_for(self, session_id: str, key: str) -> str | None:
+        """What the request with this key answered, if it was carried out."""
         ...
 
     def claim_end(self, session_id: str) -> bool:
@@ -67,7 +97,7 @@ class SessionStore(Protocol):
         """Undo a claim whose scoring failed, so the interview can go on or be ended again."""
         ...
 
-    def finish(self, session_id: str, report: dict[str, Any]) -> None: ...
+    def finish(self, session_id: str, report: dict[str, Any], request: RequestKey | None = None) -> None: ...
 
     def report(self, session_id: str) -> dict[str, Any] | None: ...
 
@@ -85,6 +115,15 @@ class SqlSessionStore:
 
     def _connect(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
+
+    def _columns(self, db: Any, table: str) -> set[str]:
+        raise NotImplementedError
+
+    def _migrate(self, db: Any) -> None:
+        """Add the columns `MIGRATIONS` lists to a database made before them."""
+        for (table, column), statement in MIGRATIONS.items():
+            if column not in self._columns(db, table):
+                db.execute(statement)
 
     def _begin_write(self, db: Any) -> None:
         """Take the write lock before reading what the write depends on (nothing to do where `read_ended` locks)."""
@@ -119,11 +158,30 @@ class SqlSessionStore:
             ).fetchall()
         return session_from_rows(row, turns)
 
-    def append(self, session_id: str, turns: Sequence[Turn]) -> None:
+    def append(self, session_id: str, turns: Sequence[Turn], request: RequestKey | None = None) -> None:
         with self._connect() as db:
-            if self._ended(db, session_id):
+            ended = self._ended(db, session_id)
+            done = self._response(db, session_id, request.key) if request else None
+            if done is not None:
+                raise AlreadyDone(done)
+            if ended:
                 raise SessionEnded(session_id)
             self._insert_turns(db, session_id, turns)
+            self._keep(db, session_id, request)
+
+    def response_for(self, session_id: str, key: str) -> str | None:
+        with self._connect() as db:
+            return self._response(db, session_id, key)
+
+    def _response(self, db: Any, session_id: str, key: str) -> str | None:
+        statement = self._sql("SELECT response FROM request_keys WHERE session_id = ? AND key = ?")
+        row = db.execute(statement, (session_id, key)).fetchone()
+        return None if row is None else str(row["response"])
+
+    def _keep(self, db: Any, session_id: str, request: RequestKey | None) -> None:
+        if request is not None:
+            statement = "INSERT INTO request_keys (session_id, key, response) VALUES (?, ?, ?)"
+            db.execute(self._sql(statement), (session_id, request.key, request.response))
 
     def claim_end(self, session_id: str) -> bool:
         with self._connect() as db:
@@ -137,10 +195,11 @@ class SqlSessionStore:
             statement = "UPDATE sessions SET ended = ? WHERE id = ? AND report IS NULL"
             db.execute(self._sql(statement), (False, session_id))
 
-    def finish(self, session_id: str, report: dict[str, Any]) -> None:
+    def finish(self, session_id: str, report: dict[str, Any], request: RequestKey | None = None) -> None:
         with self._connect() as db:
             statement = self._sql("UPDATE sessions SET ended = ?, report = ? WHERE id = ?")
             db.execute(statement, (True, json.dumps(report), session_id))
+            self._keep(db, session_id, request)
 
     def report(self, session_id: str) -> dict[str, Any] | None:
         with self._connect() as db:
@@ -165,10 +224,10 @@ class SQLiteSessionStore(SqlSessionStore):
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
-            for (table, column), statement in MIGRATIONS.items():
-                columns = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
-                if column not in columns:
-                    db.execute(statement)
+            self._migrate(db)
+
+    def _columns(self, db: Any, table: str) -> set[str]:
+        return {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
 
     def _begin_write(self, db: Any) -> None:
         db.execute("BEGIN IMMEDIATE")  # SQLite locks the whole database for writing; a later claim waits for us

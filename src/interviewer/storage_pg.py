@@ -13,30 +13,8 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from interviewer.storage import SqlSessionStore
+from interviewer.storage import SCHEMA, SqlSessionStore
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY,
-    question_id TEXT NOT NULL,
-    level TEXT NOT NULL,
-    created_at DOUBLE PRECISION NOT NULL,
-    ended BOOLEAN NOT NULL DEFAULT FALSE,
-    report TEXT,
-    minutes DOUBLE PRECISION
-);
-CREATE TABLE IF NOT EXISTS turns (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('interviewer', 'candidate')),
-    content TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    stage TEXT,
-    at DOUBLE PRECISION NOT NULL,
-    chunk_ids TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (session_id, seq)
-);
-"""
 _SCHEMA_LOCK = 7_406_211  # an advisory lock id: replicas starting together create the tables once
 
 
@@ -49,6 +27,11 @@ class PostgresSessionStore(SqlSessionStore):
         with self._connect() as db:
             db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             db.execute(SCHEMA)
+            self._migrate(db)
+
+    def _columns(self, db: Any, table: str) -> set[str]:
+        statement = "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+        return {row["column_name"] for row in db.execute(statement, (table,))}
 
     @contextmanager
     def _connect(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:

@@ -6,7 +6,9 @@ and is stopped with the app.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +26,15 @@ START_TIMEOUT_S = 120.0
 
 class LocalModelUnavailable(RuntimeError):
     pass
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _dies_with_parent() -> None:
+    """Run in the child before it execs: Linux sends it SIGTERM when the app that started it dies, however it dies
+    (kill -9 included), so no model server outlives the app."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def smollm2_path() -> Path:
@@ -61,8 +72,16 @@ class LocalModelServer:
             sys.executable, "-m", "llama_cpp.server", "--model", str(self._model), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self._port), "--n_ctx", str(self._context), "--verbose", "False",
         ]
-        self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        linux = sys.platform.startswith("linux")
+        self._process = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT,
+            preexec_fn=_dies_with_parent if linux else None,  # noqa: PLW1509 - it only calls prctl before exec
+        )
+        try:
+            self._wait_ready()
+        except BaseException:  # a signal while it starts (SIGTERM included) or a start that failed
+            self.stop()
+            raise
         return self.base_url
 
     def _wait_ready(self) -> None:
