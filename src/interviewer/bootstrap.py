@@ -19,7 +19,7 @@ from interviewer.policy import Interviewer, OfflineInterviewer
 from interviewer.questions import QuestionBank, load_bank, load_judge_model
 from interviewer.retrieval.chunks import front_matter
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.service import DraftReader, InterviewService, ReadTexts
+from interviewer.service import SLOW_TURN_S, DraftReader, InterviewService, ReadTexts
 from interviewer.storage import SessionStore, SQLiteSessionStore
 
 if TYPE_CHECKING:
@@ -174,4 +174,6 @@ def build_service(
         drafts=DraftReader(_reader_ahead(EmbeddingSimilarity(cache_dir=settings.data_dir / "embeddings"))),
         default_level=settings.default_level,
         default_minutes=settings.interview_minutes,
+        # a model's reply takes seconds by nature: only one as slow as its timeout is worth a warning
+        slow_turn_s=SLOW_TURN_S if settings.model_mode() == "offline" else settings.llm_timeout_s,
     )

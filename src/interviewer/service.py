@@ -58,7 +58,7 @@ class InvalidInput(ServiceError):
 
 log = logging.getLogger(__name__)
 ENDED = "this interview has ended; start a new one"
-SLOW_TURN_S = 1.0  # a turn that takes longer is logged (the offline target is a p95 of 50 ms)
+SLOW_TURN_S = 1.0  # an offline turn that takes longer is logged (the target is a p95 of 50 ms); see `slow_turn_s`
 SLOW_SCORING_S = 5.0  # so is a report that takes longer (scoring one interview: about 2 s)
 
 
@@ -174,6 +174,7 @@ class InterviewService:
     drafts: DraftReader | None = None  # reads a message's finished sentences while it is typed
     default_level: Level = DEFAULT_LEVEL
     default_minutes: float = DEFAULT_MINUTES  # what the page offers first; the interviewer's own length is the same
+    slow_turn_s: float = SLOW_TURN_S  # a turn taking longer is logged (with a model, its timeout: `bootstrap`)
 
     def prepare(self) -> None:
         """Embed every question's reference texts (kept on disk in the data folder, so a restart only reads them):
@@ -287,7 +288,7 @@ class InterviewService:
         answer = Turn("interviewer", move.text, move.kind, move.stage, now, move.chunk_ids)
         reply = _reply(move, " ".join(notices) or None)
         stored = self._append(session.id, [said, answer], RequestKey(key, reply_record(reply)) if key else None)
-        _log_if_slow("turn", session.id, time.perf_counter() - started, SLOW_TURN_S)
+        _log_if_slow("turn", session.id, time.perf_counter() - started, self.slow_turn_s)
         if stored is not None:
             yield Event("message", stored.message, stored)
             return
