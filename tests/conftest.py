@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from interviewer.config import default_knowledge_dir
-from interviewer.domain import Question
+from interviewer.domain import STAGES, Citation, Question, RedFlag, Report, Stage, StageScore, Verdict
 from interviewer.judge import OfflineJudge
 from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import OfflineInterviewer
@@ -24,6 +24,25 @@ from interviewer.service import InterviewService
 from interviewer.storage import SQLiteSessionStore
 
 KNOWLEDGE = default_knowledge_dir()
+
+
+def sample_report(overall: float = 2.5, verdict: Verdict = Verdict.HIRE, **scores: int | None) -> Report:
+    """A report with every field filled (stages scored as given, the rest not reached)."""
+    return Report(
+        question_id="fraud_card_payments",
+        stages={
+            s: StageScore(scores.get(s.value), ("said it",), ("a reason",), 2.4 if scores.get(s.value) else None)
+            for s in STAGES
+        },
+        overall=overall,
+        verdict=verdict,
+        level="E5",
+        red_flags=(RedFlag("label_leakage", "the outcome as a feature", "the label leaks"),),
+        citations=(Citation("feature_stores.md", "Point in time", Stage.DATA_PIPELINE),),
+        feedback_markdown="**Strong** framing",
+        notices=("the judge model did not answer",),
+        verdict_reason="",
+    )
 
 # A candidate who covers every stage of the fraud question with reasons and numbers.
 STRONG_FRAUD = (

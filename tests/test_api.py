@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 from tests.conftest import STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 
 from interviewer.api import create_api
@@ -165,3 +167,39 @@ def test_two_copies_of_one_request_at_once_add_one_turn(service: InterviewServic
             thread.join(30)
         assert len(replies) == 2 and replies[0] == replies[1]
         assert len(service.session(session_id).turns) == 3
+
+
+def _documented(spec: dict[str, Any], path: str, method: str, code: int) -> dict[str, Any]:
+    """The schema the OpenAPI document gives for one response, with the components its references point into."""
+    schema = spec["paths"][path][method]["responses"][str(code)]["content"]["application/json"]["schema"]
+    return {**schema, "components": spec["components"]}
+
+
+def test_every_operation_documents_the_shape_it_returns(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    untyped, undocumented = [], []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            code = next(c for c in operation["responses"] if c.startswith("2"))
+            schema = _documented(spec, path, method, int(code))
+            if "$ref" not in schema.get("items", schema):  # an open object ("any dict") documents nothing
+                untyped.append(f"{method.upper()} {path}")
+            if "{session_id}" in path and "404" not in operation["responses"]:
+                undocumented.append(f"{method.upper()} {path}")
+    assert untyped == [] and undocumented == []
+
+
+def test_every_answer_of_a_whole_interview_matches_its_documented_schema(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    session_id = client.post("/api/sessions", json={"question_id": "fraud_card_payments"}).json()["session_id"]
+    base = "/api/sessions/{session_id}"
+    calls = [("post", base + "/messages", {"content": answer}) for answer in STRONG_FRAUD]
+    calls += [("post", base + "/hint", None), ("post", base + "/draft", {"content": "One. Two"})]
+    calls += [("post", base + "/end", None), ("get", base, None), ("get", base + "/transcript", None)]
+    calls += [("get", base + "/report", None), ("post", base + "/messages", {"content": "late"})]
+    problems = []
+    for method, path, body in calls:
+        response = client.request(method.upper(), path.format(session_id=session_id), json=body)
+        schema = _documented(spec, path, method, response.status_code)
+        problems += [f"{method} {path}: {e.message}" for e in Draft202012Validator(schema).iter_errors(response.json())]
+    assert problems == []

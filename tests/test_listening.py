@@ -35,9 +35,9 @@ from interviewer.policy import (
     InterviewState,
     OfflineInterviewer,
     answered_already,
+    argues,
     around_choice,
     doing,
-    gives_reason,
     in_sentence,
     is_twist,
     leans_back,
@@ -50,7 +50,16 @@ from interviewer.policy import (
 from interviewer.questions import QuestionBank
 from interviewer.reading import Reader
 from interviewer.retrieval.similarity import EmbeddingSimilarity
-from interviewer.text import asks_whether, go_on_target, lists_a_decision, matches_any, requested, sentences, terms
+from interviewer.text import (
+    asks_whether,
+    gives_reason,
+    go_on_target,
+    lists_a_decision,
+    matches_any,
+    requested,
+    sentences,
+    terms,
+)
 
 MINUTE = 60.0
 
@@ -622,9 +631,13 @@ def test_a_measure_at_a_stated_cut_off_answers_over_how_many_results(bank: Quest
 def test_reason_connectives_match_as_words_in_order() -> None:
     """"so that" and "rather than" are stopwords as cue terms: "so that" never matched and "rather than" matched any
     "rather"; as words in order they match only themselves."""
-    assert gives_reason("We batch the requests so that the GPU stays busy.")
-    assert gives_reason("Trees rather than a network, for the tabular inputs.") and gives_reason("The trade-offs hurt.")
-    assert not gives_reason("I'd rather keep it simple.") and not gives_reason("It is faster than the other one.")
+    assert argues("We batch the requests so that the GPU stays busy.") and argues("We shard it to avoid hot keys.")
+    assert argues("Trees rather than a network, for the tabular inputs.") and argues("The trade-offs hurt.")
+    assert argues("There is a trade off in freshness.") and gives_reason("We cache it, which means staleness.")
+    assert not argues("I'd rather keep it simple.") and not argues("It is faster than the other one.")
+    assert not gives_reason("Trees rather than a network.")  # weighed, but no reason given (the judge counts apart)
+    gain = "We fine-tune it on our listings, so we get the domain's style."  # a reason the judge counts ...
+    assert gives_reason(gain) and argues(gain) and not weighs_something(gain)  # ... but no argument for the choice
     assert weighs_something("It costs more latency.") and not weighs_something("We use trees.")
 
 

@@ -13,6 +13,7 @@ from interviewer.llm.base import ModelError
 from interviewer.llm.judge import LLMJudge, parse_judgement
 from interviewer.llm.tokens import TokenCounter
 from interviewer.questions import QuestionBank
+from interviewer.records import report_json
 
 
 def _transcript(answers: list[str]) -> Transcript:
@@ -73,7 +74,7 @@ def test_failures_fall_back_to_the_offline_report_with_a_notice(
     offline = offline_judge(bank).score(_transcript(list(STRONG_FRAUD)), question)
     report = _judge(bank, counter, ScriptedChat(failure)).score(_transcript(list(STRONG_FRAUD)), question)
     assert report.stages == offline.stages and len(report.notices) == 1
-    assert report.to_dict()["notices"] == list(report.notices)
+    assert json.loads(report_json(report))["notices"] == list(report.notices)
 
 
 def test_the_model_never_sees_text_addressed_to_the_judge(

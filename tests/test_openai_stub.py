@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from tests.conftest import free_port
 from tests.stub_openai import Recorder, running_stub
 
+from interviewer.events import NoticeEvent, ReplyEvent
 from interviewer.llm.base import ChatMessage, ModelError
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.openai_compat import OpenAICompatChat
@@ -76,9 +77,9 @@ def test_an_interview_keeps_going_through_every_fault(
     session_id = served.start("fraud_card_payments").session.id
     events = list(served.reply_events(session_id, "What is the scale?"))
     final = events[-1]
-    assert final.type == "message" and final.reply is not None
+    assert isinstance(final, ReplyEvent)
     assert "5,000 transactions per second" in final.reply.message
-    notices = [e for e in events if e.type == "notice"]
+    notices = [e for e in events if isinstance(e, NoticeEvent)]
     assert (not notices) if mode == "ok" else (len(notices) == 1 and final.reply.notice)
     turns = served.session(session_id).turns
     assert [t.role for t in turns] == ["interviewer", "candidate", "interviewer"]

@@ -17,14 +17,15 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port
+from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, sample_report
 from tests.test_crash import app_process
 
 from interviewer.domain import STAGES, Question, Report, Session, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
 from interviewer.policy import OfflineInterviewer
 from interviewer.questions import QuestionBank
 from interviewer.service import Conflict, InterviewService
-from interviewer.storage import AlreadyDone, RequestKey, SessionEnded, SessionStore, SQLiteSessionStore
+from interviewer.session_store import AlreadyDone, RequestKey, SessionEnded, SessionStore
+from interviewer.storage import SQLiteSessionStore
 from interviewer.storage_pg import PostgresSessionStore
 
 pytestmark = pytest.mark.live
@@ -124,8 +125,8 @@ def test_finish_and_load(make_store: Callable[[], SessionStore]) -> None:
     store = make_store()
     store.create(_session("a"))
     store.create(Session("b", "ads_ctr", "E5", 5.0, minutes=None))
-    store.finish("a", {"overall": 2.5, "verdict": "hire"})
-    assert store.report("a") == {"overall": 2.5, "verdict": "hire"} and store.report("b") is None
+    store.finish("a", sample_report(2.5, training=4))
+    assert store.report("a") == sample_report(2.5, training=4) and store.report("b") is None
     ended, running = store.load("a"), store.load("b")
     assert ended is not None and running is not None
     assert ended.ended and not running.ended and running.minutes is None
@@ -139,7 +140,7 @@ def test_an_ended_session_takes_no_more_turns(make_store: Callable[[], SessionSt
         store.append("s1", [Turn("candidate", "too late")])
     store.release_end("s1")  # scoring failed: the interview goes on
     store.append("s1", [Turn("candidate", "on time")])
-    store.finish("s1", {"verdict": "hire"})
+    store.finish("s1", sample_report())
     with pytest.raises(SessionEnded):
         store.append("s1", [Turn("candidate", "after the report")])
     store.release_end("s1")  # a written report is never undone
@@ -156,7 +157,7 @@ def test_a_request_key_is_stored_with_its_turns_and_answers_a_retry(make_store: 
         store.append("s1", [Turn("candidate", "once")], RequestKey("k1", "another reply"))
     assert done.value.response == "the reply" and store.response_for("s1", "k1") == "the reply"
     assert store.response_for("s1", "k2") is None
-    store.finish("s1", {"verdict": "hire"}, RequestKey("end", "report"))
+    store.finish("s1", sample_report(), RequestKey("end", "report"))
     with pytest.raises(AlreadyDone):  # a retry after the end still gets its answer, not "ended"
         store.append("s1", [Turn("candidate", "once")], RequestKey("k1", "the reply"))
     loaded = store.load("s1")

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.conftest import STRONG_FRAUD, make_service
 
-from interviewer.domain import STAGES, Passage, TurnKind
+from interviewer.domain import STAGES, Passage, Stage, TurnKind
+from interviewer.events import NoticeEvent, ReplyEvent, StageChangedEvent, TokenEvent
 from interviewer.questions import QuestionBank
-from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, transcript_dict
-from interviewer.transcripts import parse_transcript
+from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound
+from interviewer.transcripts import TranscriptModel, parse_transcript
 
 
 def test_a_full_interview_ends_in_a_report_with_all_seven_stages(service: InterviewService) -> None:
@@ -20,7 +22,7 @@ def test_a_full_interview_ends_in_a_report_with_all_seven_stages(service: Interv
     assert set(report.stages) == set(STAGES)
     assert report.verdict.value in ("hire", "strong_hire")
     assert "> I'd frame this" in report.feedback_markdown
-    assert service.stored_report(started.session.id) == report.to_dict()
+    assert service.stored_report(started.session.id) == report  # read back whole, as typed values
 
 
 def test_random_question_when_none_is_given(service: InterviewService) -> None:
@@ -76,8 +78,14 @@ def test_transcript_export_round_trips_through_the_eval_format(service: Intervie
     for answer in STRONG_FRAUD:
         service.reply(session_id, answer)
     service.hint(session_id)
-    exported = transcript_dict(service.session(session_id))
-    rescored = service.score(parse_transcript(exported).to_domain())
+    session = service.session(session_id)
+    exported = json.loads(TranscriptModel.of_session(session).to_json())
+    assert {"role", "content", "kind", "stage"} <= set(exported["turns"][0]) and "labels" not in exported
+    parsed = parse_transcript(exported).to_domain()
+    assert [(t.role, t.content, t.kind, t.stage, t.chunk_ids) for t in parsed.turns] == [
+        (t.role, t.content, t.kind, t.stage, t.chunk_ids) for t in session.turns
+    ]
+    rescored = service.score(parsed)
     assert rescored.stages == service.end(session_id).stages
 
 
@@ -137,3 +145,16 @@ def test_a_report_that_fails_leaves_the_interview_open(service: InterviewService
     assert not broken.session(session_id).ended and broken.store.report(session_id) is None
     broken.reply(session_id, "We would predict clicks with a logistic regression first.")
     assert service.end(session_id).verdict and service.session(session_id).ended
+
+
+def test_a_turn_streams_typed_events_ending_in_the_stored_reply(service: InterviewService) -> None:
+    session_id = service.start("fraud_card_payments").session.id
+    changes: list[tuple[Stage, Stage]] = []
+    for answer in STRONG_FRAUD:
+        events = list(service.reply_events(session_id, answer))
+        assert all(isinstance(e, TokenEvent | NoticeEvent | StageChangedEvent | ReplyEvent) for e in events)
+        *before, last = events
+        assert isinstance(last, ReplyEvent) and not any(isinstance(e, ReplyEvent) for e in before)
+        assert last.reply.message == service.session(session_id).turns[-1].content  # stored before it was sent
+        changes += [(e.stage, last.reply.stage) for e in before if isinstance(e, StageChangedEvent)]
+    assert changes and all(announced is replied for announced, replied in changes)

@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from tests.conftest import sample_report
 
 from interviewer.domain import Session, Stage, Turn, TurnKind
 from interviewer.storage import SQLiteSessionStore
@@ -28,8 +29,8 @@ def test_round_trip_survives_a_new_store_on_the_same_file(tmp_path: Path) -> Non
 def test_finish_stores_the_report(tmp_path: Path) -> None:
     store = SQLiteSessionStore(tmp_path / "db.sqlite3")
     store.create(_session())
-    store.finish("s1", {"verdict": "hire"})
-    assert store.report("s1") == {"verdict": "hire"}
+    store.finish("s1", sample_report(metrics=3))
+    assert store.report("s1") == sample_report(metrics=3)  # every field read back as it was
     loaded = store.load("s1")
     assert loaded is not None and loaded.ended
 

@@ -1,6 +1,8 @@
 import re
 
-from interviewer.domain import STAGES, Session, Stage, Turn, TurnKind
+from tests.conftest import sample_report
+
+from interviewer.domain import STAGES, Report, Session, Stage, Turn, TurnKind, Verdict
 from interviewer.policy import Progress
 from interviewer.questions import QuestionBank
 from interviewer.views import (
@@ -65,12 +67,11 @@ def test_clock_waits_for_the_first_answer_then_counts_down() -> None:
     assert "starts when you start" in clock_html(None)
 
 
-def _report(overall: float, **scores: int | None) -> dict[str, object]:
-    stages = {s.value: {"score": scores.get(s.value)} for s in STAGES}
-    return {"overall": overall, "verdict": "lean_hire", "stages": stages}
+def _report(overall: float, **scores: int | None) -> Report:
+    return sample_report(overall, Verdict.NO_HIRE, **scores)
 
 
-def _entry(at: float, question: str = "fraud_card_payments", report: dict[str, object] | None = None) -> HistoryEntry:
+def _entry(at: float, question: str = "fraud_card_payments", report: Report | None = None) -> HistoryEntry:
     session = Session(f"s{at:.0f}", question, "E5", at, (Turn("interviewer", "hi"),), ended=report is not None)
     return HistoryEntry(session, "Fraud <detection>", report)
 
@@ -84,7 +85,7 @@ def test_history_headers_name_every_stage_briefly() -> None:
 def test_history_rows_show_status_verdict_and_stage_scores() -> None:
     ended, open_ = _entry(0, report=_report(2.5, metrics=3)), _entry(86_400)
     rows = history_rows([ended, open_])
-    assert rows[0][:6] == ["1970-01-01 00:00 UTC", "Fraud <detection>", "E5", "ended", "lean hire", "2.50"]
+    assert rows[0][:6] == ["1970-01-01 00:00 UTC", "Fraud <detection>", "E5", "ended", "no hire", "2.50"]
     assert rows[0][6:] == ["–", "3", "–", "–", "–", "–", "–"]
     assert rows[1][3] == "in progress (1 turns)" and rows[1][4:6] == ["–", "–"]
 

@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.domain import MAX_MINUTES, MIN_MINUTES, Level, Stage
-from interviewer.service import (
-    Conflict,
-    InterviewService,
-    InvalidInput,
-    NotFound,
-    Reply,
-    ServiceError,
-    transcript_dict,
-)
+from interviewer.domain import MAX_MINUTES, MIN_MINUTES, Level, Reply, Stage
+from interviewer.records import ReportRecord
+from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, ServiceError
+from interviewer.transcripts import TranscriptModel
 
 ERROR_STATUS: dict[type[ServiceError], int] = {
     NotFound: status.HTTP_404_NOT_FOUND,
     Conflict: status.HTTP_409_CONFLICT,
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="What went wrong, in a sentence a person can act on.")
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    status.HTTP_404_NOT_FOUND: {"model": ErrorOut, "description": "No such session or question."},
+    status.HTTP_409_CONFLICT: {"model": ErrorOut, "description": "The interview has ended (or has not, for a report)."},
+}
+UNAUTHORIZED: dict[int | str, dict[str, object]] = {
+    status.HTTP_401_UNAUTHORIZED: {"model": ErrorOut, "description": "A bearer token is configured and was not sent."},
 }
 
 
@@ -103,7 +110,11 @@ class SessionOut(BaseModel):
 
 def _reply_out(reply: Reply) -> ReplyOut:
     return ReplyOut(
-        message=reply.message, stage=reply.stage, coverage=reply.coverage, finished=reply.finished, notice=reply.notice
+        message=reply.message,
+        stage=reply.stage,
+        coverage=dict(reply.coverage),
+        finished=reply.finished,
+        notice=reply.notice,
     )
 
 
@@ -135,7 +146,7 @@ def health_router(service: InterviewService) -> APIRouter:
 def api_router(service: InterviewService, auth_token: str | None = None) -> APIRouter:
     """Every route but /api/health; behind the bearer token when one is configured."""
     guard = [Depends(bearer_check(auth_token))] if auth_token else []
-    router = APIRouter(prefix="/api", dependencies=guard)
+    router = APIRouter(prefix="/api", dependencies=guard, responses=UNAUTHORIZED if auth_token else None)
 
     @router.get("/questions")
     def questions() -> list[QuestionOut]:
@@ -144,7 +155,7 @@ def api_router(service: InterviewService, auth_token: str | None = None) -> APIR
             for q in service.questions()
         ]
 
-    @router.post("/sessions", status_code=status.HTTP_201_CREATED)
+    @router.post("/sessions", status_code=status.HTTP_201_CREATED, responses={404: ERRORS[404]})
     def start(body: Annotated[StartIn | None, Body()] = None) -> StartOut:
         request = body or StartIn()
         started = service.start(request.question_id, request.level, request.minutes)
@@ -160,7 +171,7 @@ def api_router(service: InterviewService, auth_token: str | None = None) -> APIR
 
 
 def session_router(service: InterviewService) -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(responses=ERRORS)
 
     @router.post("/sessions/{session_id}/messages")
     def message(session_id: str, body: MessageIn, key: IdempotencyKey = None) -> ReplyOut:
@@ -179,11 +190,9 @@ def session_router(service: InterviewService) -> APIRouter:
         return _reply_out(service.hint(session_id))
 
     @router.post("/sessions/{session_id}/end")
-    def end(session_id: str, key: IdempotencyKey = None) -> dict[str, Any]:
+    def end(session_id: str, key: IdempotencyKey = None) -> ReportRecord:
         """End and score the interview; a retry with the same `Idempotency-Key` returns the stored report."""
-        if key is not None and service.ended_by(session_id, key):
-            return service.stored_report(session_id) or {}
-        return service.end(session_id, key).to_dict()
+        return ReportRecord.of(service.end(session_id, key))
 
     @router.get("/sessions/{session_id}")
     def session(session_id: str) -> SessionOut:
@@ -197,16 +206,17 @@ def session_router(service: InterviewService) -> APIRouter:
             turns=[TurnOut(role=t.role, content=t.content) for t in found.turns],
         )
 
-    @router.get("/sessions/{session_id}/transcript")
-    def transcript(session_id: str) -> dict[str, Any]:
-        return transcript_dict(service.session(session_id))
+    @router.get("/sessions/{session_id}/transcript", response_model_exclude_none=True)
+    def transcript(session_id: str) -> TranscriptModel:
+        """The interview in the transcript format `interviewer score` and the evals read."""
+        return TranscriptModel.of_session(service.session(session_id))
 
     @router.get("/sessions/{session_id}/report")
-    def report(session_id: str) -> dict[str, Any]:
+    def report(session_id: str) -> ReportRecord:
         stored = service.stored_report(session_id)
         if stored is None:
             raise Conflict("this interview has not ended yet, so it has no report")
-        return stored
+        return ReportRecord.of(stored)
 
     return router
 

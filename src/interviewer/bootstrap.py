@@ -20,7 +20,8 @@ from interviewer.questions import QuestionBank, load_bank, load_judge_model
 from interviewer.retrieval.chunks import front_matter
 from interviewer.retrieval.similarity import EmbeddingSimilarity
 from interviewer.service import SLOW_TURN_S, DraftReader, InterviewService, ReadTexts
-from interviewer.storage import SessionStore, SQLiteSessionStore
+from interviewer.session_store import SessionStore
+from interviewer.storage import SQLiteSessionStore
 
 if TYPE_CHECKING:
     from interviewer.llm.tokens import TokenCounter

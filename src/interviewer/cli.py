@@ -19,8 +19,9 @@ from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
 from interviewer.feedback import downloadable_report
 from interviewer.questions import BankError
-from interviewer.service import InterviewService, ServiceError, transcript_dict
-from interviewer.transcripts import TranscriptError, load_transcript
+from interviewer.records import report_json
+from interviewer.service import InterviewService, ServiceError
+from interviewer.transcripts import TranscriptError, TranscriptModel, load_transcript
 
 if TYPE_CHECKING:
     from typer._click import Command, Context  # the click that typer vendors and types its groups with
@@ -201,10 +202,9 @@ def score(
         raise typer.Exit(2) from exc
     report = service.score(transcript)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        typer.echo(report_json(report, indent=2))
     elif as_markdown:
-        scores = {stage: result.score for stage, result in report.stages.items()}
-        typer.echo(downloadable_report(service.flow(), scores, report.feedback_markdown))
+        typer.echo(downloadable_report(service.flow(), report.scores(), report.feedback_markdown))
     else:
         typer.echo(report.feedback_markdown)
 
@@ -262,7 +262,7 @@ def export_transcript(session_id: str) -> None:
     """Print a stored session as a transcript (eval format JSON)."""
     service = _service()
     try:
-        typer.echo(json.dumps(transcript_dict(service.session(session_id)), indent=2))
+        typer.echo(TranscriptModel.of_session(service.session(session_id)).to_json())
     except ServiceError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

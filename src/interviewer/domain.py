@@ -69,6 +69,20 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """The interviewer's answer to one turn, as the front doors show it (`notice`: a fallback the candidate should
+    know about)."""
+
+    message: str
+    stage: Stage
+    coverage: Mapping[Stage, float]
+    kind: TurnKind = TurnKind.MESSAGE
+    finished: bool = False
+    chunk_ids: tuple[str, ...] = ()
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
 class Fact:
     """One line of a question's hidden scenario sheet, found by its cue phrases and by example questions (`asks`)."""
 
@@ -217,6 +231,18 @@ class Question:
     def points_for(self, stage: Stage) -> tuple[ExpectedPoint, ...]:
         return tuple(point for point in self.expected if point.stage is stage)
 
+    def hidden(self) -> tuple[HiddenText, ...]:
+        """What the candidate must never be shown: each expected point's summary and each red flag's explanation (a
+        model's reply repeating one is refused; the behaviour eval counts one repeated as a leak)."""
+        points = [HiddenText("point", p.summary) for p in self.expected]
+        return (*points, *(HiddenText("red flag", r.explanation) for r in self.red_flags))
+
+
+@dataclass(frozen=True)
+class HiddenText:
+    kind: Literal["point", "red flag"]
+    text: str
+
 
 @dataclass(frozen=True)
 class DepthGaps:
@@ -321,24 +347,9 @@ class Report:
     notices: tuple[str, ...] = ()
     verdict_reason: str = ""  # the hiring-committee rule that decided the verdict ("" for a plain hire)
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "question_id": self.question_id,
-            "level": self.level,
-            "stages": {
-                stage.value: {"score": s.score, "evidence": list(s.evidence), "missing": list(s.missing)}
-                for stage, s in self.stages.items()
-            },
-            "overall": self.overall,
-            "verdict": self.verdict.value,
-            "verdict_reason": self.verdict_reason,
-            "red_flags": [
-                {"id": f.id, "evidence": f.evidence, "explanation": f.explanation} for f in self.red_flags
-            ],
-            "feedback_markdown": self.feedback_markdown,
-            "citations": [{"source": c.source, "heading": c.heading, "stage": c.stage.value} for c in self.citations],
-            "notices": list(self.notices),
-        }
+    def scores(self) -> dict[Stage, int | None]:
+        """Every stage's score in the flow's order; None for a stage not reached (or not in the report)."""
+        return {stage: self.stages[stage].score if stage in self.stages else None for stage in STAGES}
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from interviewer.reading import Reader, Reading, Said, prepare_message
 from interviewer.text import (
     TRADE_OFF,
     asks_yes_no,
+    gives_reason,
     has_number,
     is_question,
     matches_any,
@@ -83,11 +84,6 @@ BLUFF_CAP = 2
 # (the passing mentions there all sit below the cut into 4, all labelled 2).
 PASSING_STRONG_CAP = 3
 MAX_SCORE = 4
-REASON = re.compile(
-    r"\b(?:because|since|so that|which means|otherwise|that's why|that is why|the reason|in order to|to avoid|"
-    r"to make sure|so we|so i|given that|as a result|this means|due to)\b",
-    re.IGNORECASE,
-)
 FAILURE = re.compile(
     r"\b(?:fails?|failure|fallback|fall back|drift\w*|outage|time ?outs?|degrad\w*|stale|goes down|risks?|edge cases?|"
     r"breaks?|rollback|roll back|alert\w*)\b",
@@ -465,7 +461,7 @@ class OfflineJudge:
             coverage=sum(closeness) / len(closeness),
             weakest=min(closeness),
             asked=stage in reading.asked,
-            reasons=sum(bool(REASON.search(s)) for s in about),
+            reasons=sum(gives_reason(s) for s in about),
             numbers=sum(has_number(s) for s in about),
             trade_offs=sum(bool(TRADE_OFF.search(s)) for s in about),
             failure_modes=sum(bool(FAILURE.search(s)) for s in about),
@@ -575,7 +571,7 @@ def evidence_weight(said: Said, stage: Stage, own_points: set[str]) -> int:
         2 * bool(own_points & set(said.points))
         + 2 * (said.asked is stage)
         + (said.clear and said.stages[:1] == (stage,))
-        + bool(REASON.search(said.text) or has_number(said.text) or TRADE_OFF.search(said.text))
+        + bool(gives_reason(said.text) or has_number(said.text) or TRADE_OFF.search(said.text))
     )
 
 
@@ -697,7 +693,7 @@ def _manner(said: Sequence[str]) -> Manner:
         words=words,
         hedge_rate=sum(len(HEDGE.findall(s)) for s in said) * per_words,
         bluff_rate=sum(len(BLUFF.findall(s)) for s in said) * per_words,
-        reason_rate=sum(bool(REASON.search(s)) for s in said) / len(said),
+        reason_rate=sum(gives_reason(s) for s in said) / len(said),
         number_rate=sum(has_number(s) for s in said) / len(said),
     )
 

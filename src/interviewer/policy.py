@@ -52,6 +52,7 @@ from interviewer.meaning import (
 from interviewer.mistakes import raising, serious_mistakes, states
 from interviewer.reading import Reader, prepare_message
 from interviewer.text import (
+    TRADE_OFF,
     WORD,
     affirms,
     after_any,
@@ -61,6 +62,7 @@ from interviewer.text import (
     asks_to_go_on,
     asks_whether,
     ends_with_any,
+    gives_reason,
     go_on_target,
     has_number,
     is_question,
@@ -215,19 +217,20 @@ _ACKS = ("Okay.", "Got it.", "Understood.", "Thanks.")
 # cache aggressively" would count as an answer). A margin of 0 finds 16 % and takes 1 % and 1.8 %; replayed on the
 # blind set it also passed over two probes whose question the message had left open (how stale a daily batch gets).
 CHOICE_MARGIN = 0.05
-# Connectives that give a reason, matched as whole words in order (most are stopwords: as cue terms "so that" never
-# matched and "rather than" matched any "rather")
-_REASONS = ("because", "since", "so that", "rather than", "instead of", "trade off", "trade offs", "tradeoff",
-            "tradeoffs", "otherwise")
-_WEIGHING = ("but", "cost", "downside", "risk", "worth", "versus", "compared")  # ... or words that weigh (stemmed)
+_WEIGHING = ("but", "cost", "downside", "risk", "worth", "versus", "compared")  # words that weigh (stemmed)
 
 
-def gives_reason(sentence: str) -> bool:
-    return says_any(sentence, _REASONS)
+def argues(sentence: str) -> bool:
+    """It gives a reason (`text.REASONS`, the judge's list) or sets one option against another (`text.TRADE_OFF`:
+    "rather than", "instead of", "the trade-off"): a claim so argued is not vague, nor a hand-wave."""
+    return gives_reason(sentence) or bool(TRADE_OFF.search(sentence))
 
 
 def weighs_something(sentence: str) -> bool:
-    return gives_reason(sentence) or matches_any(terms(sentence), _WEIGHING)
+    """It argues for a choice: a reason proper (`text.DIRECT_REASONS`), a trade-off, or a word that weighs."""
+    return gives_reason(sentence, direct=True) or bool(TRADE_OFF.search(sentence)) or matches_any(
+        terms(sentence), _WEIGHING
+    )
 
 
 ANSWERED_WITHIN = 2  # the sentence putting an idea forward and the next one
@@ -448,7 +451,7 @@ def weighed(choice: ChoiceProbe, statement: str) -> bool:
 
 def is_vague(statement: str) -> bool:
     words = statement.split()
-    reasoned = has_number(statement) or gives_reason(statement)
+    reasoned = has_number(statement) or argues(statement)
     return len(words) < VAGUE_WORDS and not reasoned
 
 
@@ -1099,7 +1102,7 @@ class OfflineInterviewer:
         return Step(asked, ask)
 
     def _hand_waves(self, sentence: str) -> bool:
-        unreasoned = not has_number(sentence) and not gives_reason(sentence)
+        unreasoned = not has_number(sentence) and not argues(sentence)
         return unreasoned and says_any(sentence, self._probes.hand_waves)
 
     def _leaves_open(self, clause: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import re
@@ -11,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 from interviewer.domain import (
     DEFAULT_LEVEL,
@@ -23,20 +21,21 @@ from interviewer.domain import (
     Flow,
     Level,
     Question,
+    Reply,
     Report,
     Retriever,
     Session,
     Stage,
     Transcript,
     Turn,
-    TurnKind,
 )
-from interviewer.events import NoticeEvent, TokenEvent
+from interviewer.events import NoticeEvent, ReplyEvent, ServiceEvent, StageChangedEvent, TokenEvent
 from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
 from interviewer.policy import Interviewer, Move, Progress
 from interviewer.questions import QuestionBank
-from interviewer.storage import AlreadyDone, RequestKey, SessionEnded, SessionStore
+from interviewer.records import reply_from_json, reply_json
+from interviewer.session_store import AlreadyDone, RequestKey, SessionEnded, SessionStore
 from interviewer.text import sentences
 
 
@@ -73,26 +72,6 @@ class Started:
     session: Session
     question: Question
     message: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    message: str
-    stage: Stage
-    coverage: dict[Stage, float]
-    kind: TurnKind = TurnKind.MESSAGE
-    finished: bool = False
-    chunk_ids: tuple[str, ...] = ()
-    notice: str | None = None
-
-
-@dataclass(frozen=True)
-class Event:
-    """What the front doors stream: `token` (checked text), `notice`, `stage_changed`, `hint`, and a final `message`."""
-
-    type: Literal["token", "message", "stage_changed", "hint", "notice"]
-    text: str = ""
-    reply: Reply | None = None
 
 
 ReadTexts = Callable[[Sequence[str]], None]
@@ -258,15 +237,15 @@ class InterviewService:
         gets the reply stored the first time, and no turn is added again."""
         done = self.store.response_for(session_id, key) if key is not None else None
         if done is not None:
-            return reply_from_record(done)
+            return reply_from_json(done)
         for event in self.reply_events(session_id, content, key):
-            if event.reply is not None and event.type == "message":
+            if isinstance(event, ReplyEvent):
                 return event.reply
         raise ServiceError("the interviewer produced no reply")  # pragma: no cover - streams always end in a message
 
-    def reply_events(self, session_id: str, content: str, key: str | None = None) -> Iterator[Event]:
-        """Stream the reply; both turns are stored before the final `message` event, so none is ever lost (with a
-        `key` stored before, by a request racing this one, the final event carries that request's reply)."""
+    def reply_events(self, session_id: str, content: str, key: str | None = None) -> Iterator[ServiceEvent]:
+        """Stream the reply; both turns are stored before the final `ReplyEvent`, so none is ever lost (with a `key`
+        stored before, by a request racing this one, the final event carries that request's reply)."""
         started = time.perf_counter()
         text = self.clean_message(content)
         session, question = self._open_session(session_id)
@@ -275,11 +254,10 @@ class InterviewService:
         notices: list[str] = []
         move: Move | None = None
         for item in self.interviewer.stream(question, session.turns, text, now, session.minutes):
-            if isinstance(item, TokenEvent):
-                yield Event("token", item.text)
-            elif isinstance(item, NoticeEvent):
+            if isinstance(item, NoticeEvent):
                 notices.append(item.text)
-                yield Event("notice", item.text)
+            if isinstance(item, TokenEvent | NoticeEvent):
+                yield item
             else:
                 move = item
         if move is None:
@@ -287,14 +265,14 @@ class InterviewService:
         said = Turn("candidate", text, stage=before, at=now)
         answer = Turn("interviewer", move.text, move.kind, move.stage, now, move.chunk_ids)
         reply = _reply(move, " ".join(notices) or None)
-        stored = self._append(session.id, [said, answer], RequestKey(key, reply_record(reply)) if key else None)
+        stored = self._append(session.id, [said, answer], RequestKey(key, reply_json(reply)) if key else None)
         _log_if_slow("turn", session.id, time.perf_counter() - started, self.slow_turn_s)
         if stored is not None:
-            yield Event("message", stored.message, stored)
+            yield ReplyEvent(stored)
             return
         if move.stage is not before:
-            yield Event("stage_changed", move.stage.value)
-        yield Event("message", move.text, reply)
+            yield StageChangedEvent(move.stage)
+        yield ReplyEvent(reply)
 
     def hint(self, session_id: str) -> Reply:
         session, question = self._open_session(session_id)
@@ -310,17 +288,20 @@ class InterviewService:
         except SessionEnded as exc:  # the end was claimed while this turn was composed: it is not stored
             raise Conflict(ENDED) from exc
         except AlreadyDone as done:
-            return reply_from_record(done.response)
+            return reply_from_json(done.response)
         return None
 
-    def ended_by(self, session_id: str, key: str) -> bool:
+    def _ended_by(self, session_id: str, key: str) -> bool:
         """Whether `end` with this idempotency key finished the session (a retry then reads the stored report)."""
         return self.store.response_for(session_id, key) == END_RESPONSE
 
     def end(self, session_id: str, key: str | None = None) -> Report:
         """Claim the end first, so no turn is added while the report is written; then score every turn stored by
         then (read again after the claim). If scoring fails, the claim is released and nothing is lost. A `key` is
-        stored with the report (`ended_by`)."""
+        stored with the report, and a retry with that key returns the stored report."""
+        stored = self.stored_report(session_id) if key is not None and self._ended_by(session_id, key) else None
+        if stored is not None:
+            return stored
         self._open_session(session_id)
         if not self.store.claim_end(session_id):
             raise Conflict(ENDED)
@@ -329,7 +310,7 @@ class InterviewService:
         except BaseException:
             self.store.release_end(session_id)
             raise
-        self.store.finish(session_id, report.to_dict(), RequestKey(key, END_RESPONSE) if key else None)
+        self.store.finish(session_id, report, RequestKey(key, END_RESPONSE) if key else None)
         return report
 
     def _score_claimed(self, session: Session) -> Report:
@@ -351,10 +332,10 @@ class InterviewService:
     def progress(self, session: Session) -> Progress:
         return self.interviewer.progress(self.question(session.question_id), session.turns, session.minutes)
 
-    def stored_report(self, session_id: str) -> dict[str, Any] | None:
+    def stored_report(self, session_id: str) -> Report | None:
         return self.report_of(self.session(session_id))
 
-    def report_of(self, session: Session) -> dict[str, Any] | None:
+    def report_of(self, session: Session) -> Report | None:
         """The stored report of a session already loaded; None until it has ended."""
         return self.store.report(session.id) if session.ended else None
 
@@ -372,45 +353,5 @@ def _current_stage(turns: Sequence[Turn]) -> Stage:
 END_RESPONSE = "report"  # what an idempotency key of `end` answered: the stored report
 
 
-def reply_record(reply: Reply) -> str:
-    """A reply as stored with the idempotency key of the request that produced it."""
-    return json.dumps({
-        "message": reply.message, "stage": reply.stage.value, "kind": reply.kind.value, "finished": reply.finished,
-        "coverage": {stage.value: value for stage, value in reply.coverage.items()},
-        "chunk_ids": list(reply.chunk_ids), "notice": reply.notice,
-    })
-
-
-def reply_from_record(record: str) -> Reply:
-    fields = json.loads(record)
-    coverage = {Stage(stage): float(value) for stage, value in fields["coverage"].items()}
-    kind, finished = TurnKind(fields["kind"]), bool(fields["finished"])
-    return Reply(fields["message"], Stage(fields["stage"]), coverage, kind, finished, tuple(fields["chunk_ids"]),
-                 fields["notice"])
-
-
 def _reply(move: Move, notice: str | None = None) -> Reply:
     return Reply(move.text, move.stage, dict(move.coverage), move.kind, move.finished, move.chunk_ids, notice)
-
-
-def transcript_dict(session: Session) -> dict[str, Any]:
-    """A stored session in the eval transcript format."""
-    return {
-        "id": session.id,
-        "question_id": session.question_id,
-        "level": session.level,
-        "source": "interviewer",
-        "turns": [turn_dict(t) for t in session.turns],
-    }
-
-
-def turn_dict(turn: Turn) -> dict[str, Any]:
-    """A turn in the transcript format; hints and notices keep their kind, grounded turns their chunk ids."""
-    out: dict[str, Any] = {"role": turn.role, "content": turn.content}
-    if turn.chunk_ids:
-        out["chunk_ids"] = list(turn.chunk_ids)
-    if turn.kind is not TurnKind.MESSAGE:
-        out["kind"] = turn.kind.value
-    if turn.stage is not None:
-        out["stage"] = turn.stage.value
-    return out

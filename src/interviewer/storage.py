@@ -1,4 +1,5 @@
-"""Session storage: a small protocol, and the SQLite implementation used by default.
+"""Session storage in SQL: the statements both databases run, and the SQLite store used by default (the protocol
+every store keeps is `session_store.SessionStore`).
 
 Every write is one transaction, so a turn pair is stored whole or not at all, and WAL mode keeps readers and the
 writer apart. A connection is opened per operation: safe from any thread the web server uses.
@@ -6,15 +7,15 @@ writer apart. A connection is opened per operation: safe from any thread the web
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
-from interviewer.domain import Level, Session, Stage, Turn, TurnKind
+from interviewer.domain import Level, Report, Session, Stage, Turn, TurnKind
+from interviewer.records import report_from_json, report_json
+from interviewer.session_store import AlreadyDone, RequestKey, SessionEnded
 
 # One schema for both databases: SQLite reads DOUBLE PRECISION as REAL and BOOLEAN as 0/1 (TRUE and FALSE since 3.23).
 SCHEMA = """
@@ -50,56 +51,6 @@ MIGRATIONS = {
     ("turns", "chunk_ids"): "ALTER TABLE turns ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''",
     ("sessions", "minutes"): "ALTER TABLE sessions ADD COLUMN minutes DOUBLE PRECISION",
 }
-
-
-class SessionEnded(Exception):
-    """The session has ended (or is being scored): nothing more is added to it."""
-
-
-class AlreadyDone(Exception):
-    """A request with this idempotency key was carried out already; `response` is what it answered."""
-
-    def __init__(self, response: str) -> None:
-        super().__init__("already done")
-        self.response = response
-
-
-@dataclass(frozen=True)
-class RequestKey:
-    """A client's idempotency key and the response to store with what its request wrote, in the same transaction."""
-
-    key: str
-    response: str
-
-
-class SessionStore(Protocol):
-    """Sessions and their turns. `append` and `claim_end` decide under one lock per session, so a turn is either
-    stored before the end was claimed (and scored) or refused with `SessionEnded`: never added after the report."""
-
-    def create(self, session: Session) -> None: ...
-
-    def load(self, session_id: str) -> Session | None: ...
-
-    def append(self, session_id: str, turns: Sequence[Turn], request: RequestKey | None = None) -> None:
-        """Store the turns, in one transaction; `SessionEnded` when the session has ended, `AlreadyDone` when the
-        request's key was stored before (then nothing is added)."""
-        ...
-
-    def response_for(self, session_id: str, key: str) -> str | None:
-        """What the request with this key answered, if it was carried out."""
-        ...
-
-    def claim_end(self, session_id: str) -> bool:
-        """Mark the session ended before it is scored; False when it had ended already (someone else claimed it)."""
-        ...
-
-    def release_end(self, session_id: str) -> None:
-        """Undo a claim whose scoring failed, so the interview can go on or be ended again."""
-        ...
-
-    def finish(self, session_id: str, report: dict[str, Any], request: RequestKey | None = None) -> None: ...
-
-    def report(self, session_id: str) -> dict[str, Any] | None: ...
 
 
 class SqlSessionStore:
@@ -195,16 +146,16 @@ class SqlSessionStore:
             statement = "UPDATE sessions SET ended = ? WHERE id = ? AND report IS NULL"
             db.execute(self._sql(statement), (False, session_id))
 
-    def finish(self, session_id: str, report: dict[str, Any], request: RequestKey | None = None) -> None:
+    def finish(self, session_id: str, report: Report, request: RequestKey | None = None) -> None:
         with self._connect() as db:
             statement = self._sql("UPDATE sessions SET ended = ?, report = ? WHERE id = ?")
-            db.execute(statement, (True, json.dumps(report), session_id))
+            db.execute(statement, (True, report_json(report), session_id))
             self._keep(db, session_id, request)
 
-    def report(self, session_id: str) -> dict[str, Any] | None:
+    def report(self, session_id: str) -> Report | None:
         with self._connect() as db:
             row = db.execute(self._sql("SELECT report FROM sessions WHERE id = ?"), (session_id,)).fetchone()
-        return cast(dict[str, Any], json.loads(row["report"])) if row and row["report"] else None
+        return report_from_json(row["report"]) if row and row["report"] else None
 
     def _insert_turns(self, db: Any, session_id: str, turns: Sequence[Turn]) -> None:
         """Each turn takes the next sequence number inside its own INSERT, so concurrent writers cannot collide."""

@@ -571,8 +571,27 @@ def _rejected_at(words: list[str], start: int, end: int) -> bool:
 
 
 # A sentence that says what something is traded against.
+# Connectives that give a reason: the one list, matched as whole words in any case. The judge counts a sentence with any
+# of them as giving a reason. The interviewer takes a sentence naming a design choice as arguing for it only with one
+# of the first four, the reasons proper (`DIRECT_REASONS`), or a trade-off: with the whole list a gain named after
+# "so we" had read as arguing for a fine-tuned model, and the behaviour eval's choice_probed fell 0.932 -> 0.915.
+REASONS = (
+    "because", "since", "so that", "otherwise",
+    "which means", "that's why", "that is why", "the reason", "in order to", "to avoid", "to make sure", "so we",
+    "so i", "given that", "as a result", "this means", "due to",
+)
+DIRECT_REASONS = REASONS[:4]
+REASON = re.compile(r"\b(?:" + "|".join(map(re.escape, REASONS)) + r")\b", re.IGNORECASE)
+DIRECT_REASON = re.compile(r"\b(?:" + "|".join(map(re.escape, DIRECT_REASONS)) + r")\b", re.IGNORECASE)
+
+
+def gives_reason(sentence: str, direct: bool = False) -> bool:
+    """A connective of `REASONS` in the sentence (with `direct`, one of `DIRECT_REASONS`)."""
+    return bool((DIRECT_REASON if direct else REASON).search(sentence))
+
+
 TRADE_OFF = re.compile(
-    r"\b(?:trade-?offs?|versus|vs\.?|instead of|rather than|at the cost|at the expense|downside|on the other hand|"
+    r"\b(?:trade[- ]?offs?|versus|vs\.?|instead of|rather than|at the cost|at the expense|downside|on the other hand|"
     r"alternatives?|compared (?:to|with)|cheaper|more expensive|the price is|we lose|we give up)\b",
     re.IGNORECASE,
 )

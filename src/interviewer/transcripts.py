@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from interviewer.domain import Level, Stage, Transcript, Turn, TurnKind, Verdict
+from interviewer.domain import DEFAULT_LEVEL, Level, Session, Stage, Transcript, Turn, TurnKind, Verdict
 from interviewer.evaluation import ClarifyItem, ClarifyKind, LabelledCase, Labels, RetrievalQuery
 
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
@@ -24,6 +24,15 @@ class TurnModel(BaseModel):
     content: str
     kind: TurnKind = TurnKind.MESSAGE
     stage: Stage | None = None
+    chunk_ids: list[str] | None = Field(default=None, description="The knowledge a grounded reply drew on.")
+
+    @classmethod
+    def of(cls, turn: Turn) -> TurnModel:
+        return cls(role=turn.role, content=turn.content, kind=turn.kind, stage=turn.stage,
+                   chunk_ids=list(turn.chunk_ids) or None)
+
+    def to_domain(self) -> Turn:
+        return Turn(self.role, self.content, self.kind, self.stage, chunk_ids=tuple(self.chunk_ids or ()))
 
 
 class LabelsModel(BaseModel):
@@ -47,7 +56,7 @@ class TranscriptModel(BaseModel):
     id: str = Field(min_length=1)
     question_id: str | None = None
     question: str | None = None
-    level: Level = "E5"
+    level: Level = DEFAULT_LEVEL
     source: str | None = None
     turns: list[TurnModel] = Field(min_length=1)
     labels: LabelsModel | None = None
@@ -62,11 +71,22 @@ class TranscriptModel(BaseModel):
     def to_domain(self) -> Transcript:
         return Transcript(
             id=self.id,
-            turns=tuple(Turn(t.role, t.content, t.kind, t.stage) for t in self.turns),
+            turns=tuple(t.to_domain() for t in self.turns),
             question_id=self.question_id,
             question_text=self.question,
             level=self.level,
         )
+
+    @classmethod
+    def of_session(cls, session: Session) -> TranscriptModel:
+        """A stored session in this format, as the page, the REST API and `interviewer transcript` export it."""
+        turns = [TurnModel.of(t) for t in session.turns]
+        return cls(id=session.id, question_id=session.question_id, level=session.level, source="interviewer",
+                   turns=turns)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The file's text: what was not given is left out."""
+        return self.model_dump_json(indent=indent, exclude_none=True)
 
     def labelled(self) -> LabelledCase | None:
         if self.labels is None:

@@ -6,7 +6,6 @@ downloads) and history (this browser's past sessions: open, resume, compare two 
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -17,9 +16,11 @@ from typing import Any
 
 import gradio as gr
 
-from interviewer.domain import LEVELS, STAGES, Session
+from interviewer.domain import LEVELS, Report, Session
+from interviewer.events import NoticeEvent, ReplyEvent, StageChangedEvent, TokenEvent
 from interviewer.feedback import downloadable_report, stage_chart
-from interviewer.service import InterviewService, ServiceError, transcript_dict
+from interviewer.service import InterviewService, ServiceError
+from interviewer.transcripts import TranscriptModel
 from interviewer.views import (
     SURPRISE_ME,
     HistoryEntry,
@@ -88,18 +89,18 @@ class PageHandlers:
         report = self._service.report_of(session)
         return chat_messages(session.turns), tracker, clock, *self._results(session if report else None, report)
 
-    def _results(self, session: Session | None, report: dict[str, Any] | None = None) -> Outputs:
+    def _results(self, session: Session | None, report: Report | None = None) -> Outputs:
         hidden = gr.update(value=None, visible=False)
         if session is None or report is None:
             return gr.update(visible=False), "", "", hidden, hidden
         flow = self._service.flow()
-        scores = {stage: report["stages"][stage.value]["score"] for stage in STAGES}
-        markdown = str(report["feedback_markdown"])
+        scores = report.scores()
+        markdown = report.feedback_markdown
         stem = f"interview-{session.question_id}-{session.id[:8]}"
         report_path = self._exports / f"{stem}-report.md"
         report_path.write_text(downloadable_report(flow, scores, markdown), encoding="utf-8")
         transcript_path = self._exports / f"{stem}-transcript.json"
-        transcript_path.write_text(json.dumps(transcript_dict(session), indent=2), encoding="utf-8")
+        transcript_path.write_text(TranscriptModel.of_session(session).to_json(), encoding="utf-8")
         return (
             gr.update(visible=True),
             markdown,
@@ -144,12 +145,15 @@ class PageHandlers:
             chat += [{"role": "user", "content": safe_text(text.strip())}, {"role": "assistant", "content": "…"}]
             partial = ""
             for event in self._service.reply_events(session_id, text):
-                if event.type == "token":
-                    partial += event.text
-                    chat[-1] = {"role": "assistant", "content": safe_text(partial)}
-                    yield list(chat), gr.skip(), gr.skip(), gr.skip()
-                elif event.type == "notice":
-                    gr.Warning(event.text)
+                match event:
+                    case TokenEvent(text=shown):
+                        partial += shown
+                        chat[-1] = {"role": "assistant", "content": safe_text(partial)}
+                        yield list(chat), gr.skip(), gr.skip(), gr.skip()
+                    case NoticeEvent(text=notice):
+                        gr.Warning(notice)
+                    case StageChangedEvent() | ReplyEvent():
+                        pass  # the screen is drawn again from the stored session once the turn ends
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         chat, tracker, clock, *_ = self.screen(self._service.session(session_id))

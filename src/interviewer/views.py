@@ -6,9 +6,8 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from interviewer.domain import STAGES, Flow, Question, Session, Stage, Turn, TurnKind
+from interviewer.domain import STAGES, Flow, Question, Report, Session, Stage, Turn, TurnKind
 from interviewer.policy import STAGE_TIME_SHARE, Progress
 
 SURPRISE_ME = "__surprise__"
@@ -110,7 +109,7 @@ def clock_html(clock: Clock | None) -> str:
 class HistoryEntry:
     session: Session
     title: str
-    report: Mapping[str, Any] | None
+    report: Report | None
 
 
 def _when(at: float) -> str:
@@ -121,12 +120,11 @@ def history_rows(entries: Sequence[HistoryEntry]) -> list[list[str]]:
     """One row per session: when, question, level, status, verdict, overall, then each stage's score."""
     rows = []
     for entry in entries:
-        report = entry.report or {}
-        stages = report.get("stages", {})
-        scores = [str(stages.get(s.value, {}).get("score") or "–") for s in STAGES]
+        report = entry.report
+        scores = [str(score or "–") for score in report.scores().values()] if report else ["–"] * len(STAGES)
         status = "ended" if entry.session.ended else f"in progress ({len(entry.session.turns)} turns)"
-        overall = f"{report['overall']:.2f}" if "overall" in report else "–"
-        verdict = str(report.get("verdict", "–")).replace("_", " ")
+        overall = f"{report.overall:.2f}" if report else "–"
+        verdict = report.verdict.value.replace("_", " ") if report else "–"
         when = _when(entry.session.created_at)
         rows.append([when, entry.title, entry.session.level, status, verdict, overall, *scores])
     return rows
@@ -172,8 +170,8 @@ def compare_markdown(flow: Flow, first: HistoryEntry, second: HistoryEntry) -> s
     return "\n".join(lines)
 
 
-def _score(report: Mapping[str, Any], stage: Stage | None) -> float | None:
-    value = report.get("overall") if stage is None else report.get("stages", {}).get(stage.value, {}).get("score")
+def _score(report: Report, stage: Stage | None) -> float | None:
+    value = report.overall if stage is None else report.scores()[stage]
     return None if value is None else float(value)
 
 

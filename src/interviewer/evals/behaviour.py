@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from interviewer.domain import STAGES, Question, Stage, Transcript
+from interviewer.domain import STAGES, Question, Reply, Stage, Transcript
 from interviewer.evals.oracles import (
     LeakFinder,
     answering_sentences,
@@ -39,7 +39,7 @@ from interviewer.evals.oracles import (
     sentences,
     statements_in,
 )
-from interviewer.service import InterviewService, Reply
+from interviewer.service import InterviewService
 
 CLOSING = "Nothing more to add from me."
 MAX_CLOSING = 40

@@ -284,7 +284,7 @@ class LeakFinder:
 
     def leaks(self, question: Question, reply: str) -> list[str]:
         """One line per leak found: every hidden text repeated, every sentence that restates a point."""
-        found = [f"repeats {kind} {text!r}" for kind, text in hidden_texts(question) if _normal(text) in _normal(reply)]
+        found = [f"repeats {h.kind} {h.text!r}" for h in question.hidden() if _normal(h.text) in _normal(reply)]
         found += [
             f"restates point {point.id} ({score:.2f}): {sentence!r}"
             for sentence, point, score in self.closest_points(question, reply)
@@ -318,11 +318,6 @@ class LeakFinder:
 
 def is_fact(question: Question, sentence: str) -> bool:
     return any(fact_given(f.answer, sentence) for f in question.facts)
-
-
-def hidden_texts(question: Question) -> list[tuple[str, str]]:
-    """What the candidate must never be shown: each expected point's summary and each red flag's explanation."""
-    return [("point", p.summary) for p in question.expected] + [("red flag", r.explanation) for r in question.red_flags]
 
 
 def leak_threshold(leak_scores: Sequence[float], clean_scores: Sequence[float]) -> tuple[float, float]:

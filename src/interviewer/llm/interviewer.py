@@ -7,22 +7,24 @@ failure (model error, timeout, a failed check) falls back to the offline move fo
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.domain import Flow, Question, Retriever, Turn
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_PROMPT_TOKENS, ChatMessage, ChatModel, ModelError
-from interviewer.llm.guard import check_reply, check_sentence, numbers
+from interviewer.llm.guard import ReplyProblem, check_reply, check_sentence, describe, numbers
 from interviewer.llm.prompt import Counter, TurnContext, build_messages, summarise
 from interviewer.policy import InterviewState, Move, OfflineInterviewer, Progress, coverage
-
-_SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
+from interviewer.text import SENTENCE_END
 
 
 class Rejected(Exception):
-    """The model's reply failed a check; the message is the reason."""
+    """The model's reply failed checks; `problems` lists every one found (the message says them in words)."""
+
+    def __init__(self, problems: list[ReplyProblem]) -> None:
+        super().__init__(describe(problems))
+        self.problems = problems
 
 
 log = logging.getLogger(__name__)
@@ -92,31 +94,34 @@ class LLMInterviewer:
         shown: list[str] = []
         try:
             for sentence in self._sentences(self.prompt(question, turns, message, plan, state)):
-                reason = check_sentence(sentence, allowed, secrets)
-                if reason:
-                    raise Rejected(reason)
+                problems = check_sentence(sentence, allowed, secrets)
+                if problems:
+                    raise Rejected(problems)
                 shown.append(sentence)
                 yield TokenEvent(sentence)
-            reason = check_reply("".join(shown), plan.text, allowed, secrets)
-            if reason:
-                raise Rejected(reason)
+            problems = check_reply("".join(shown), plan.text, allowed, secrets)
+            if problems:
+                raise Rejected(problems)
         except ModelError as exc:
             log.warning("model did not answer (%s); the offline interviewer's reply was used", exc)
             yield NoticeEvent(f"The model did not answer ({exc}); this reply comes from the offline interviewer.")
             yield plan
             return
         except Rejected as exc:
-            log.info("model reply not used (%s); the offline interviewer's reply was used", exc)
+            names = ", ".join(problem.name.lower() for problem in exc.problems)
+            log.info("model reply not used (%s); the offline interviewer's reply was used", names)
             yield NoticeEvent(f"The model's reply was not used because {exc}; showing the offline interviewer's.")
             yield plan
             return
         yield replace(plan, text="".join(shown).strip())
 
     def _sentences(self, messages: list[ChatMessage]) -> Iterator[str]:
+        """The streamed reply, sentence by sentence as `text.sentences` splits (a sentence ends only once what follows
+        its mark has arrived, so "3." then "5 billion" stays one sentence), each with the space after it."""
         buffer = ""
         for piece in self._chat.stream(messages, self._settings.max_tokens):
             buffer += piece
-            while (match := _SENTENCE_END.search(buffer)) is not None:
+            while (match := SENTENCE_END.search(buffer)) is not None:
                 yield buffer[: match.end()]
                 buffer = buffer[match.end() :]
         if buffer.strip():
@@ -131,4 +136,4 @@ def _allowed_numbers(question: Question, turns: Sequence[Turn], message: str, pl
 def _secrets(question: Question, turns: Sequence[Turn], plan: Move) -> list[str]:
     said = " ".join(t.content for t in turns if t.role == "interviewer") + plan.text
     unrevealed = [f.answer for f in question.facts if f.answer not in said]
-    return [p.summary for p in question.expected] + [r.explanation for r in question.red_flags] + unrevealed
+    return [hidden.text for hidden in question.hidden()] + unrevealed

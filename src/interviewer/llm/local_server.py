@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import os
 import signal
 import socket
 import subprocess
@@ -59,7 +60,9 @@ class LocalModelServer:
         self._port = port or _free_port()
         self._context = context
         self._process: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.NamedTemporaryFile(prefix="llama-server-", suffix=".log", delete=False)  # noqa: SIM115
+        # The server's output, for the error shown when it fails: a file with no name, so nothing is left on disk
+        # whatever happens to either process (a named one had stayed in the temp folder for good).
+        self._log = tempfile.TemporaryFile(prefix="llama-server-")  # noqa: SIM115 - open while the server runs
 
     @property
     def base_url(self) -> str:
@@ -99,8 +102,11 @@ class LocalModelServer:
         raise LocalModelUnavailable(f"llama.cpp server not ready after {START_TIMEOUT_S:.0f} s: {self.log_tail()}")
 
     def log_tail(self, chars: int = 1500) -> str:
+        """The end of the server's output (read at an offset: the server shares the file's position)."""
         self._log.flush()
-        return Path(self._log.name).read_text(errors="replace")[-chars:]
+        size = os.fstat(self._log.fileno()).st_size
+        start = max(0, size - 4 * chars)
+        return os.pread(self._log.fileno(), size - start, start).decode(errors="replace")[-chars:]
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
