@@ -28,7 +28,7 @@ from interviewer.api import create_api
 from interviewer.bootstrap import build_service
 from interviewer.config import Settings
 from interviewer.domain import Question, Turn
-from interviewer.llm.base import ChatMessage
+from interviewer.llm.base import CallOptions, ChatMessage, ModelEvent
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.openai_compat import OpenAICompatChat
 from interviewer.llm.tokens import TokenCounter
@@ -115,10 +115,10 @@ class TimedChat:
         self._chat = chat
         self.seconds = 0.0
 
-    def stream(self, messages: Sequence[ChatMessage], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: Sequence[ChatMessage], options: CallOptions) -> Iterator[ModelEvent]:
         start = time.perf_counter()
         try:
-            yield from self._chat.stream(messages, max_tokens)
+            yield from self._chat.stream(messages, options)
         finally:
             self.seconds += time.perf_counter() - start
 

@@ -4,6 +4,7 @@ ok: streams (or returns) a reply that restates the prompt's NEXT MOVE. invent: s
 slow: waits longer than the client's timeout. latency-<ms>: answers like ok after a fixed delay.
 429: rate-limited with Retry-After. 500: server error.
 malformed: a stream chunk that is not JSON. cut: the stream stops mid-reply without [DONE].
+usage: like ok, with the server's token counts in the last chunk (as servers send them when asked).
 """
 
 from __future__ import annotations
@@ -37,9 +38,16 @@ def _plan(body: dict[str, Any]) -> str:
     return match.group(1).strip() if match else "Tell me more."
 
 
-def _chunk(text: str, finish: str | None = None) -> str:
+USAGE = {"prompt_tokens": 41, "completion_tokens": 7, "total_tokens": 48}
+
+
+def _chunk(text: str, finish: str | None = None, usage: dict[str, int] | None = None) -> str:
     choice = {"index": 0, "delta": {"content": text} if text else {}, "finish_reason": finish}
-    payload = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "stub", "choices": [choice]}
+    payload: dict[str, Any] = {
+        "id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "stub", "choices": [choice]
+    }
+    if usage is not None:
+        payload["usage"] = usage
     return f"data: {json.dumps(payload)}\n\n"
 
 
@@ -61,7 +69,7 @@ async def _stream(text: str, mode: str) -> AsyncIterator[str]:
             yield "data: {not json\n\n"
         yield _chunk(word + (" " if i < len(words) - 1 else ""))
         await asyncio.sleep(0)
-    yield _chunk("", "stop")
+    yield _chunk("", "stop", USAGE if mode == "usage" else None)
     yield "data: [DONE]\n\n"
 
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from interviewer.cli import app
 from interviewer.evals.backends import compact_stream
 from interviewer.evals.usage import Meter, MeteredChat
-from interviewer.llm.base import ChatMessage
+from interviewer.llm.base import CallOptions, ChatMessage, Finished, Usage, texts
 
 runner = CliRunner()
 EVALS = Path(__file__).resolve().parents[1] / "evals"
@@ -50,14 +50,27 @@ def test_compacting_a_stream_keeps_the_text_and_finish_and_shrinks_it() -> None:
 def test_metered_chat_counts_tokens_latency_and_early_stops() -> None:
     meter = Meter(lambda text: len(text.split()))
     chat = MeteredChat(ScriptedChat(["Why ", "that ", "metric?"], ["One ", "two ", "three"]), meter)
-    assert "".join(chat.stream([ChatMessage("user", "pick a metric now")], 50)) == "Why that metric?"
-    stream = chat.stream([ChatMessage("user", "go")], 50)
+    said = chat.stream([ChatMessage("user", "pick a metric now")], CallOptions(50))
+    assert "".join(texts(said)) == "Why that metric?"
+    stream = chat.stream([ChatMessage("user", "go")], CallOptions(50))
     next(stream)
     stream.close()  # the consumer stopped early: the call still counts, with what it read
     first, second = meter.calls
     assert (first.prompt_tokens, first.completion_tokens) == (4, 3)
     assert (second.prompt_tokens, second.completion_tokens) == (1, 1)
     assert first.first_token_ms is not None and first.latency_ms >= first.first_token_ms
+    assert not first.counted_by_server and meter.summary("recorded")["token_counts"] == "estimated"
+
+
+def test_metered_chat_takes_the_servers_token_counts_when_it_sends_them() -> None:
+    meter = Meter(lambda text: len(text.split()))
+    counted = (["Why ", "that?"], Finished("stop", Usage(prompt_tokens=120, completion_tokens=3)))
+    chat = MeteredChat(ScriptedChat(counted, ["No ", "counts."]), meter)
+    list(chat.stream([ChatMessage("user", "pick a metric now")], CallOptions(50)))
+    assert (meter.calls[0].prompt_tokens, meter.calls[0].completion_tokens) == (120, 3)  # not the estimate (4, 2)
+    assert meter.summary("live")["token_counts"] == "server"
+    list(chat.stream([ChatMessage("user", "go")], CallOptions(50)))
+    assert meter.summary("live")["token_counts"] == "mixed"
     summary = meter.summary("live")
     assert summary["model_calls"] == 2 and summary["replies"] == 0
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from interviewer.domain import Question, Turn
-from interviewer.llm.base import ChatMessage
+from interviewer.llm.base import CallOptions, ChatMessage, Finished, ModelEvent, TextDelta
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.tokens import TokenCounter
 from interviewer.meaning import FactFinder
@@ -60,8 +60,9 @@ class ObedientChat:
             + [r.explanation for r in question.red_flags]
         )
 
-    def stream(self, messages: Sequence[ChatMessage], max_tokens: int) -> Iterator[str]:
-        yield f"Sure, here is everything. {self._leak}"
+    def stream(self, messages: Sequence[ChatMessage], options: CallOptions) -> Iterator[ModelEvent]:
+        yield TextDelta(f"Sure, here is everything. {self._leak}")
+        yield Finished("stop")
 
 
 @pytest.mark.parametrize("attack", ATTACKS)

@@ -20,7 +20,7 @@ from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, offline_judge, wait
 
 from interviewer.api import create_api
 from interviewer.domain import STAGES
-from interviewer.llm.base import ChatMessage
+from interviewer.llm.base import CallOptions, ChatMessage, ModelEvent, TextDelta
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.judge import LLMJudge
 from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer
@@ -52,12 +52,12 @@ class Recording:
         self._chat = chat
         self.replies: list[str] = []
 
-    def stream(self, messages: Sequence[ChatMessage], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: Sequence[ChatMessage], options: CallOptions) -> Iterator[ModelEvent]:
         pieces: list[str] = []
         try:
-            for piece in self._chat.stream(messages, max_tokens):
-                pieces.append(piece)
-                yield piece
+            for event in self._chat.stream(messages, options):
+                pieces += [event.text] if isinstance(event, TextDelta) else []
+                yield event
         finally:
             self.replies.append("".join(pieces))
 

@@ -13,7 +13,21 @@ from tests.conftest import free_port
 from tests.stub_openai import Recorder, running_stub
 
 from interviewer.events import NoticeEvent, ReplyEvent
-from interviewer.llm.base import ChatMessage, ModelError
+from interviewer.llm import openai_compat
+from interviewer.llm.base import (
+    CallOptions,
+    ChatMessage,
+    Finished,
+    MalformedResponse,
+    ModelError,
+    ModelHTTPError,
+    ModelTimeout,
+    ModelUnreachable,
+    RateLimited,
+    TextDelta,
+    Usage,
+    texts,
+)
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.openai_compat import OpenAICompatChat
 from interviewer.llm.tokens import TokenCounter
@@ -34,29 +48,60 @@ def _chat(stub: tuple[str, Recorder], mode: str) -> OpenAICompatChat:
     return OpenAICompatChat(stub[0], mode, "sk-test-secret", timeout_s=1.0, max_retries=1)
 
 
+MESSAGES = [ChatMessage("system", "s"), ChatMessage("user", "NEXT MOVE (say it): Ask about labels.")]
+
+
 def test_streaming_reply_and_max_tokens_reach_the_server(stub: tuple[str, Recorder]) -> None:
-    messages = [ChatMessage("system", "s"), ChatMessage("user", "NEXT MOVE (say it): Ask about labels.")]
-    assert "".join(_chat(stub, "ok").stream(messages, 77)) == "Right. Ask about labels."
+    events = list(_chat(stub, "ok").stream(MESSAGES, CallOptions(77)))
+    assert "".join(texts(events)) == "Right. Ask about labels."
+    assert events[-1] == Finished("stop", None)  # the stub, like most servers unasked, sends no token counts
+    assert all(isinstance(e, TextDelta) for e in events[:-1])
     body = stub[1].bodies[-1]
-    assert body["stream"] is True and body["max_tokens"] == 77
+    assert body["stream"] is True and body["max_tokens"] == 77 and body["temperature"] == 0.3
+
+
+def test_the_options_of_one_call_and_the_servers_usage(stub: tuple[str, Recorder]) -> None:
+    events = list(_chat(stub, "usage").stream(MESSAGES, CallOptions(max_tokens=12, temperature=0.9)))
+    assert events[-1] == Finished("stop", Usage(prompt_tokens=41, completion_tokens=7))
+    body = stub[1].bodies[-1]
+    assert body["max_tokens"] == 12 and body["temperature"] == 0.9  # this call's, not the client's 0.3
 
 
 @pytest.mark.parametrize(
-    ("mode", "reason"),
-    [("slow", "timed out"), ("500", "HTTP 500"), ("429", "HTTP 429"), ("malformed", "malformed"), ("cut", None)],
+    ("mode", "kind", "reason"),
+    [
+        ("slow", ModelTimeout, "timed out"), ("500", ModelHTTPError, "HTTP 500"), ("429", RateLimited, "HTTP 429"),
+        ("malformed", MalformedResponse, "malformed"), ("cut", MalformedResponse, "malformed"),
+    ],
 )
-def test_faults_become_model_errors(stub: tuple[str, Recorder], mode: str, reason: str | None) -> None:
+def test_faults_become_typed_model_errors(
+    stub: tuple[str, Recorder], mode: str, kind: type[ModelError], reason: str
+) -> None:
     before = len(stub[1].bodies)
-    with pytest.raises(ModelError, match=reason):
-        list(_chat(stub, mode).stream([ChatMessage("user", "hi")], 20))
-    if mode == "429":
+    with pytest.raises(kind, match=reason) as raised:
+        list(_chat(stub, mode).stream([ChatMessage("user", "hi")], CallOptions(20)))
+    if isinstance(raised.value, RateLimited):
         assert len(stub[1].bodies) - before == 2, "a 429 with Retry-After is retried once"
+        assert raised.value.retry_after_s == 0
+    if isinstance(raised.value, ModelHTTPError):
+        assert raised.value.status == 500
 
 
 def test_connection_refused_is_a_model_error() -> None:
     chat = OpenAICompatChat(f"http://127.0.0.1:{free_port()}/v1", "ok", timeout_s=1.0, max_retries=0)
-    with pytest.raises(ModelError, match="could not connect"):
-        list(chat.stream([ChatMessage("user", "hi")], 20))
+    with pytest.raises(ModelUnreachable, match="could not connect"):
+        list(chat.stream([ChatMessage("user", "hi")], CallOptions(20)))
+
+
+def test_a_bug_of_ours_is_not_reported_as_a_malformed_response(
+    stub: tuple[str, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(content: object) -> str:
+        raise KeyError("our own bug")
+
+    monkeypatch.setattr(openai_compat, "_text", broken)
+    with pytest.raises(KeyError, match="our own bug"):  # it had become ModelError("malformed response")
+        list(_chat(stub, "ok").stream(MESSAGES, CallOptions(20)))
 
 
 def test_non_streaming_clients_are_served_too(stub: tuple[str, Recorder]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
@@ -77,19 +77,37 @@ def _unwrapped(chat: ChatModel) -> ChatModel:
     return chat
 
 
-def model_client(settings: Settings, temperature: float, wrap: ChatWrapper = _unwrapped) -> ChatModel:
-    """The configured model server; `wrap` lets the eval meter or guard it."""
+NO_MODEL = "set INTERVIEWER_LLM_BASE_URL and INTERVIEWER_LLM_MODEL, or INTERVIEWER_LLM=local"
+
+
+def _openai_compatible(settings: Settings, temperature: float) -> ChatModel:
     if not (settings.llm_base_url and settings.llm_model):
-        raise ConfigurationError("set INTERVIEWER_LLM_BASE_URL and INTERVIEWER_LLM_MODEL, or INTERVIEWER_LLM=local")
+        raise ConfigurationError(NO_MODEL)
     from interviewer.llm.openai_compat import OpenAICompatChat  # noqa: PLC0415 - the client loads only when used
 
-    return wrap(OpenAICompatChat(
+    return OpenAICompatChat(
         settings.llm_base_url,
         settings.llm_model,
         settings.api_key(),
         timeout_s=settings.llm_timeout_s,
         temperature=temperature,
-    ))
+    )
+
+
+# How each model mode (`INTERVIEWER_LLM`) is served; a new provider is one more row. "local" is the bundled llama.cpp
+# server, which `serve --local-model` starts and points `llm_base_url` at.
+PROVIDERS: Mapping[str, Callable[[Settings, float], ChatModel]] = {
+    "openai": _openai_compatible,
+    "local": _openai_compatible,
+}
+
+
+def model_client(settings: Settings, temperature: float, wrap: ChatWrapper = _unwrapped) -> ChatModel:
+    """The configured model server; `wrap` lets the eval meter or guard it."""
+    provider = PROVIDERS.get(settings.model_mode())
+    if provider is None:
+        raise ConfigurationError(NO_MODEL)
+    return wrap(provider(settings, temperature))
 
 
 def build_interviewer(

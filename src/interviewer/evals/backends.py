@@ -23,7 +23,7 @@ import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from interviewer.config import Settings
-from interviewer.llm.base import ChatMessage, ChatModel
+from interviewer.llm.base import CallOptions, ChatMessage, ChatModel, ModelEvent
 
 REPLAY_BASE_URL = "http://recorded.invalid/v1"
 
@@ -206,8 +206,8 @@ class StrictReplay:
         self._inner = inner
         self._cassette = cassette
 
-    def stream(self, messages: Sequence[ChatMessage], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: Sequence[ChatMessage], options: CallOptions) -> Iterator[ModelEvent]:
         try:
-            yield from self._inner.stream(messages, max_tokens)
+            yield from self._inner.stream(messages, options)
         except CannotOverwriteExistingCassetteException as exc:
             raise BackendError(STALE.format(cassette=self._cassette)) from exc

@@ -1,7 +1,8 @@
 """Tokens and latency per turn, whatever the backend: wrappers around the model, the interviewer and the judge.
 
 A turn is one interviewer reply (or hint) or one transcript scored. Model calls are counted separately: a turn makes
-none offline and one or more with a model. Tokens are counted with the same tiktoken encoding as the prompt budget.
+none offline and one or more with a model. A call's tokens are the server's counts when it sends them (`Finished`),
+else estimated with the same tiktoken encoding as the prompt budget; the summary says which (`token_counts`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from interviewer.domain import Question, Report, Transcript, Turn
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.judge import Judge
-from interviewer.llm.base import ChatMessage, ChatModel
+from interviewer.llm.base import CallOptions, ChatMessage, ChatModel, Finished, ModelEvent, TextDelta
 from interviewer.policy import Interviewer, Move, Progress
 from interviewer.service import InterviewService
 
@@ -27,6 +28,7 @@ class ModelCall:
     completion_tokens: int
     latency_ms: float
     first_token_ms: float | None
+    counted_by_server: bool = False  # the tokens are the server's counts, not tiktoken's estimate
 
 
 @dataclass
@@ -46,11 +48,18 @@ class Meter:
             "model_calls": len(self.calls),
             "prompt_tokens_per_turn": round(sum(c.prompt_tokens for c in self.calls) / turns, 1),
             "completion_tokens_per_turn": round(sum(c.completion_tokens for c in self.calls) / turns, 1),
+            "token_counts": _counted_by(self.calls),
             "reply_latency_ms": percentiles(self.replies_ms),
             "score_latency_ms": percentiles(self.scores_ms),
             "model_latency_ms": percentiles([c.latency_ms for c in self.calls]),
             "first_token_ms": percentiles(first),
         }
+
+
+def _counted_by(calls: Sequence[ModelCall]) -> str | None:
+    """"server", "estimated" (tiktoken), "mixed", or None without calls."""
+    kinds = {"server" if c.counted_by_server else "estimated" for c in calls}
+    return None if not kinds else (kinds.pop() if len(kinds) == 1 else "mixed")
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float] | None:
@@ -80,17 +89,30 @@ class MeteredChat:
         self._inner = inner
         self._meter = meter
 
-    def stream(self, messages: Sequence[ChatMessage], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: Sequence[ChatMessage], options: CallOptions) -> Iterator[ModelEvent]:
         start, first, pieces = time.perf_counter(), None, []
+        finished: Finished | None = None
         try:
-            for piece in self._inner.stream(messages, max_tokens):
-                first = first if first is not None else _ms_since(start)
-                pieces.append(piece)
-                yield piece
+            for event in self._inner.stream(messages, options):
+                if isinstance(event, TextDelta):
+                    first = first if first is not None else _ms_since(start)
+                    pieces.append(event.text)
+                else:
+                    finished = event
+                yield event
         finally:
-            prompt = sum(self._meter.count_tokens(m.content) for m in messages)
-            completion = self._meter.count_tokens("".join(pieces))
-            self._meter.calls.append(ModelCall(prompt, completion, _ms_since(start), first))
+            self._meter.calls.append(self._call(messages, pieces, finished, start, first))
+
+    def _call(
+        self, messages: Sequence[ChatMessage], pieces: list[str], finished: Finished | None, start: float,
+        first: float | None,
+    ) -> ModelCall:
+        latency = _ms_since(start)
+        if finished is not None and finished.usage is not None:
+            usage = finished.usage
+            return ModelCall(usage.prompt_tokens, usage.completion_tokens, latency, first, counted_by_server=True)
+        prompt = sum(self._meter.count_tokens(m.content) for m in messages)
+        return ModelCall(prompt, self._meter.count_tokens("".join(pieces)), latency, first)
 
 
 class MeteredInterviewer:

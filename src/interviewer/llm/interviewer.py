@@ -12,7 +12,15 @@ from dataclasses import dataclass, replace
 
 from interviewer.domain import Flow, Question, Retriever, Turn
 from interviewer.events import NoticeEvent, TokenEvent
-from interviewer.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_PROMPT_TOKENS, ChatMessage, ChatModel, ModelError
+from interviewer.llm.base import (
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_PROMPT_TOKENS,
+    CallOptions,
+    ChatMessage,
+    ChatModel,
+    ModelError,
+    texts,
+)
 from interviewer.llm.guard import ReplyProblem, check_reply, check_sentence, describe, numbers
 from interviewer.llm.prompt import Counter, TurnContext, build_messages, summarise
 from interviewer.policy import InterviewState, Move, OfflineInterviewer, Progress, coverage
@@ -119,7 +127,7 @@ class LLMInterviewer:
         """The streamed reply, sentence by sentence as `text.sentences` splits (a sentence ends only once what follows
         its mark has arrived, so "3." then "5 billion" stays one sentence), each with the space after it."""
         buffer = ""
-        for piece in self._chat.stream(messages, self._settings.max_tokens):
+        for piece in texts(self._chat.stream(messages, CallOptions(self._settings.max_tokens))):
             buffer += piece
             while (match := SENTENCE_END.search(buffer)) is not None:
                 yield buffer[: match.end()]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Transcript, Verdict
 from interviewer.judge import Evidence, OfflineJudge, overall_score, verdict_of
-from interviewer.llm.base import ChatMessage, ChatModel, ModelError
+from interviewer.llm.base import CallOptions, ChatMessage, ChatModel, ModelError, texts
 from interviewer.llm.prompt import Counter
 from interviewer.text import quote
 
@@ -78,8 +78,8 @@ class LLMJudge:
         base = self._offline.score(transcript, question)
         said = [s for s, _ in Evidence.of(transcript).said]
         try:
-            reply = self._chat.stream(self._messages(transcript, question, said), MAX_JUDGE_TOKENS)
-            judged = parse_judgement("".join(reply))
+            reply = self._chat.stream(self._messages(transcript, question, said), CallOptions(MAX_JUDGE_TOKENS))
+            judged = parse_judgement("".join(texts(reply)))
         except (ModelError, JudgeFailed) as exc:
             log.warning("model judge failed (%s); the offline scores were used", exc)
             return replace(base, notices=(*base.notices, f"The model judge failed ({exc}); offline scores shown."))
