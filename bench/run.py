@@ -104,6 +104,7 @@ def rest_turns(data_dir: Path, conversations: Sequence[Conversation]) -> list[fl
 
 
 MODEL_LATENCY_MS = 1000
+MODEL_TIMEOUT_S = 10.0
 LLM_TURNS = 12
 
 
@@ -132,11 +133,11 @@ def llm_mode(data_dir: Path, conversation: Conversation, long: Conversation) -> 
     assert question is not None
     counter = TokenCounter(data_dir / "tiktoken")
     with running_stub() as (url, _):
-        chat = TimedChat(OpenAICompatChat(url, f"latency-{MODEL_LATENCY_MS}", timeout_s=10))
+        chat = TimedChat(OpenAICompatChat(url, f"latency-{MODEL_LATENCY_MS}", timeout_s=MODEL_TIMEOUT_S))
         offline = service.interviewer
         assert isinstance(offline, OfflineInterviewer)
         llm = LLMInterviewer(offline, bank.flow, chat, counter, settings=LLMSettings(3000, 160))
-        served = replace(service, interviewer=llm)
+        served = replace(service, interviewer=llm, slow_turn_s=MODEL_TIMEOUT_S)  # as `bootstrap` sets it with a model
         session_id = served.start(question.id).session.id
         overheads = []
         for message in conversation.messages[:LLM_TURNS]:

@@ -4,13 +4,14 @@ import json
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 from tests.conftest import STRONG_FRAUD, offline_judge
 from tests.fakes import ScriptedChat
 
 import interviewer
 from interviewer.domain import STAGES, Question, Stage, Transcript, Turn
 from interviewer.llm.base import ModelError
-from interviewer.llm.judge import LLMJudge, parse_judgement
+from interviewer.llm.judge import MAX_JUDGE_TOKENS, QUOTE_CHARS, LLMJudge, judgement_schema, parse_judgement
 from interviewer.llm.tokens import TokenCounter
 from interviewer.questions import QuestionBank
 from interviewer.records import report_json
@@ -95,3 +96,23 @@ def test_the_schema_rejects_out_of_range_scores() -> None:
 def test_the_prompts_ship_as_package_data() -> None:
     prompts = Path(interviewer.__file__).parent / "prompts"
     assert {p.name for p in prompts.glob("*.md")} >= {"interviewer.md", "judge.md"}
+
+
+def test_the_judge_asks_for_its_json_by_schema_and_every_reply_the_schema_allows_parses(
+    bank: QuestionBank, counter: TokenCounter, question: Question
+) -> None:
+    chat = ScriptedChat(_output(3, ["We train a model."]))
+    _judge(bank, counter, chat).score(_transcript(["We train a model."]), question)
+    wanted = chat.options[-1].response_schema
+    assert wanted is not None and wanted == judgement_schema() and chat.options[-1].max_tokens == MAX_JUDGE_TOKENS
+    check = Draft202012Validator(dict(wanted.schema))
+    allowed = {"stages": {s.value: {"score": None, "quotes": ["x" * QUOTE_CHARS], "reason": "r"} for s in STAGES}}
+    assert not list(check.iter_errors(allowed)) and parse_judgement(json.dumps(allowed))
+    refused = [
+        {"stages": {**allowed["stages"], "made_up_stage": allowed["stages"]["metrics"]}},  # only the seven stages
+        {"stages": {**allowed["stages"], "metrics": {"score": 5, "quotes": [], "reason": ""}}},  # scores 1-4 or null
+        {"stages": {k: v for k, v in allowed["stages"].items() if k != "training"}},  # every stage
+        {"stages": {**allowed["stages"], "metrics": {"score": 2, "quotes": ["a", "b"], "reason": ""}}},  # one quote
+        {"stages": {**allowed["stages"], "metrics": {"score": 2, "quotes": ["x" * (QUOTE_CHARS + 1)], "reason": ""}}},
+    ]
+    assert all(list(check.iter_errors(reply)) for reply in refused)

@@ -22,7 +22,7 @@ from interviewer.api import create_api
 from interviewer.domain import STAGES
 from interviewer.llm.base import CallOptions, ChatMessage, ModelEvent, TextDelta
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
-from interviewer.llm.judge import LLMJudge
+from interviewer.llm.judge import LLMJudge, parse_judgement
 from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer
 from interviewer.llm.openai_compat import OpenAICompatChat
 from interviewer.llm.prompt import system_prompt
@@ -65,7 +65,9 @@ class Recording:
 def test_a_whole_interview_runs_through_the_local_model(
     local_url: str, service: InterviewService, bank: QuestionBank, tmp_path: Path
 ) -> None:
-    chat = Recording(OpenAICompatChat(local_url, MODEL_ALIAS, timeout_s=60, temperature=0.0))
+    chat = Recording(
+        OpenAICompatChat(local_url, MODEL_ALIAS, timeout_s=60, temperature=0.0, structured_output="json_object")
+    )
     offline = OfflineInterviewer(bank.flow, bank.probes)
     counter = TokenCounter(tmp_path / "tk")
     llm = LLMInterviewer(offline, bank.flow, chat, counter, settings=LLMSettings(3000, 120))
@@ -87,6 +89,7 @@ def test_a_whole_interview_runs_through_the_local_model(
     report = client.post(f"/api/sessions/{session_id}/end").json()
     assert set(report["stages"]) == {s.value for s in STAGES}
     assert len(chat.replies) == len(script) + 1, "the model judged the interview too"
+    assert parse_judgement(chat.replies[-1]) and not report["notices"], "its judgement parsed (held by the grammar)"
     said = " ".join(STRONG_FRAUD_DIALOGUE)
     assert all(q.rstrip("…") in said or q.endswith("…") for v in report["stages"].values() for q in v["evidence"])
 

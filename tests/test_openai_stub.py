@@ -12,9 +12,11 @@ from pydantic import SecretStr
 from tests.conftest import free_port
 from tests.stub_openai import Recorder, running_stub
 
+from interviewer.config import Settings
 from interviewer.events import NoticeEvent, ReplyEvent
 from interviewer.llm import openai_compat
 from interviewer.llm.base import (
+    BUNDLED_MODEL,
     CallOptions,
     ChatMessage,
     Finished,
@@ -24,6 +26,7 @@ from interviewer.llm.base import (
     ModelTimeout,
     ModelUnreachable,
     RateLimited,
+    ResponseSchema,
     TextDelta,
     Usage,
     texts,
@@ -65,6 +68,24 @@ def test_the_options_of_one_call_and_the_servers_usage(stub: tuple[str, Recorder
     assert events[-1] == Finished("stop", Usage(prompt_tokens=41, completion_tokens=7))
     body = stub[1].bodies[-1]
     assert body["max_tokens"] == 12 and body["temperature"] == 0.9  # this call's, not the client's 0.3
+
+
+def test_a_response_schema_is_sent_in_the_format_the_server_takes(stub: tuple[str, Recorder]) -> None:
+    wanted = ResponseSchema("judgement", {"type": "object", "required": ["stages"]})
+    list(_chat(stub, "ok").stream(MESSAGES, CallOptions(20, response_schema=wanted)))
+    openai_style = {"type": "json_schema", "json_schema": {"name": "judgement", "schema": dict(wanted.schema)}}
+    assert stub[1].bodies[-1]["response_format"] == openai_style
+    llama = OpenAICompatChat(stub[0], "ok", timeout_s=1.0, structured_output="json_object")
+    list(llama.stream(MESSAGES, CallOptions(20, response_schema=wanted)))
+    assert stub[1].bodies[-1]["response_format"] == {"type": "json_object", "schema": dict(wanted.schema)}
+    list(llama.stream(MESSAGES, CallOptions(20)))
+    assert "response_format" not in stub[1].bodies[-1]  # a plain call asks for text
+
+
+def test_the_bundled_model_is_asked_for_json_in_llama_cpps_format() -> None:
+    assert Settings(llm_model=BUNDLED_MODEL).structured_output() == "json_object"
+    assert Settings(llm_model="gpt-4o-mini").structured_output() == "json_schema"
+    assert Settings(llm_model="mine", llm_structured_output="json_object").structured_output() == "json_object"
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,7 @@ def _openai_compatible(settings: Settings, temperature: float) -> ChatModel:
         settings.api_key(),
         timeout_s=settings.llm_timeout_s,
         temperature=temperature,
+        structured_output=settings.structured_output(),
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interviewer.domain import DEFAULT_LEVEL, DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, Level
-from interviewer.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_PROMPT_TOKENS
+from interviewer.llm.base import BUNDLED_MODEL, DEFAULT_MAX_TOKENS, DEFAULT_PROMPT_TOKENS, StructuredOutput
 
 
 def default_data_dir() -> Path:
@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=30.0, gt=0)
     llm_max_tokens: int = Field(default=DEFAULT_MAX_TOKENS, ge=16, le=4096)
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
+    llm_structured_output: StructuredOutput | None = None  # see `structured_output`
     prompt_token_budget: int = Field(default=DEFAULT_PROMPT_TOKENS, ge=500)
     auth_token: str | None = Field(default=None, repr=False, min_length=16)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"  # the app's log on stderr (`serve`)
@@ -53,6 +54,13 @@ class Settings(BaseSettings):
         if self.llm:
             return self.llm
         return "openai" if self.llm_base_url else "offline"
+
+    def structured_output(self) -> StructuredOutput:
+        """How the model server is asked for JSON of a schema: INTERVIEWER_LLM_STRUCTURED_OUTPUT if set; for the
+        bundled model (served by llama-cpp-python) its `json_object` with the schema; else OpenAI's `json_schema`."""
+        if self.llm_structured_output is not None:
+            return self.llm_structured_output
+        return "json_object" if self.llm_model == BUNDLED_MODEL else "json_schema"
 
     def api_key(self) -> str | None:
         return self.llm_api_key or os.environ.get("OPENAI_API_KEY")

@@ -7,12 +7,15 @@ failure is a `ModelError` of a kind a caller can act on (wait and retry after a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 DEFAULT_MAX_TOKENS = 160  # per interviewer reply (INTERVIEWER_LLM_MAX_TOKENS)
 DEFAULT_PROMPT_TOKENS = 3000  # the prompt's budget (INTERVIEWER_PROMPT_TOKEN_BUDGET)
+BUNDLED_MODEL = "smollm2-135m-instruct"  # the name `--local-model` serves SmolLM2 under (llama-cpp-python's server)
+# How a server is asked for JSON of a schema: OpenAI's response format, or llama-cpp-python's, which makes a grammar.
+StructuredOutput = Literal["json_schema", "json_object"]
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,21 @@ class ChatMessage:
 
 
 @dataclass(frozen=True)
+class ResponseSchema:
+    """The JSON the reply must be: a name and a JSON schema. A server that supports structured output is held to it
+    (OpenAI's `json_schema` response format; llama.cpp turns it into a grammar, so every reply parses)."""
+
+    name: str
+    schema: Mapping[str, object]
+
+
+@dataclass(frozen=True)
 class CallOptions:
-    """The settings of one call. `temperature` None keeps the client's own."""
+    """The settings of one call. `temperature` None keeps the client's own; `response_schema` asks for JSON."""
 
     max_tokens: int = DEFAULT_MAX_TOKENS
     temperature: float | None = None
+    response_schema: ResponseSchema | None = None
 
 
 @dataclass(frozen=True)

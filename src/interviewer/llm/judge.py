@@ -16,12 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Transcript, Verdict
 from interviewer.judge import Evidence, OfflineJudge, overall_score, verdict_of
-from interviewer.llm.base import CallOptions, ChatMessage, ChatModel, ModelError, texts
+from interviewer.llm.base import CallOptions, ChatMessage, ChatModel, ModelError, ResponseSchema, texts
 from interviewer.llm.prompt import Counter
 from interviewer.text import quote
 
 MAX_CLAMP = 1
-MAX_JUDGE_TOKENS = 600
+# The reply's shape, held by the server where it supports structured output (`judgement_schema`): every stage, a score
+# of 1-4 or null, one quote and a short reason, each bounded, so that even a reply filling every string stays within
+# MAX_JUDGE_TOKENS and parses whole (a few characters per token at worst, about 1,500 tokens).
+QUOTE_CHARS = 120
+REASON_CHARS = 60
+MAX_JUDGE_TOKENS = 1500
 log = logging.getLogger(__name__)
 _JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 
@@ -40,6 +45,29 @@ class JudgeOutput(BaseModel):
 
 class JudgeFailed(Exception):
     pass
+
+
+def judgement_schema() -> ResponseSchema:
+    """`JudgeOutput` as a JSON schema a grammar can hold a model to: all seven stages named (no other keys), each with
+    its score, quotes (at most one) and reason, every string bounded."""
+    stage = {
+        "type": "object",
+        "properties": {
+            "score": {"enum": [1, 2, 3, 4, None]},
+            "quotes": {"type": "array", "items": {"type": "string", "maxLength": QUOTE_CHARS}, "maxItems": 1},
+            "reason": {"type": "string", "maxLength": REASON_CHARS},
+        },
+        "required": ["score", "quotes", "reason"],
+        "additionalProperties": False,
+    }
+    stages = {
+        "type": "object",
+        "properties": {s.value: stage for s in STAGES},
+        "required": [s.value for s in STAGES],
+        "additionalProperties": False,
+    }
+    schema = {"type": "object", "properties": {"stages": stages}, "required": ["stages"], "additionalProperties": False}
+    return ResponseSchema("judgement", schema)
 
 
 def parse_judgement(text: str) -> JudgeOutput:
@@ -78,7 +106,8 @@ class LLMJudge:
         base = self._offline.score(transcript, question)
         said = [s for s, _ in Evidence.of(transcript).said]
         try:
-            reply = self._chat.stream(self._messages(transcript, question, said), CallOptions(MAX_JUDGE_TOKENS))
+            options = CallOptions(MAX_JUDGE_TOKENS, response_schema=judgement_schema())
+            reply = self._chat.stream(self._messages(transcript, question, said), options)
             judged = parse_judgement("".join(texts(reply)))
         except (ModelError, JudgeFailed) as exc:
             log.warning("model judge failed (%s); the offline scores were used", exc)

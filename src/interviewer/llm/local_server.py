@@ -20,8 +20,10 @@ from types import TracebackType
 
 import httpx
 
+from interviewer.llm.base import BUNDLED_MODEL
+
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-MODEL_ALIAS = "smollm2-135m-instruct"
+MODEL_ALIAS = BUNDLED_MODEL
 START_TIMEOUT_S = 120.0
 
 

@@ -23,6 +23,8 @@ from interviewer.llm.base import (
     ModelTimeout,
     ModelUnreachable,
     RateLimited,
+    ResponseSchema,
+    StructuredOutput,
     TextDelta,
     Usage,
 )
@@ -85,6 +87,13 @@ def _usage(chunk: AIMessageChunk) -> Usage | None:
     return Usage(counted["input_tokens"], counted["output_tokens"]) if counted else None
 
 
+def response_format(wanted: ResponseSchema, style: StructuredOutput) -> dict[str, Any]:
+    schema = dict(wanted.schema)
+    if style == "json_object":
+        return {"type": "json_object", "schema": schema}
+    return {"type": "json_schema", "json_schema": {"name": wanted.name, "schema": schema}}
+
+
 class OpenAICompatChat:
     def __init__(
         self,
@@ -95,8 +104,10 @@ class OpenAICompatChat:
         timeout_s: float = 30.0,
         max_retries: int = 1,
         temperature: float = 0.3,
+        structured_output: StructuredOutput = "json_schema",
     ) -> None:
         self.name = model
+        self._structured_output: StructuredOutput = structured_output
         self._client = ChatOpenAI(
             model=model,
             base_url=base_url,
@@ -110,7 +121,10 @@ class OpenAICompatChat:
     def stream(self, messages: Sequence[ChatMessage], options: CallOptions) -> Iterator[ModelEvent]:
         converted: list[BaseMessage] = [_ROLES[m.role](content=m.content) for m in messages]
         # llama.cpp's server ignores max_completion_tokens (what ChatOpenAI sends), so max_tokens goes too.
-        call: dict[str, Any] = {"max_tokens": options.max_tokens, "extra_body": {"max_tokens": options.max_tokens}}
+        extra: dict[str, Any] = {"max_tokens": options.max_tokens}
+        if options.response_schema is not None:  # as sent, past LangChain's own handling of response formats
+            extra["response_format"] = response_format(options.response_schema, self._structured_output)
+        call: dict[str, Any] = {"max_tokens": options.max_tokens, "extra_body": extra}
         if options.temperature is not None:
             call["temperature"] = options.temperature
         reason: str | None = None
