@@ -87,6 +87,11 @@ def test_the_model_never_sees_text_addressed_to_the_judge(
     assert "We train a model." in prompt and "4/4" not in prompt
 
 
+def test_a_line_break_inside_a_string_still_parses() -> None:
+    reply = '{"stages": {"metrics": {"score": 3, "quotes": ["We use\nrecall."], "reason": "a\treason"}}}'
+    assert parse_judgement(reply).stages[Stage.METRICS].quotes == ["We use\nrecall."]  # a strict parser had failed
+
+
 def test_the_schema_rejects_out_of_range_scores() -> None:
     with pytest.raises(Exception, match="schema"):
         parse_judgement('{"stages": {"metrics": {"score": 7, "quotes": []}}}')

@@ -75,7 +75,8 @@ def parse_judgement(text: str) -> JudgeOutput:
     if not match:
         raise JudgeFailed("no JSON object in the reply")
     try:
-        return JudgeOutput.model_validate(json.loads(match.group(0)))
+        # strict=False: a raw line break or tab inside a string (llama.cpp's grammar lets them through) is kept
+        return JudgeOutput.model_validate(json.loads(match.group(0), strict=False))
     except (json.JSONDecodeError, ValidationError) as exc:
         raise JudgeFailed(f"the reply did not match the schema ({type(exc).__name__})") from exc
 
