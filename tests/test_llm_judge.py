@@ -121,3 +121,16 @@ def test_the_judge_asks_for_its_json_by_schema_and_every_reply_the_schema_allows
         {"stages": {**allowed["stages"], "metrics": {"score": 2, "quotes": ["x" * (QUOTE_CHARS + 1)], "reason": ""}}},
     ]
     assert all(list(check.iter_errors(reply)) for reply in refused)
+
+
+def test_the_judge_sees_what_a_strong_answer_covers_and_the_serious_mistakes(
+    bank: QuestionBank, counter: TokenCounter, question: Question
+) -> None:
+    chat = ScriptedChat(_output(2, []))
+    _judge(bank, counter, chat).score(_transcript(["We train a model."]), question)
+    prompt = chat.calls[0][-1].content
+    assert question.expected and question.red_flags
+    assert all(point.summary in prompt for point in question.expected)
+    assert all(rule.explanation in prompt for rule in question.red_flags)
+    assert prompt.index("What a strong answer covers") < prompt.index("We train a model.")
+    assert counter.count(chat.calls[0][0].content) + counter.count(prompt) < 2000 + 300  # within the budget

@@ -123,6 +123,23 @@ class LLMJudge:
 
     def _messages(self, transcript: Transcript, question: Question | None, said: list[str]) -> list[ChatMessage]:
         title = question.title if question else (transcript.question_text or "an ML system")
-        answer = self._counter.truncate(" ".join(said), max(200, self._budget - self._counter.count(self._rubric)))
-        user = f"Question: {title}\n\nThe candidate's statements, in order:\n\"\"\"{answer}\"\"\"\n\nScore each stage."
+        strong = what_a_strong_answer_covers(question) if question else ""
+        room = self._budget - self._counter.count(self._rubric) - self._counter.count(strong)
+        answer = self._counter.truncate(" ".join(said), max(200, room))
+        user = (
+            f"Question: {title}\n\n{strong}The candidate's statements, in order:\n\"\"\"{answer}\"\"\"\n\n"
+            "Score each stage."
+        )
         return [ChatMessage("system", self._rubric), ChatMessage("user", user)]
+
+
+def what_a_strong_answer_covers(question: Question) -> str:
+    """The question's expected points by stage and its serious mistakes: what the interviewer never shows the
+    candidate, given to the judge so that it scores against the same content the offline judge reads for."""
+    lines = ["What a strong answer covers, by stage (never shown to the candidate):"]
+    for stage in STAGES:
+        points = "; ".join(p.summary for p in question.points_for(stage))
+        lines += [f"- {stage.value}: {points}"] if points else []
+    mistakes = [f"- {rule.explanation}" for rule in question.red_flags]
+    lines += ["Serious mistakes to look for:", *mistakes] if mistakes else []
+    return "\n".join(lines) + "\n\n"
