@@ -5,6 +5,8 @@ slow: waits longer than the client's timeout. latency-<ms>: answers like ok afte
 429: rate-limited with Retry-After. 500: server error.
 malformed: a stream chunk that is not JSON. cut: the stream stops mid-reply without [DONE].
 usage: like ok, with the server's token counts in the last chunk (as servers send them when asked).
+judge-N: a judgement (asked for with a response format): score N on every stage, quoting the candidate's first
+statement in the prompt.
 """
 
 from __future__ import annotations
@@ -51,6 +53,18 @@ def _chunk(text: str, finish: str | None = None, usage: dict[str, int] | None = 
     return f"data: {json.dumps(payload)}\n\n"
 
 
+STAGE_IDS = (
+    "problem_formulation", "metrics", "mvp_design", "data_pipeline", "training", "inference", "scaling_monitoring"
+)
+
+
+def _judgement(body: dict[str, Any], score: int) -> str:
+    said = re.search(r'"""(.*?)"""', body["messages"][-1]["content"], re.DOTALL)
+    first = re.split(r"(?<=[.!?])\s", said.group(1).strip())[0][:100] if said else ""
+    stage = {"score": score, "quotes": [first] if first else [], "reason": "stub"}
+    return json.dumps({"stages": dict.fromkeys(STAGE_IDS, stage)})
+
+
 def _completion(text: str) -> dict[str, Any]:
     message = {"role": "assistant", "content": text}
     return {
@@ -87,6 +101,8 @@ def make_app(recorder: Recorder) -> Starlette:
         if mode.startswith("latency-"):
             await asyncio.sleep(int(mode.removeprefix("latency-")) / 1000)
         text = f"Right. {_plan(body)}" if mode != "invent" else "We see about 2,798 transactions per second."
+        if mode.startswith("judge-") and "response_format" in body:
+            text = _judgement(body, int(mode.removeprefix("judge-")))
         if not body.get("stream"):
             return JSONResponse(_completion(text))
         return StreamingResponse(_stream(text, mode), media_type="text/event-stream")

@@ -16,6 +16,7 @@ from interviewer.cli import app
 from interviewer.evals.backends import compact_stream
 from interviewer.evals.usage import Meter, MeteredChat
 from interviewer.llm.base import CallOptions, ChatMessage, Finished, Usage, texts
+from interviewer.llm.calibration import load_calibration
 
 runner = CliRunner()
 EVALS = Path(__file__).resolve().parents[1] / "evals"
@@ -168,3 +169,34 @@ def test_shipped_task_cassettes_replay_completely(isolated_env: Path, task: str,
     usage = json.loads(result.stdout)["usage"]
     assert usage["model_calls"] == usage["cassette"]["played"] == _interactions(f"{task}.yaml")
     assert usage["cassette"]["unplayed"] == 0 and usage["replies"] > 0
+
+
+def test_a_model_judge_run_measures_each_stage_and_writes_the_calibration_the_app_reads(
+    isolated_env: Path, two_transcripts: Path, tmp_path: Path
+) -> None:
+    written = tmp_path / "cal" / "judge-calibration.json"
+    with running_stub() as (base_url, recorder):
+        metrics = _judge("--transcripts", str(two_transcripts), "--backend", "live", "--base-url", base_url,
+                         "--model", "judge-1", "--calibrate", str(written))
+    assert len(recorder.bodies) == 2 and all("response_format" in body for body in recorder.bodies)
+    calibration = load_calibration(written)
+    found = metrics["model_judge"]
+    assert isinstance(found, dict) and found["calibration"] == calibration.model_dump(mode="json")
+    assert calibration.model == "judge-1" and "(2 transcripts)" in calibration.measured_on
+    assert found["parsed"] == 2 and found["failures"] == [] and metrics["judge_fallbacks"] == 0
+    rows = metrics["rows"]
+    assert isinstance(rows, list)
+    reached = [s for s, v in rows[0]["judge"]["stages"].items() if v is not None]
+    assert reached and all(rows[0]["judge"]["stages"][s] == 1 for s in reached), "the model's 1s on every stage"
+    for stage, agreement in calibration.stages.items():
+        assert calibration.trusts(stage) is (agreement.model > agreement.offline)
+        assert (stage.value in found["trusted"]) is calibration.trusts(stage)
+    offline = _judge("--transcripts", str(two_transcripts))["agreement"]
+    assert found["offline"]["judge_vs_labels"]["pooled_qwk"] == offline["judge_vs_labels"]["pooled_qwk"]  # type: ignore[index]
+
+
+def test_calibrating_needs_a_model_judge(isolated_env: Path, tmp_path: Path) -> None:
+    for args in (["--task", "judge"], ["--task", "clarify", "--backend", "recorded"]):
+        result = runner.invoke(app, ["eval", *args, "--calibrate", str(tmp_path / "c.json")])
+        assert result.exit_code == 2 and "--calibrate needs --task judge" in result.stderr
+    assert not (tmp_path / "c.json").exists()

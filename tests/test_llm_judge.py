@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-from tests.conftest import STRONG_FRAUD, offline_judge
+from tests.conftest import OFF_TOPIC, STRONG_FRAUD, offline_judge
 from tests.fakes import ScriptedChat
 
 import interviewer
-from interviewer.domain import STAGES, Question, Stage, Transcript, Turn
+from interviewer.domain import STAGES, Question, Stage, Transcript, Turn, TurnKind, Verdict
 from interviewer.llm.base import ModelError
+from interviewer.llm.calibration import Calibration, StageAgreement
 from interviewer.llm.judge import MAX_JUDGE_TOKENS, QUOTE_CHARS, LLMJudge, judgement_schema, parse_judgement
 from interviewer.llm.tokens import TokenCounter
 from interviewer.questions import QuestionBank
@@ -27,21 +29,27 @@ def _output(score: int | None, quotes: list[str]) -> list[str]:
     return ["Here you go:\n", json.dumps({"stages": stages})]
 
 
-def _judge(bank: QuestionBank, counter: TokenCounter, chat: ScriptedChat) -> LLMJudge:
-    return LLMJudge(offline_judge(bank), chat, counter, rubric="rubric", budget=2000)
+def _judge(
+    bank: QuestionBank, counter: TokenCounter, chat: ScriptedChat, trusted: tuple[Stage, ...] = STAGES
+) -> LLMJudge:
+    return LLMJudge(offline_judge(bank), chat, counter, rubric="rubric", budget=2000, calibration=_trusting(trusted))
 
 
-def test_verbatim_quotes_are_kept_and_scores_stay_near_the_offline_judge(
+def _trusting(trusted: tuple[Stage, ...], model: str = "m") -> Calibration:
+    """A calibration in which the model agreed better on exactly the `trusted` stages."""
+    agreement = {s: StageAgreement(offline=0.5, model=0.7 if s in trusted else 0.3) for s in STAGES}
+    return Calibration(model=model, measured_on="test", stages=agreement)
+
+
+def test_verbatim_quotes_are_kept_and_invented_ones_dropped(
     bank: QuestionBank, counter: TokenCounter, question: Question
 ) -> None:
     weak = ["We train a model.", "Metrics are precision and recall."]
     chat = ScriptedChat(_output(4, ["Metrics are precision and recall.", "A quote the candidate never said."]))
-    offline = offline_judge(bank).score(_transcript(weak), question)
     report = _judge(bank, counter, chat).score(_transcript(weak), question)
-    for stage in STAGES:
-        assert (report.stages[stage].score or 0) <= (offline.stages[stage].score or 0) + 1
     assert "A quote the candidate never said." not in str(report.stages)
     assert "Metrics are precision and recall." in report.stages[Stage.METRICS].evidence
+    assert report.stages[Stage.METRICS].score == 4  # no fixed clamp: the calibrated model's score stands
     chat.assert_consumed()
 
 
@@ -54,16 +62,64 @@ def test_a_score_without_any_real_quote_keeps_the_offline_score(
     assert report.stages == offline.stages
 
 
-def test_a_lower_model_score_with_quotes_can_pull_a_stage_down_by_one(
+def test_a_calibrated_model_overrules_the_offline_judge_only_on_the_stages_it_is_trusted_with(
     bank: QuestionBank, counter: TokenCounter, question: Question
 ) -> None:
-    quote = STRONG_FRAUD[1].split(". ")[0]
-    chat = ScriptedChat(_output(1, [quote]))
+    trusted = (Stage.METRICS, Stage.TRAINING)
     offline = offline_judge(bank).score(_transcript(list(STRONG_FRAUD)), question)
-    report = _judge(bank, counter, chat).score(_transcript(list(STRONG_FRAUD)), question)
-    for stage in STAGES:
-        assert report.stages[stage].score == max(1, (offline.stages[stage].score or 0) - 1)
-    assert report.overall < offline.overall
+    judge = _judge(bank, counter, ScriptedChat(_output(1, [])), trusted)
+    report = judge.score(_transcript(list(STRONG_FRAUD)), question)
+    assert all((offline.stages[s].score or 0) >= 3 for s in trusted)
+    assert {s: report.stages[s].score for s in trusted} == dict.fromkeys(trusted, 1)  # far below: no clamp
+    assert all(report.stages[s] == offline.stages[s] for s in STAGES if s not in trusted)
+    assert report.overall < offline.overall and report.verdict is not offline.verdict  # the committee reran
+
+
+def test_without_a_calibration_the_model_is_not_asked_and_the_offline_report_stands(
+    bank: QuestionBank, counter: TokenCounter, question: Question
+) -> None:
+    offline = offline_judge(bank).score(_transcript(list(STRONG_FRAUD)), question)
+    for calibration in (None, _trusting(())):
+        chat = ScriptedChat()  # fails on any call
+        judge = LLMJudge(offline_judge(bank), chat, counter, rubric="r", calibration=calibration)
+        assert judge.score(_transcript(list(STRONG_FRAUD)), question) == offline
+        assert chat.calls == []
+
+
+def test_the_offline_floors_hold_under_a_trusted_model(
+    bank: QuestionBank, counter: TokenCounter, question: Question
+) -> None:
+    """A hint caps its stage at 3; a quote from an off-topic statement is no evidence; the offline judge's concern
+    (an uncorrected serious mistake) still refuses the hire however high the model scores."""
+    hinted = _transcript(list(STRONG_FRAUD))
+    hinted = replace(hinted, turns=(*hinted.turns, Turn("interviewer", "Hint", TurnKind.HINT, Stage.METRICS)))
+    quote = STRONG_FRAUD[1].split(". ")[0]
+    assert _judge(bank, counter, ScriptedChat(_output(4, [quote]))).score(hinted, question).stages[
+        Stage.METRICS
+    ].score == 3
+    off_topic = _transcript([*OFF_TOPIC, "We train a model on past transactions."])
+    offline = offline_judge(bank).score(off_topic, question)
+    report = _judge(bank, counter, ScriptedChat(_output(4, [OFF_TOPIC[0]]))).score(off_topic, question)
+    assert report.stages == offline.stages
+    mistaken = _transcript([*STRONG_FRAUD, "We randomly split the data into train and test."])
+    report = _judge(bank, counter, ScriptedChat(_output(4, [STRONG_FRAUD[0][:60]]))).score(mistaken, question)
+    assert report.stages[Stage.TRAINING].score == offline_judge(bank).score(mistaken, question).stages[
+        Stage.TRAINING
+    ].score == 1  # the serious mistake's cap
+    terse = _transcript(list(TERSE_FRAUD))
+    offline = offline_judge(bank).score(terse, question)
+    assert offline.verdict is Verdict.STRONG_NO_HIRE and all(offline.scores().values())
+    report = _judge(bank, counter, ScriptedChat(_output(4, [TERSE_FRAUD[1]]))).score(terse, question)
+    assert set(report.scores().values()) == {4}  # the model reads every stage as a 4 ...
+    assert report.verdict is Verdict.STRONG_NO_HIRE and report.verdict_reason == offline.verdict_reason  # too little
+
+
+# Every stage in one short sentence: under the words a verdict needs (the offline judge's "said little" concern).
+TERSE_FRAUD = (
+    "Binary classification of fraud per transaction.", "Precision and recall at the threshold.",
+    "Start with logistic regression as the baseline.", "Chargeback labels with point in time features.",
+    "Gradient boosted trees, split by time.", "Serve online under 100 ms.", "Monitor drift and retrain weekly.",
+)
 
 
 @pytest.mark.parametrize(

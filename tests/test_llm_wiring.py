@@ -4,10 +4,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests.conftest import STRONG_FRAUD, offline_judge
 from tests.fakes import ScriptedChat
+from tests.stub_openai import running_stub
 
-from interviewer.bootstrap import ConfigurationError, build_interviewer, describe_backend
+from interviewer.bootstrap import (
+    ConfigurationError,
+    build_interviewer,
+    build_judge,
+    describe_backend,
+    judge_calibration,
+)
 from interviewer.config import Settings
+from interviewer.domain import STAGES, Question, Stage, Transcript, Turn
+from interviewer.llm.calibration import Calibration, StageAgreement
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import OfflineInterviewer
@@ -69,3 +79,41 @@ def test_the_page_streams_checked_model_text(service: InterviewService, bank: Qu
     final_chat, _, _, sent = frames[-1]
     assert final_chat[-1]["content"] == partials[-1].strip() and sent == "What is the scale?"
     chat.assert_consumed()
+
+
+def _calibration_file(path: Path, model: str, trusted: set[Stage]) -> Path:
+    stages = {s: StageAgreement(offline=0.6, model=0.8 if s in trusted else 0.4) for s in STAGES}
+    path.write_text(Calibration(model=model, measured_on="test", stages=stages).to_json(), encoding="utf-8")
+    return path
+
+
+def test_a_calibrated_model_behind_a_server_overrules_the_offline_judge_only_where_calibrated(
+    tmp_path: Path, bank: QuestionBank, question: Question
+) -> None:
+    trusted = {Stage.METRICS, Stage.TRAINING}
+    transcript = Transcript("t", tuple(Turn("candidate", text) for text in STRONG_FRAUD), question.id)
+    offline = offline_judge(bank).score(transcript, question)
+    with running_stub() as (base_url, recorder):
+        calibration = _calibration_file(tmp_path / "cal.json", "judge-1", trusted)
+        settings = _settings(tmp_path, llm_base_url=base_url, llm_model="judge-1", llm_calibration=calibration)
+        report = build_judge(settings, bank).score(transcript, question)
+        assert len(recorder.bodies) == 1 and "response_format" in recorder.bodies[0]
+        assert {s for s in STAGES if report.stages[s] != offline.stages[s]} == trusted
+        assert all(report.stages[s].score == 1 for s in trusted) and not report.notices
+        for other in ("judge-4", None):  # a calibration for another model, or a missing file: offline, no call
+            wrong = _settings(tmp_path / "x", llm_base_url=base_url, llm_model=other or "judge-1",
+                              llm_calibration=calibration if other else tmp_path / "missing.json")
+            assert build_judge(wrong, bank).score(transcript, question).stages == offline.stages
+        assert len(recorder.bodies) == 1
+
+
+def test_a_broken_calibration_file_is_reported_and_the_offline_judge_scores(
+    tmp_path: Path, bank: QuestionBank, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "judge-calibration.json"  # the default place, in the data folder
+    broken.write_text('{"model": "m", "stages": {"metrics": {"offline": 3}}}', encoding="utf-8")
+    settings = _settings(tmp_path, llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    assert settings.calibration_path() == broken
+    assert judge_calibration(settings) is None
+    assert "is not valid" in caplog.text and str(broken) in caplog.text and "measured_on" in caplog.text
+    assert "offline judge scores every stage" in caplog.text

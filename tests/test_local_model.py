@@ -21,6 +21,7 @@ from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, offline_judge, wait
 from interviewer.api import create_api
 from interviewer.domain import STAGES
 from interviewer.llm.base import CallOptions, ChatMessage, ModelEvent, TextDelta
+from interviewer.llm.calibration import Calibration, StageAgreement
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.judge import LLMJudge, parse_judgement
 from interviewer.llm.local_server import MODEL_ALIAS, LocalModelServer
@@ -71,7 +72,9 @@ def test_a_whole_interview_runs_through_the_local_model(
     offline = OfflineInterviewer(bank.flow, bank.probes)
     counter = TokenCounter(tmp_path / "tk")
     llm = LLMInterviewer(offline, bank.flow, chat, counter, settings=LLMSettings(3000, 120))
-    judge = LLMJudge(offline_judge(bank), chat, counter, rubric=system_prompt("judge"))
+    everywhere = {s: StageAgreement(offline=0.0, model=1.0) for s in STAGES}  # the model scores every stage
+    calibration = Calibration(model=MODEL_ALIAS, measured_on="this test", stages=everywhere)
+    judge = LLMJudge(offline_judge(bank), chat, counter, rubric=system_prompt("judge"), calibration=calibration)
     served = replace(service, interviewer=llm, judge=judge, backend=f"{MODEL_ALIAS} (local)")
     client = TestClient(create_api(served))
     session_id = client.post("/api/sessions", json={"question_id": "fraud_card_payments"}).json()["session_id"]

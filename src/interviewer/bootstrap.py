@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from interviewer.config import Settings
 from interviewer.domain import Passage, Retriever, Stage
 from interviewer.judge import Judge, OfflineJudge
 from interviewer.llm.base import ChatModel
+from interviewer.llm.calibration import Calibration, CalibrationError, load_calibration
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
 from interviewer.llm.judge import LLMJudge
 from interviewer.llm.prompt import system_prompt
@@ -26,6 +28,8 @@ from interviewer.storage import SQLiteSessionStore
 if TYPE_CHECKING:
     from interviewer.llm.tokens import TokenCounter
     from interviewer.retrieval.knowledge import KnowledgeBase
+
+log = logging.getLogger(__name__)
 
 # Chroma, LangChain's OpenAI client and tiktoken load only where they are used (index and search, a configured model):
 # `interviewer questions`, `score` and `--help` start without them (tests/test_cli_imports.py).
@@ -146,7 +150,32 @@ def build_judge(settings: Settings, bank: QuestionBank, wrap: ChatWrapper = _unw
     _, rubric = front_matter((settings.knowledge_dir / "rubric.md").read_text(encoding="utf-8"))
     instructions = f"{system_prompt('judge')}\n\n{rubric}"
     counter = _token_counter(settings)
-    return LLMJudge(offline, chat, counter, rubric=instructions, budget=settings.prompt_token_budget)
+    calibration = judge_calibration(settings)
+    return LLMJudge(
+        offline, chat, counter, rubric=instructions, budget=settings.prompt_token_budget, calibration=calibration
+    )
+
+
+def judge_calibration(settings: Settings) -> Calibration | None:
+    """The configured model's calibration, or None (with the reason logged): then the offline scores stand."""
+    path = settings.calibration_path()
+    if settings.llm_calibration is None and not path.is_file():
+        log.info("no judge calibration at %s: the offline judge scores every stage (README: calibrate the judge)", path)
+        return None
+    try:
+        calibration = load_calibration(path)
+    except CalibrationError as exc:
+        log.warning("%s; the offline judge scores every stage", exc)
+        return None
+    if calibration.model != settings.llm_model:
+        log.warning(
+            "the judge calibration %s is for %s, not %s; the offline judge scores every stage",
+            path, calibration.model, settings.llm_model,
+        )
+        return None
+    trusted = ", ".join(calibration.trusted()) or "no stage"
+    log.info("judge calibration %s: the model scores %s", path, trusted)
+    return calibration
 
 
 def describe_backend(settings: Settings) -> str:

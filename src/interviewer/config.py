@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=DEFAULT_MAX_TOKENS, ge=16, le=4096)
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
     llm_structured_output: StructuredOutput | None = None  # see `structured_output`
+    llm_calibration: Path | None = None  # see `calibration_path`
     prompt_token_budget: int = Field(default=DEFAULT_PROMPT_TOKENS, ge=500)
     auth_token: str | None = Field(default=None, repr=False, min_length=16)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"  # the app's log on stderr (`serve`)
@@ -61,6 +62,11 @@ class Settings(BaseSettings):
         if self.llm_structured_output is not None:
             return self.llm_structured_output
         return "json_object" if self.llm_model == BUNDLED_MODEL else "json_schema"
+
+    def calibration_path(self) -> Path:
+        """Where the judge's calibration for the configured model is read (`llm.calibration`):
+        INTERVIEWER_LLM_CALIBRATION if set, else judge-calibration.json in the data folder."""
+        return self.llm_calibration or self.data_dir / "judge-calibration.json"
 
     def api_key(self) -> str | None:
         return self.llm_api_key or os.environ.get("OPENAI_API_KEY")

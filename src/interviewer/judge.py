@@ -286,6 +286,16 @@ class Concerns:
     said_little: bool = False
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """The offline judge's report and what it was decided from that another judge must respect."""
+
+    report: Report
+    concerns: Concerns
+    ceilings: Mapping[Stage, int]  # the most each stage may score (`OfflineJudge._ceiling`)
+    on_topic: tuple[str, ...]  # the candidate's statements read as evidence (off-topic ones are not)
+
+
 # Per level: (fewest stages at 3+ for a hire, fewest 4s for a strong hire, most stages at 2 or below for a hire).
 # A strong hire at E5 needs four 4s (was three; chosen on evals/own/transcripts: verdict within one step 0.857 ->
 # 0.893 against both labellers, exact 0.679 / 0.750 -> 0.679 / 0.768): with three, a candidate strong on the model
@@ -361,6 +371,11 @@ class OfflineJudge:
         return OfflineJudge(self._flow, self._flags, self._similarity, model, self._probes)
 
     def score(self, transcript: Transcript, question: Question | None) -> Report:
+        return self.assess(transcript, question).report
+
+    def assess(self, transcript: Transcript, question: Question | None) -> Assessment:
+        """The report, with what any other judge's scores must still respect: the concerns behind the verdict, each
+        stage's ceiling and the statements that are on topic."""
         evidence = Evidence.of(transcript)
         features = self.features(transcript, question, evidence)
         defended = defended_challenges(transcript, features.reading, self._probes)
@@ -369,16 +384,19 @@ class OfflineJudge:
         )
         concerns = self._concerns(transcript, features, flags)
         hinted = {t.stage for t in transcript.turns if t.kind is TurnKind.HINT}
+        ceilings = {
+            stage: self._ceiling(stage, features, flags, hinted=stage in hinted, concerns=concerns,
+                                 defended=stage in defended)
+            for stage in STAGES
+        }
         stages = {
-            stage: self._stage(
-                stage, question, features, flags=flags, hinted=stage in hinted, level=transcript.level,
-                concerns=concerns, defended=stage in defended,
-            )
+            stage: self._stage(stage, question, features, ceiling=ceilings[stage], level=transcript.level,
+                               concerns=concerns)
             for stage in STAGES
         }
         overall = overall_score(stages)
         verdict, because = verdict_with_reason({s: r.score for s, r in stages.items()}, transcript.level, concerns)
-        return Report(
+        report = Report(
             question_id=question.id if question else transcript.question_id,
             stages=stages,
             overall=overall,
@@ -390,6 +408,7 @@ class OfflineJudge:
                 Citation(f"knowledge/{self._flow.guide(s).note}", self._flow.guide(s).note_heading, s) for s in STAGES
             ),
         )
+        return Assessment(report, concerns, ceilings, tuple(s.text for s in features.reading.said))
 
     def prepare(self, question: Question) -> None:
         """Scores a one-message interview, so every reference text the judge compares sentences with is embedded."""
@@ -469,17 +488,36 @@ class OfflineJudge:
             lists_only=bool(about) and all(is_term_list(s) for s in about),
         )
 
+    def _ceiling(
+        self,
+        stage: Stage,
+        features: Features,
+        flags: Sequence[RedFlag],
+        *,
+        hinted: bool,
+        concerns: Concerns,
+        defended: bool,
+    ) -> int:
+        """The most the stage may score, whoever reads it: the rubric's floors (a hint, buzzword lists or bluffing, an
+        uncorrected serious mistake, a challenge stood by)."""
+        own = features.stages[stage]
+        caps = [MAX_SCORE]
+        caps += [HINT_CAP] if hinted else []
+        caps += [BLUFF_CAP] if own.lists_only or concerns.bluffing else []
+        rules = {r.id: r for r in self._flags}
+        caps += [rules[f.id].cap for f in flags if f.id in rules and rules[f.id].caps is stage]
+        caps += [DEFENDED_CAP] if defended else []
+        return min(caps)
+
     def _stage(
         self,
         stage: Stage,
         question: Question | None,
         features: Features,
         *,
-        flags: Sequence[RedFlag],
-        hinted: bool,
+        ceiling: int,
         level: Level,
         concerns: Concerns,
-        defended: bool = False,
     ) -> StageScore:
         own = features.stages[stage]
         points = question.points_for(stage) if question else self._flow.guide(stage).generic_points
@@ -491,25 +529,16 @@ class OfflineJudge:
             return StageScore(1 if own.asked else None, (), missing)
         values = features.values(stage, level)
         raw = self._model.predict(values)
-        score = self._model.score(raw)
-        if hinted:
-            score = min(score, HINT_CAP)
+        score = min(self._model.score(raw), ceiling)
         passing = own.sentences <= PASSING_SENTENCES and not (own.reasons or own.numbers or own.trade_offs)
-        if own.lists_only or concerns.bluffing:
-            score = min(score, BLUFF_CAP)  # buzzwords or bluffing
-        elif passing:  # a passing mention without a reason or number: never a 4, a 2 unless the model reads it as a 4
+        # a passing mention without a reason or number: never a 4, a 2 unless the model reads it as a 4
+        if passing and not (own.lists_only or concerns.bluffing):
             score = min(score, PASSING_STRONG_CAP if self._model.score(raw) == MAX_SCORE else BLUFF_CAP)
         if concerns.stopped_early and stage in LATER_STAGES and not own.asked:
             score = min(score, UNASKED_CAP)  # never reached: what was said on it came up while other stages were asked
         if concerns.stopped_early and stage in LATER_STAGES and thin(own, features):
             # barely reached before time was called: under half of what the stage needs
             score = min(score, BLUFF_CAP)
-        for flag in flags:
-            rule = next((r for r in self._flags if r.id == flag.id), None)
-            if rule is not None and rule.caps is stage:
-                score = min(score, rule.cap)
-        if defended:
-            score = min(score, DEFENDED_CAP)  # stood by what the interviewer questioned: a mistake left uncorrected
         return StageScore(score, evidence, missing, estimate=_within(self._model.on_scale(raw), score))
 
     def _concerns(self, transcript: Transcript, features: Features, flags: Sequence[RedFlag]) -> Concerns:

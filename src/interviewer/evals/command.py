@@ -19,6 +19,7 @@ from interviewer.evals.backends import Backend, BackendChoice, BackendError, Rep
 from interviewer.evals.behaviour import check_interviewer
 from interviewer.evals.gates import gate_failures, load_gates
 from interviewer.evals.harness import EvalEnv, eval_env
+from interviewer.evals.model_judge import calibration_failures, calibration_table, evaluate_model_judge
 from interviewer.evals.oracles import LeakFinder
 from interviewer.evals.runner import evaluate_judge, markdown_table, write_report
 from interviewer.evaluation import LabelledCase, retrieval_metrics
@@ -81,17 +82,23 @@ def evaluate(  # one option per parameter is how typer declares a command
         bool, typer.Option(help="live: start the bundled SmolLM2 llama.cpp server for this run and use it.")
     ] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N transcripts or items.")] = None,
+    calibrate: Annotated[
+        Path | None,
+        typer.Option(help="judge with a model: write the calibration (which stages the model scores) to this file."),
+    ] = None,
 ) -> None:
     """Judge agreement with two labellers, interviewer behaviour, replayed candidates, clarifying answers, retrieval."""
     if (record or local_model) and backend is not Backend.LIVE:
         raise _fail("--record and --local-model need --backend live")
+    if calibrate is not None and (task is not EvalTask.JUDGE or backend is Backend.OFFLINE):
+        raise _fail("--calibrate needs --task judge with --backend live or recorded")
     choice = BackendChoice(backend, base_url, model, cassette or CASSETTES / f"{task.value}.yaml", record)
     if task is EvalTask.RETRIEVAL:
         if backend is not Backend.OFFLINE:
             raise _fail("the retrieval task uses no model: run it without --backend")
         _emit("retrieval", _eval_retrieval(queries, limit), as_json)
         return
-    inputs = Inputs(transcripts, items, limit)
+    inputs = Inputs(transcripts, items, limit, calibrate)
     thresholds = _gate(gate, task, inputs) if gate else None
     with _local_server(local_model) as local:
         if local is not None:
@@ -123,6 +130,7 @@ class Inputs:
     transcripts: Path
     items: Path
     limit: int | None
+    calibration: Path | None = None  # the judge task with a model writes its calibration here
 
 
 def _run(task: EvalTask, choice: BackendChoice, inputs: Inputs) -> Outcome:
@@ -205,11 +213,35 @@ def _labelled(inputs: Inputs) -> list[LabelledCase]:
 
 def _eval_judge(env: EvalEnv, inputs: Inputs) -> Outcome:
     cases = _labelled(inputs)
+    if env.model_judge is not None:
+        return _eval_model_judge(env, inputs, cases)
     metrics = evaluate_judge(cases, env.service.score)
     table = markdown_table(metrics) if cases else "no labelled transcripts"
     fallbacks = metrics["judge_fallbacks"]
     head = f"{len(cases)} labelled transcripts from `{inputs.transcripts}`; the model judge fell back on {fallbacks}"
     return Outcome(metrics, f"{head}\n\n{table}")
+
+
+def _eval_model_judge(env: EvalEnv, inputs: Inputs, cases: list[LabelledCase]) -> Outcome:
+    """The model on every stage it scored (the headline), the offline judge and the calibrated mix beside it."""
+    if not cases:
+        raise _fail(f"no labelled transcripts in {inputs.transcripts}: nothing to calibrate on")
+    model = env.model or "the model"
+    measured_on = f"{inputs.transcripts} ({len(cases)} transcripts)"
+    metrics, calibration = evaluate_model_judge(cases, env.read, model, measured_on)
+    parsed = len(cases) - len(calibration_failures(metrics))
+    if inputs.calibration is not None:
+        inputs.calibration.parent.mkdir(parents=True, exist_ok=True)
+        inputs.calibration.write_text(calibration.to_json(), encoding="utf-8")
+    trusted = ", ".join(calibration.trusted()) or "no stage"
+    written = f"; written to `{inputs.calibration}`" if inputs.calibration else ""
+    head = (
+        f"{len(cases)} labelled transcripts from `{inputs.transcripts}`, judged by {model} on every stage; its "
+        f"judgement parsed {parsed} of {len(cases)} times (`judge_fallbacks` the rest). "
+        f"Calibration: the model scores {trusted}{written}."
+    )
+    tables = f"{calibration_table(metrics)}\n\nThe model on every stage:\n\n{markdown_table(metrics)}"
+    return Outcome(metrics, f"{head}\n\n{tables}")
 
 
 def _eval_interviewer(env: EvalEnv, inputs: Inputs) -> Outcome:

@@ -52,10 +52,14 @@ def reached(report: Report) -> frozenset[Stage]:
 
 
 def evaluate_judge(cases: Sequence[LabelledCase], score: Callable[[Transcript], Report]) -> dict[str, object]:
-    """`judge_fallbacks`: transcripts whose report carries a notice (the model judge failed; offline scores stand).
+    return evaluate_reports(cases, [score(case.transcript) for case in cases])
+
+
+def evaluate_reports(cases: Sequence[LabelledCase], reports: Sequence[Report]) -> dict[str, object]:
+    """The judge's reports (one per case, in order) against the labellers, and the baselines. `judge_fallbacks`:
+    transcripts whose report carries a notice (the model judge failed; offline scores stand).
 
     Each baseline is told which stages the judge found reached, so it differs from the judge only in how it scores."""
-    reports = [score(case.transcript) for case in cases]
     judge = [Rating.of_report(report) for report in reports]
     first: list[Pair] = [(Rating.of_labels(c.labels), j) for c, j in zip(cases, judge, strict=True)]
     labels_a = [Rating.of_labels(c.labels) for c in cases]

@@ -74,7 +74,7 @@ def _ms_since(start: float) -> float:
 
 
 @contextmanager
-def _timed(samples: list[float]) -> Iterator[None]:
+def timed(samples: list[float]) -> Iterator[None]:
     """Appends the block's wall time in ms to `samples`, whether it returns or raises."""
     start = time.perf_counter()
     try:
@@ -129,17 +129,17 @@ class MeteredInterviewer:
     def respond(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Move:
-        with _timed(self._meter.replies_ms):
+        with timed(self._meter.replies_ms):
             return self._inner.respond(question, turns, message, now, minutes)
 
     def stream(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        with _timed(self._meter.replies_ms):
+        with timed(self._meter.replies_ms):
             yield from self._inner.stream(question, turns, message, now, minutes)
 
     def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
-        with _timed(self._meter.replies_ms):
+        with timed(self._meter.replies_ms):
             return self._inner.hint(question, turns, minutes)
 
     def prepare(self, question: Question) -> None:
@@ -152,7 +152,7 @@ class MeteredJudge:
         self._meter = meter
 
     def score(self, transcript: Transcript, question: Question | None) -> Report:
-        with _timed(self._meter.scores_ms):
+        with timed(self._meter.scores_ms):
             return self._inner.score(transcript, question)
 
     def prepare(self, question: Question) -> None:

@@ -1,8 +1,10 @@
-"""The LLM judge: a model scores against the same anchored rubric, as validated JSON, checked against the offline judge.
+"""The LLM judge: a model scores against the same anchored rubric, as validated JSON, beside the offline judge.
 
-Quotes must be verbatim candidate text (others are dropped); a stage score without a valid quote keeps the offline
-score; every LLM stage score is kept within one point of the offline score, so the offline floors (off-topic,
-buzzwords, hints) still hold. Malformed output or a model error falls back to the offline report with a notice.
+The model's score replaces the offline one only on the stages its calibration trusts (`llm.calibration`: where its
+measured agreement with people was better); without a calibration, or on no trusted stage, the model is not called.
+Where it is used, a score above 1 needs a verbatim quote of an on-topic statement, and the offline floors still hold:
+each stage's ceiling (a hint, buzzwords or bluffing, an uncorrected mistake) and the concerns behind the verdict
+(`judge.Assessment`). Malformed output or a model error falls back to the offline report with a notice.
 """
 
 from __future__ import annotations
@@ -10,17 +12,18 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import replace
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Transcript, Verdict
-from interviewer.judge import Evidence, OfflineJudge, overall_score, verdict_of
+from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Transcript
+from interviewer.judge import Assessment, Evidence, OfflineJudge, overall_score, verdict_with_reason
 from interviewer.llm.base import CallOptions, ChatMessage, ChatModel, ModelError, ResponseSchema, texts
+from interviewer.llm.calibration import Calibration
 from interviewer.llm.prompt import Counter
 from interviewer.text import quote
 
-MAX_CLAMP = 1
 # The reply's shape, held by the server where it supports structured output (`judgement_schema`): every stage, a score
 # of 1-4 or null, one quote and a short reason, each bounded, so that even a reply filling every string stays within
 # MAX_JUDGE_TOKENS and parses whole (a few characters per token at worst, about 1,500 tokens).
@@ -81,45 +84,86 @@ def parse_judgement(text: str) -> JudgeOutput:
         raise JudgeFailed(f"the reply did not match the schema ({type(exc).__name__})") from exc
 
 
-def combine(offline: StageScore, judged: StageJudgement | None, candidate_text: str) -> StageScore:
-    """The LLM's score where its quotes are real and it stays within one point of the offline judge."""
-    if judged is None or offline.score is None:
+def combine(offline: StageScore, judged: StageJudgement | None, on_topic: str, ceiling: int) -> StageScore:
+    """The model's score for a stage the offline judge reached, where it quotes an on-topic statement verbatim (a 1
+    needs none), held under the stage's ceiling; otherwise the offline score."""
+    if judged is None or judged.score is None or offline.score is None:
         return offline
-    verbatim = [q.strip() for q in judged.quotes if q.strip() and q.strip() in candidate_text]
-    if judged.score is None or (judged.score > 1 and not verbatim):
+    verbatim = [q.strip() for q in judged.quotes if q.strip() and q.strip() in on_topic]
+    if judged.score > 1 and not verbatim:
         return offline
-    score = max(offline.score - MAX_CLAMP, min(offline.score + MAX_CLAMP, judged.score))
     evidence = tuple(dict.fromkeys([*(quote(q) for q in verbatim), *offline.evidence]))[:3]
-    return StageScore(score, evidence, offline.missing)
+    return StageScore(min(judged.score, ceiling), evidence, offline.missing)
+
+
+@dataclass(frozen=True)
+class ModelReading:
+    """The offline judge's assessment and the model's judgement of the same interview (None, with why, on failure)."""
+
+    offline: Assessment
+    judgement: JudgeOutput | None
+    failure: str = ""
 
 
 class LLMJudge:
     def __init__(
-        self, offline: OfflineJudge, chat: ChatModel, counter: Counter, *, rubric: str, budget: int = 3000
+        self,
+        offline: OfflineJudge,
+        chat: ChatModel,
+        counter: Counter,
+        *,
+        rubric: str,
+        budget: int = 3000,
+        calibration: Calibration | None = None,
     ) -> None:
         self._offline, self._chat, self._counter = offline, chat, counter
         self._rubric, self._budget = rubric, budget
+        self.trusted: tuple[Stage, ...] = calibration.trusted() if calibration else ()
+
+    def calibrated(self, calibration: Calibration | None) -> LLMJudge:
+        """The same judge under another calibration (None: the offline scores stand, as without a file)."""
+        return LLMJudge(
+            self._offline, self._chat, self._counter, rubric=self._rubric, budget=self._budget, calibration=calibration
+        )
 
     def prepare(self, question: Question) -> None:
         self._offline.prepare(question)
 
     def score(self, transcript: Transcript, question: Question | None) -> Report:
-        base = self._offline.score(transcript, question)
+        """The offline report, with the model's scores on the stages its calibration trusts (no call without one)."""
+        if not self.trusted:
+            return self._offline.score(transcript, question)
+        return self.combined(self.read(transcript, question), self.trusted)
+
+    def read(self, transcript: Transcript, question: Question | None) -> ModelReading:
+        """The offline assessment and the model's judgement, whatever the calibration (what an eval measures)."""
+        assessment = self._offline.assess(transcript, question)
         said = [s for s, _ in Evidence.of(transcript).said]
         try:
             options = CallOptions(MAX_JUDGE_TOKENS, response_schema=judgement_schema())
             reply = self._chat.stream(self._messages(transcript, question, said), options)
-            judged = parse_judgement("".join(texts(reply)))
+            return ModelReading(assessment, parse_judgement("".join(texts(reply))))
         except (ModelError, JudgeFailed) as exc:
             log.warning("model judge failed (%s); the offline scores were used", exc)
-            return replace(base, notices=(*base.notices, f"The model judge failed ({exc}); offline scores shown."))
-        candidate_text = " ".join(said)
-        stages = {s: combine(base.stages[s], judged.stages.get(s), candidate_text) for s in STAGES}
-        overall = overall_score(stages)
-        verdict = verdict_of({s: r.score for s, r in stages.items()}, transcript.level)
-        ranks = list(Verdict)
-        worse = min(verdict, base.verdict, key=ranks.index)  # the offline judge's concerns (mistakes, bluffing) hold
-        return replace(base, stages=stages, overall=overall, verdict=worse)
+            return ModelReading(assessment, None, str(exc))
+
+    @staticmethod
+    def combined(reading: ModelReading, trusted: Collection[Stage]) -> Report:
+        """The report with the model's score on each `trusted` stage (`combine`); the verdict by the committee rules
+        with the offline judge's concerns. A failed judgement gives the offline report with a notice."""
+        base, judgement = reading.offline.report, reading.judgement
+        if judgement is None:
+            notice = f"The model judge failed ({reading.failure}); offline scores shown."
+            return replace(base, notices=(*base.notices, notice))
+        on_topic = " ".join(reading.offline.on_topic)
+        stages = {
+            s: combine(base.stages[s], judgement.stages.get(s), on_topic, reading.offline.ceilings[s])
+            if s in trusted else base.stages[s]
+            for s in STAGES
+        }
+        scores = {s: r.score for s, r in stages.items()}
+        verdict, because = verdict_with_reason(scores, base.level, reading.offline.concerns)
+        return replace(base, stages=stages, overall=overall_score(stages), verdict=verdict, verdict_reason=because)
 
     def _messages(self, transcript: Transcript, question: Question | None, said: list[str]) -> list[ChatMessage]:
         title = question.title if question else (transcript.question_text or "an ML system")
