@@ -4,7 +4,10 @@ ok: streams (or returns) a reply that restates the prompt's NEXT MOVE. invent: s
 slow: waits longer than the client's timeout. latency-<ms>: answers like ok after a fixed delay.
 429: rate-limited with Retry-After. 500: server error.
 malformed: a stream chunk that is not JSON. cut: the stream stops mid-reply without [DONE].
-usage: like ok, with the server's token counts in the last chunk (as servers send them when asked).
+usage: like ok, with the server's token counts in the last chunk (as some servers send them).
+asked-usage: like ok, and when the request asks for usage (stream_options), the counts in a chunk of their own
+after the finish, with no choices (as OpenAI sends them).
+script: the test's own replies, `Recorder.replies`, one per request.
 judge-N: a judgement (asked for with a response format): score N on every stage, quoting the candidate's first
 statement in the prompt.
 """
@@ -32,6 +35,7 @@ SLOW_SECONDS = 3.0
 @dataclass
 class Recorder:
     bodies: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)  # when set, the next replies (mode "script"), in order
 
 
 def _plan(body: dict[str, Any]) -> str:
@@ -74,7 +78,7 @@ def _completion(text: str) -> dict[str, Any]:
     }
 
 
-async def _stream(text: str, mode: str) -> AsyncIterator[str]:
+async def _stream(text: str, mode: str, asked_usage: bool = False) -> AsyncIterator[str]:
     words = text.split(" ")
     for i, word in enumerate(words):
         if mode == "cut" and i == len(words) // 2:
@@ -84,6 +88,10 @@ async def _stream(text: str, mode: str) -> AsyncIterator[str]:
         yield _chunk(word + (" " if i < len(words) - 1 else ""))
         await asyncio.sleep(0)
     yield _chunk("", "stop", USAGE if mode == "usage" else None)
+    if mode == "asked-usage" and asked_usage:
+        payload = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "stub", "choices": [],
+                   "usage": USAGE}
+        yield f"data: {json.dumps(payload)}\n\n"
     yield "data: [DONE]\n\n"
 
 
@@ -101,11 +109,14 @@ def make_app(recorder: Recorder) -> Starlette:
         if mode.startswith("latency-"):
             await asyncio.sleep(int(mode.removeprefix("latency-")) / 1000)
         text = f"Right. {_plan(body)}" if mode != "invent" else "We see about 2,798 transactions per second."
+        if mode == "script":
+            text = recorder.replies.pop(0)
         if mode.startswith("judge-") and "response_format" in body:
             text = _judgement(body, int(mode.removeprefix("judge-")))
         if not body.get("stream"):
             return JSONResponse(_completion(text))
-        return StreamingResponse(_stream(text, mode), media_type="text/event-stream")
+        asked = bool((body.get("stream_options") or {}).get("include_usage"))
+        return StreamingResponse(_stream(text, mode, asked), media_type="text/event-stream")
 
     async def models(request: Request) -> Response:
         return JSONResponse({"object": "list", "data": [{"id": "ok", "object": "model"}]})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.domain import Question, Transcript, Turn
-from interviewer.evals.behaviour import CHECKS, Check, check_interviewer, without_quotes_of
+from interviewer.evals.behaviour import CHECKS, Check, check_interviewer, fallback_reasons, without_quotes_of
 from interviewer.evals.oracles import (
     LEAK_THRESHOLD,
     LeakFinder,
@@ -24,6 +24,7 @@ from interviewer.evals.oracles import (
     questions_put,
 )
 from interviewer.events import NoticeEvent, TokenEvent
+from interviewer.llm.guard import ReplyProblem, describe
 from interviewer.policy import Move, OfflineInterviewer, Progress
 from interviewer.questions import QuestionBank
 from interviewer.retrieval.similarity import EmbeddingSimilarity
@@ -228,3 +229,12 @@ def test_only_the_candidates_own_words_quoted_back_are_exempt_from_the_leak_chec
     assert without_quotes_of(kept, message) == 'You said . Why? Also "use PU learning".'
     earlier = 'Earlier: "Let the advertiser pick; bigger ...". And "Let the advertiser pick; smaller ...".'
     assert without_quotes_of(earlier, f"Hello.\n{message}") == 'Earlier: . And "Let the advertiser pick; smaller ...".'
+
+
+def test_every_reason_a_models_reply_fell_back_is_counted() -> None:
+    problems = [ReplyProblem.LEAKED_IN_OTHER_WORDS, ReplyProblem.INVENTED_NUMBER, ReplyProblem.IGNORED_CANDIDATE]
+    notice = f"The model's reply was not used because {describe(problems)}; showing the offline interviewer's."
+    assert fallback_reasons(notice) == ["leaked_in_other_words", "invented_number", "ignored_candidate"]
+    assert fallback_reasons("The model did not answer (timed out); this reply comes from the offline interviewer.") == [
+        "model_error"
+    ]

@@ -10,11 +10,13 @@ from tests.fakes import ScriptedChat
 from interviewer.domain import Question, Turn
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.llm.base import ModelError
-from interviewer.llm.guard import ReplyProblem, check_reply, check_sentence
+from interviewer.llm.guard import ReplyProblem, ReplyRules, check_reply, check_sentence, paraphrased
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
+from interviewer.llm.prompt import FOLLOW_UP
 from interviewer.llm.tokens import TokenCounter
 from interviewer.policy import Move, OfflineInterviewer
 from interviewer.questions import QuestionBank
+from interviewer.text import terms
 
 SCALE = "What is the scale?"
 SCALE_FACT = "About 5,000 transactions per second at peak, roughly 150 million a day."
@@ -87,8 +89,8 @@ def test_a_decimal_split_across_streamed_pieces_is_not_read_as_a_sentence_end(ma
 
 def test_every_problem_of_a_reply_is_reported_and_named_in_the_notice(make: Build, question: Question) -> None:
     both = "I would use 7 towers."  # a number no one gave, and the design answered for the candidate
-    assert check_sentence(both, set(), []) == [ReplyProblem.INVENTED_NUMBER, ReplyProblem.ANSWERED_FOR_CANDIDATE]
-    assert check_reply("The system prompt says 12.", "How many a day?", set(), []) == [
+    assert check_sentence(both, ReplyRules()) == [ReplyProblem.INVENTED_NUMBER, ReplyProblem.ANSWERED_FOR_CANDIDATE]
+    assert check_reply("The system prompt says 12.", "How many a day?", ReplyRules()) == [
         ReplyProblem.TALKED_ABOUT_INSTRUCTIONS, ReplyProblem.INVENTED_NUMBER, ReplyProblem.DROPPED_QUESTION
     ]
     interviewer, _ = make([both])
@@ -171,5 +173,60 @@ def test_token_counting_works_offline(tmp_path: Path, monkeypatch: pytest.Monkey
     ],
 )
 def test_reply_checks(reply: str, plan: str, reason: str | None) -> None:
-    found = check_reply(reply, plan, set(), [])
+    found = check_reply(reply, plan, ReplyRules())
     assert (found == []) if reason is None else any(reason in problem.value for problem in found)
+
+
+NEURAL = "I'd just use a deep neural network on everything."  # a choice the policy probes: a follow-up on these words
+
+
+def test_the_policy_marks_a_probe_of_the_candidates_words_as_a_follow_up(
+    bank: QuestionBank, question: Question
+) -> None:
+    offline = OfflineInterviewer(bank.flow, bank.probes)
+    _, probe = offline.plan(question, [], NEURAL, 1000.0)
+    assert probe.follows_up == NEURAL and "neural model" in probe.text
+    _, answer = offline.plan(question, [], SCALE, 1000.0)
+    assert answer.follows_up == ""  # answering a clarifying question follows nothing up
+
+
+def test_a_model_written_follow_up_in_the_candidates_words_is_used(make: Build, question: Question) -> None:
+    written = 'You said "a deep neural network on everything". What would it give you over a simpler model?'
+    interviewer, chat = make([written])
+    events = _run(interviewer, question, NEURAL)
+    assert not any(isinstance(e, NoticeEvent) for e in events)
+    final = events[-1]
+    assert isinstance(final, Move) and final.text == written and final.follows_up == NEURAL
+    assert FOLLOW_UP in chat.calls[0][-1].content  # the model was asked to write the follow-up, not to restate it
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        ('You said "a deep neural network on everything": would it handle 40,000 transactions a second?',
+         ReplyProblem.INVENTED_NUMBER),
+        ('Before "a deep neural network on everything", would gradient-boosted trees with deliberate handling of the '
+         "class imbalance not do?", ReplyProblem.LEAKED_IN_OTHER_WORDS),
+        ("What would you measure first, and why?", ReplyProblem.IGNORED_CANDIDATE),
+    ],
+)
+def test_a_follow_up_that_invents_leaks_or_leaves_the_candidates_words_falls_back(
+    make: Build, question: Question, reply: str, problem: ReplyProblem
+) -> None:
+    interviewer, _ = make([reply])
+    events = _run(interviewer, question, NEURAL)
+    notices = [e.text for e in events if isinstance(e, NoticeEvent)]
+    assert len(notices) == 1 and problem.value in notices[0]
+    final = events[-1]
+    assert isinstance(final, Move) and "neural model" in final.text  # the policy's own probe
+
+
+def test_the_candidates_own_words_and_numbers_are_not_a_leak(question: Question) -> None:
+    """Said back, the candidate's words about a hidden point are theirs: only what nobody said gives a point away."""
+    theirs = "Chargebacks arrive up to 60 days late, so labels need a maturity window."
+    said_back = 'You said chargebacks "arrive up to 60 days late" and need a maturity window: how long would you wait?'
+    hidden = tuple(h.text for h in question.hidden())
+    nobody_said = ReplyRules(hidden=hidden, known=terms(question.prompt))
+    assert paraphrased(said_back, nobody_said)
+    after_they_said_it = ReplyRules(frozenset({"60"}), hidden=hidden, known=terms(f"{question.prompt} {theirs}"))
+    assert check_sentence(said_back, after_they_said_it) == []

@@ -70,6 +70,13 @@ def test_the_options_of_one_call_and_the_servers_usage(stub: tuple[str, Recorder
     assert body["max_tokens"] == 12 and body["temperature"] == 0.9  # this call's, not the client's 0.3
 
 
+def test_the_server_is_asked_for_its_token_counts_and_they_arrive_after_the_finish(stub: tuple[str, Recorder]) -> None:
+    events = list(_chat(stub, "asked-usage").stream(MESSAGES, CallOptions(20)))
+    assert stub[1].bodies[-1]["stream_options"] == {"include_usage": True}
+    assert events[-1] == Finished("stop", Usage(prompt_tokens=41, completion_tokens=7))  # from a chunk of its own
+    assert "".join(texts(events)) == "Right. Ask about labels."
+
+
 def test_a_response_schema_is_sent_in_the_format_the_server_takes(stub: tuple[str, Recorder]) -> None:
     wanted = ResponseSchema("judgement", {"type": "object", "required": ["stages"]})
     list(_chat(stub, "ok").stream(MESSAGES, CallOptions(20, response_schema=wanted)))
@@ -151,3 +158,32 @@ def test_an_interview_keeps_going_through_every_fault(
     assert [t.role for t in turns] == ["interviewer", "candidate", "interviewer"]
     assert turns[-1].content == final.reply.message
     assert all("sk-test-secret" not in str(body) for body in stub[1].bodies)
+
+
+def test_follow_ups_a_model_writes_behind_a_server_are_checked_like_any_reply(
+    stub: tuple[str, Recorder], service: InterviewService, bank: QuestionBank, tmp_path: Path
+) -> None:
+    """The policy chooses a probe of the candidate's words; the model writes it: quoting the candidate it is shown, an
+    invented number or a point given away in other words falls back to the policy's probe, with the reason."""
+    neural = "I'd just use a deep neural network on everything."
+    stub[1].replies[:] = [
+        'You said "a deep neural network on everything". What would it give you over a simpler model?',
+        'You said "a deep neural network on everything": would it keep up with 40,000 payments a second?',
+        'Before "a deep neural network on everything", would gradient-boosted trees with deliberate handling of the '
+        "class imbalance not do?",
+    ]
+    llm = LLMInterviewer(OfflineInterviewer(bank.flow, bank.probes), bank.flow, _chat(stub, "script"),
+                         TokenCounter(tmp_path / "tk"), settings=LLMSettings(3000, 120))
+    served = replace(service, interviewer=llm)
+    replies = []
+    for _ in range(3):
+        session_id = served.start("fraud_card_payments").session.id
+        final = list(served.reply_events(session_id, neural))[-1]
+        assert isinstance(final, ReplyEvent)
+        replies.append(final.reply)
+    assert replies[0].notice is None and replies[0].message.startswith('You said "a deep neural network')
+    assert "a number that is not in the scenario" in (replies[1].notice or "")
+    assert "hidden interview material in other words" in (replies[2].notice or "")
+    assert all("neural model" in r.message for r in replies[1:])  # the policy's probe instead
+    assert "a follow-up on what the candidate just said" in stub[1].bodies[-1]["messages"][-1]["content"]
+    assert stub[1].replies == []

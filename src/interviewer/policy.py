@@ -307,6 +307,7 @@ class Move:
     coverage: Mapping[Stage, float]
     finished: bool = False
     chunk_ids: tuple[str, ...] = ()
+    follows_up: str = ""  # a probe of what the candidate just said: their words; "" for any other move
 
 
 class Interviewer(Protocol):
@@ -681,6 +682,7 @@ class Step:
     topic: str = ""
     lead: str = ""  # a short acknowledgement, dropped when the reply starts with answers to questions
     idea: bool = False  # a stock question about an idea the candidate just put forward (`ProbeBook.idea_asks`, ...)
+    follows_up: str = ""  # a follow-up on what the candidate just said: their words (a model may ask it in them)
 
 
 Probe = Callable[[InterviewState, str, Question], Step | None]  # one kind of follow-up, or None
@@ -758,7 +760,8 @@ class OfflineInterviewer:
         step = self.advance(question, self.state(question, turns, minutes), message, now)
         chunks = self._ground(step.topic, step.state.stage)
         cov = coverage(question, step.state.covered)
-        return step.state, Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks)
+        move = Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks, step.follows_up)
+        return step.state, move
 
     def stream(
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
@@ -955,7 +958,7 @@ class OfflineInterviewer:
         for probe in probes:
             step = probe(state, statement, question)
             if step is not None:
-                return step
+                return replace(step, follows_up=statement)
         return self._stage_flow(question, state, at, statement)
 
     def _challenge(self, question: Question, state: InterviewState, statement: str) -> Step | None:

@@ -18,6 +18,7 @@ violation is reported (a reply can break several checks, and one check several t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,6 +40,7 @@ from interviewer.evals.oracles import (
     sentences,
     statements_in,
 )
+from interviewer.llm.guard import ReplyProblem
 from interviewer.service import InterviewService
 
 CLOSING = "Nothing more to add from me."
@@ -83,6 +85,7 @@ class Tally:
     violations: list[Violation] = field(default_factory=list)
     replies: int = 0
     fallbacks: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # why the model's replies fell back, one count per reason
 
     def record(self, check: Check, problems: Sequence[Violation]) -> None:
         self.total[check] += 1
@@ -92,9 +95,17 @@ class Tally:
     def count(self, reply: Reply) -> None:
         self.replies += 1
         self.fallbacks += reply.notice is not None
+        if reply.notice is not None:
+            self.reasons.update(fallback_reasons(reply.notice))
 
     def rates(self) -> dict[str, float | None]:
         return {c.value: round(self.passed[c] / self.total[c], 3) if self.total[c] else None for c in CHECKS}
+
+
+def fallback_reasons(notice: str) -> list[str]:
+    """The checks a model's reply failed, by name, as its notice says them; "model_error" when the model failed."""
+    named = [problem.name.lower() for problem in ReplyProblem if problem.value in notice]
+    return named or ["model_error"]
 
 
 @dataclass

@@ -253,7 +253,9 @@ def _eval_interviewer(env: EvalEnv, inputs: Inputs) -> Outcome:
         f"| {name} | {'n/a' if rate is None else f'{rate:.1%}'} | {tally.total[check]} |"
         for (name, rate), check in zip(rates.items(), tally.total, strict=True)
     ]
+    why = ", ".join(f"{reason} {n}" for reason, n in tally.reasons.most_common())
     summary = f"{len(cases)} transcripts replayed: {tally.replies} replies, {tally.fallbacks} fell back to offline"
+    summary += f" (reasons: {why})" if why else ""
     shown = [f"- {v.check.value} ({v.transcript} #{v.message}): {v.detail}" for v in tally.violations[:40]]
     more = len(tally.violations) - len(shown)
     table = "\n".join([
@@ -263,7 +265,7 @@ def _eval_interviewer(env: EvalEnv, inputs: Inputs) -> Outcome:
     ])
     metrics = {
         "n": len(cases), "checks": rates, "opportunities": {c.value: n for c, n in tally.total.items()},
-        "replies": tally.replies, "fallback_replies": tally.fallbacks,
+        "replies": tally.replies, "fallback_replies": tally.fallbacks, "fallback_reasons": dict(tally.reasons),
         "violations": [v.to_dict() for v in tally.violations],
     }
     return Outcome(metrics, table)

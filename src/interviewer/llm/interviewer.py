@@ -21,10 +21,10 @@ from interviewer.llm.base import (
     ModelError,
     texts,
 )
-from interviewer.llm.guard import ReplyProblem, check_reply, check_sentence, describe, numbers
+from interviewer.llm.guard import ReplyProblem, ReplyRules, check_reply, check_sentence, describe, numbers
 from interviewer.llm.prompt import Counter, TurnContext, build_messages, summarise
 from interviewer.policy import InterviewState, Move, OfflineInterviewer, Progress, coverage
-from interviewer.text import SENTENCE_END
+from interviewer.text import SENTENCE_END, terms
 
 
 class Rejected(Exception):
@@ -91,6 +91,7 @@ class LLMInterviewer:
             message=message,
             plan=plan.text,
             snippets=snippets,
+            follows_up=plan.follows_up,
         )
         return build_messages(context, self._counter, self._settings.prompt_token_budget)
 
@@ -98,16 +99,16 @@ class LLMInterviewer:
         self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
         state, plan = self._offline.plan(question, turns, message, now, minutes)
-        allowed, secrets = _allowed_numbers(question, turns, message, plan), _secrets(question, turns, plan)
+        rules = reply_rules(question, turns, message, plan)
         shown: list[str] = []
         try:
             for sentence in self._sentences(self.prompt(question, turns, message, plan, state)):
-                problems = check_sentence(sentence, allowed, secrets)
+                problems = check_sentence(sentence, rules)
                 if problems:
                     raise Rejected(problems)
                 shown.append(sentence)
                 yield TokenEvent(sentence)
-            problems = check_reply("".join(shown), plan.text, allowed, secrets)
+            problems = check_reply("".join(shown), plan.text, rules)
             if problems:
                 raise Rejected(problems)
         except ModelError as exc:
@@ -136,12 +137,12 @@ class LLMInterviewer:
             yield buffer
 
 
-def _allowed_numbers(question: Question, turns: Sequence[Turn], message: str, plan: Move) -> set[str]:
-    said = " ".join(t.content for t in turns)
-    return numbers(" ".join([question.prompt, said, message, plan.text]))
-
-
-def _secrets(question: Question, turns: Sequence[Turn], plan: Move) -> list[str]:
-    said = " ".join(t.content for t in turns if t.role == "interviewer") + plan.text
-    unrevealed = [f.answer for f in question.facts if f.answer not in said]
-    return [hidden.text for hidden in question.hidden()] + unrevealed
+def reply_rules(question: Question, turns: Sequence[Turn], message: str, plan: Move) -> ReplyRules:
+    """The checks' rules for this turn: what is known is the scenario, every turn, the candidate's message and the
+    planned move (so the candidate's own numbers and words may be said back); the hidden material may not be, in any
+    words, and a fact not yet given may not be said word for word."""
+    known = " ".join([question.title, question.prompt, *(t.content for t in turns), message, plan.text])
+    given = " ".join(t.content for t in turns if t.role == "interviewer") + plan.text
+    hidden = tuple(h.text for h in question.hidden())
+    unrevealed = tuple(f.answer for f in question.facts if f.answer not in given)
+    return ReplyRules(frozenset(numbers(known)), hidden + unrevealed, hidden, terms(known), plan.follows_up)

@@ -116,6 +116,7 @@ class OpenAICompatChat:
             max_retries=max_retries,
             temperature=temperature,
             streaming=True,
+            stream_usage=True,  # asks for the server's token counts (stream_options.include_usage); many send them
         )
 
     def stream(self, messages: Sequence[ChatMessage], options: CallOptions) -> Iterator[ModelEvent]:

@@ -18,6 +18,12 @@ from interviewer.llm.base import ChatMessage
 RECENT_TURNS = 6
 TURN_TOKENS = 250
 SNIPPET_TOKENS = 120
+REPHRASE = "say this in your own words, keep its numbers exactly"
+# A probe of what the candidate just said: the model asks it about their words (the checks require some of them).
+FOLLOW_UP = (
+    "a follow-up on what the candidate just said: ask it as one specific question about their words, quoting a few "
+    "of them; ask only what this asks, hint at no answer, keep its numbers exactly"
+)
 
 
 class Counter(Protocol):
@@ -39,6 +45,7 @@ class TurnContext:
     message: str
     plan: str
     snippets: Sequence[str] = ()
+    follows_up: str = ""  # the candidate's words the move follows up on ("" for any other move)
 
 
 def _line(turn: Turn, counter: Counter) -> str:
@@ -76,7 +83,7 @@ def _user(context: TurnContext, lines: list[str], snippets: list[str], message: 
     if lines:
         parts.append("Recent conversation:\n" + "\n".join(lines))
     parts.append(f'The candidate just said: """{message}"""')
-    parts.append(f"NEXT MOVE (say this in your own words, keep its numbers exactly): {context.plan}")
+    parts.append(f"NEXT MOVE ({FOLLOW_UP if context.follows_up else REPHRASE}): {context.plan}")
     return "\n\n".join(parts)
 
 
