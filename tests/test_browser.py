@@ -196,6 +196,12 @@ def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
     assert "ended" in page.locator("#history").inner_text()
     _shot(page, "08-history")
 
+    page.get_by_role("tab", name="Progress").click()
+    page.locator("#progress-summary").get_by_text("1 finished interview").wait_for()
+    assert page.locator("#progress-chart img").count() == 1
+    assert "Weakest:" in page.locator("#progress-summary").inner_text()
+    _shot(page, "09-progress")
+
 
 def test_text_typed_as_a_reply_finishes_is_kept(browser: Any, slow_to_finish_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})

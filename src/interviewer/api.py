@@ -6,12 +6,12 @@ import secrets
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Request, status
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.domain import MAX_MINUTES, MIN_MINUTES, Level, Reply, Stage
-from interviewer.records import ReportRecord
+from interviewer.records import ProgressRecord, ReportRecord
 from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, ServiceError
 from interviewer.transcripts import TranscriptModel
 
@@ -165,6 +165,15 @@ def api_router(service: InterviewService, auth_token: str | None = None) -> APIR
             question=StartQuestion(id=q.id, title=q.title, prompt=q.prompt),
             message=started.message,
         )
+
+    @router.get("/progress", responses={422: {"model": ErrorOut, "description": "Too many session ids."}})
+    def progress(
+        sessions: Annotated[str, Query(description="Comma-separated session ids: this browser's own.")] = "",
+    ) -> ProgressRecord:
+        """Scores per stage over time, the level and weakest stages, the verdict trend and the stage to drill next,
+        over the sessions named (unknown or unfinished ones are left out)."""
+        ids = [part.strip() for part in sessions.split(",") if part.strip()]
+        return ProgressRecord.of(service.practice(ids))
 
     router.include_router(session_router(service))
     return router

@@ -71,3 +71,50 @@ def radar_svg(scores: Mapping[Stage, int | None], titles: Mapping[Stage, str]) -
 
 def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+# The progress chart: each stage's scores over the finished interviews, one line per stage, oldest on the left.
+PROGRESS_WIDTH, PROGRESS_HEIGHT = 700, 320
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 40, 470, 20, 280
+STAGE_COLOURS = ("#1d4ed8", "#b91c1c", "#047857", "#a16207", "#7c3aed", "#0e7490", "#be185d")
+
+
+def _x(index: int, count: int) -> float:
+    return PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * (index / (count - 1) if count > 1 else 0.5)
+
+
+def _y(score: float) -> float:
+    return PLOT_BOTTOM - (PLOT_BOTTOM - PLOT_TOP) * (score - 1) / (MAX_SCORE - 1)
+
+
+def progress_svg(sessions: Sequence[str], scores: Mapping[Stage, Sequence[tuple[str, int]]],
+                 titles: Mapping[Stage, str]) -> str:
+    """`sessions`: the finished interviews in order (the x axis); `scores`: per stage, (session id, score) pairs. A
+    stage's line skips the interviews that did not reach it; a single score is a dot."""
+    position = {session: i for i, session in enumerate(sessions)}
+    count = max(len(sessions), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PROGRESS_WIDTH} {PROGRESS_HEIGHT}" '
+        f'width="{PROGRESS_WIDTH}" height="{PROGRESS_HEIGHT}" style="max-width:100%;height:auto" role="img" '
+        f'aria-label="Stage scores over {len(sessions)} interviews" font-family="sans-serif" font-size="11">',
+        f'<rect width="{PROGRESS_WIDTH}" height="{PROGRESS_HEIGHT}" fill="white"/>',
+    ]
+    for score in range(1, MAX_SCORE + 1):
+        y = _y(score)
+        parts.append(f'<line x1="{PLOT_LEFT}" y1="{y:.1f}" x2="{PLOT_RIGHT}" y2="{y:.1f}" stroke="#e5e7eb"/>')
+        parts.append(f'<text x="{PLOT_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{score}</text>')
+    parts.append(f'<text x="{(PLOT_LEFT + PLOT_RIGHT) / 2}" y="{PROGRESS_HEIGHT - 8}" text-anchor="middle" '
+                 f'fill="#333">interviews, oldest first ({len(sessions)})</text>')
+    for i, (stage, title) in enumerate(titles.items()):
+        colour = STAGE_COLOURS[i % len(STAGE_COLOURS)]
+        points = [(_x(position[s], count), _y(v)) for s, v in scores.get(stage, ()) if s in position]
+        if len(points) > 1:
+            parts.append(f'<polyline points="{_polygon(points)}" fill="none" stroke="{colour}" stroke-width="2" '
+                         f'data-stage="{stage.value}"/>')
+        parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}" data-stage="{stage.value}"/>'
+                  for x, y in points]
+        legend_y = PLOT_TOP + 16 * i
+        parts.append(f'<rect x="{PLOT_RIGHT + 20}" y="{legend_y}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{PLOT_RIGHT + 36}" y="{legend_y + 9}" fill="#333">{escape(title)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

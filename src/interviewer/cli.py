@@ -18,10 +18,12 @@ from interviewer.bootstrap import build_knowledge, build_service, question_bank
 from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
 from interviewer.feedback import downloadable_report
+from interviewer.profile import ProfileError, profile_path, remember, session_ids
 from interviewer.questions import BankError
-from interviewer.records import report_json
+from interviewer.records import ProgressRecord, report_json
 from interviewer.service import InterviewService, ServiceError
 from interviewer.transcripts import TranscriptError, TranscriptModel, load_transcript
+from interviewer.views import progress_markdown
 
 if TYPE_CHECKING:
     from typer._click import Command, Context  # the click that typer vendors and types its groups with
@@ -177,12 +179,46 @@ def chat(
                 raise typer.BadParameter(f"level must be one of {', '.join(LEVELS)}")
             started = service.start(question, chosen)
             session_id = started.session.id
+            _remember(session_id)
             typer.echo(f"Session {session_id}. Type /hint for a hint, /end to finish.\n")
             typer.echo(f"interviewer> {started.message}\n")
     except ServiceError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     _chat_loop(service, session_id)
+
+
+def _remember(session_id: str) -> None:
+    """The session joins the local profile (`interviewer progress`); a damaged profile is reported, not replaced."""
+    try:
+        remember(profile_path(Settings().data_dir), session_id)
+    except (ProfileError, OSError) as exc:
+        typer.echo(f"warning: this session is not in your progress: {exc}", err=True)
+
+
+@app.command()
+def progress(
+    sessions: Annotated[
+        str | None, typer.Option(help="Comma-separated session ids (default: those `interviewer chat` started here).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the shape of GET /api/progress).")] = False,
+) -> None:
+    """Your progress over finished interviews: each stage's scores and level, the weakest stages, what to drill next."""
+    settings = Settings()
+    try:
+        ids = [s.strip() for s in sessions.split(",") if s.strip()] if sessions else session_ids(
+            profile_path(settings.data_dir)
+        )
+        service = _service()
+        found = service.practice(ids)
+    except (ProfileError, ServiceError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(ProgressRecord.of(found).model_dump_json(indent=2))
+        return
+    titles = {stage: guide.title for stage, guide in service.flow().guides.items()}
+    typer.echo(progress_markdown(found, titles, service.clock()))
 
 
 @app.command()

@@ -4,9 +4,12 @@ produced it. Inside, both are frozen dataclasses (`domain.Report`, `domain.Reply
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.domain import Citation, Level, RedFlag, Reply, Report, Stage, StageScore, TurnKind, Verdict
+from interviewer.progress import PracticeProgress
 
 
 class _Record(BaseModel):
@@ -123,3 +126,52 @@ def reply_json(reply: Reply) -> str:
 
 def reply_from_json(text: str | bytes) -> Reply:
     return ReplyRecord.model_validate_json(text).to_domain()
+
+
+class StagePointRecord(_Record):
+    session_id: str
+    at: datetime = Field(description="When the attempt started (UTC).")
+    score: int = Field(ge=1, le=4)
+
+
+class VerdictPointRecord(_Record):
+    session_id: str
+    at: datetime
+    verdict: Verdict
+
+
+class DrillRecord(_Record):
+    stage: Stage
+    due: datetime = Field(description="When to practise it next; at or before now means now.")
+
+
+class ProgressRecord(_Record):
+    """Progress across the given sessions: the REST answer of `GET /api/progress` and `interviewer progress --json`."""
+
+    sessions: int = Field(description="Finished sessions counted (unknown and unfinished ones are ignored).")
+    stages: dict[Stage, list[StagePointRecord]] = Field(description="Each stage's scores, oldest first.")
+    level: dict[Stage, float] = Field(description="The mean of each practised stage's last three scores.")
+    weakest: list[Stage] = Field(description="The stages with the lowest level, lowest first.")
+    verdicts: list[VerdictPointRecord] = Field(description="The verdict of each session, oldest first.")
+    next_drill: DrillRecord | None = Field(description="The stage to practise next; null before any attempt.")
+
+    @classmethod
+    def of(cls, progress: PracticeProgress) -> ProgressRecord:
+        return cls(
+            sessions=progress.attempts,
+            stages={
+                stage: [StagePointRecord(session_id=p.session_id, at=_utc(p.at), score=p.score) for p in points]
+                for stage, points in progress.stages.items()
+            },
+            level=dict(progress.level),
+            weakest=list(progress.weakest),
+            verdicts=[VerdictPointRecord(session_id=v.session_id, at=_utc(v.at), verdict=v.verdict)
+                      for v in progress.verdicts],
+            next_drill=None if progress.next_drill is None else DrillRecord(
+                stage=progress.next_drill.stage, due=_utc(progress.next_drill.due)
+            ),
+        )
+
+
+def _utc(at: float) -> datetime:
+    return datetime.fromtimestamp(at, tz=UTC)

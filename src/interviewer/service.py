@@ -33,6 +33,7 @@ from interviewer.events import NoticeEvent, ReplyEvent, ServiceEvent, StageChang
 from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
 from interviewer.policy import Interviewer, Move, Progress
+from interviewer.progress import MAX_SESSIONS, Attempt, PracticeProgress, practice_progress
 from interviewer.questions import QuestionBank
 from interviewer.records import reply_from_json, reply_json
 from interviewer.session_store import AlreadyDone, RequestKey, SessionEnded, SessionStore
@@ -334,6 +335,19 @@ class InterviewService:
 
     def stored_report(self, session_id: str) -> Report | None:
         return self.report_of(self.session(session_id))
+
+    def practice(self, session_ids: Sequence[str]) -> PracticeProgress:
+        """Progress over these sessions only (a browser's own, or the CLI profile's): unknown ids and unfinished
+        sessions are left out, never an error, since a browser's list outlives a reset database."""
+        if len(session_ids) > MAX_SESSIONS:
+            raise InvalidInput(f"at most {MAX_SESSIONS} sessions at a time (got {len(session_ids)})")
+        attempts = []
+        for session_id in dict.fromkeys(session_ids):
+            session = self.store.load(session_id)
+            report = self.report_of(session) if session is not None else None
+            if session is not None and report is not None:
+                attempts.append(Attempt(session, report))
+        return practice_progress(attempts, self.clock())
 
     def report_of(self, session: Session) -> Report | None:
         """The stored report of a session already loaded; None until it has ended."""

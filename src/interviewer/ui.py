@@ -16,9 +16,11 @@ from typing import Any
 
 import gradio as gr
 
+from interviewer.charts import progress_svg, svg_data_uri
 from interviewer.domain import LEVELS, Report, Session
 from interviewer.events import NoticeEvent, ReplyEvent, StageChangedEvent, TokenEvent
 from interviewer.feedback import downloadable_report, stage_chart
+from interviewer.progress import MAX_SESSIONS
 from interviewer.service import InterviewService, ServiceError
 from interviewer.transcripts import TranscriptModel
 from interviewer.views import (
@@ -33,6 +35,7 @@ from interviewer.views import (
     history_headers,
     history_rows,
     length_choices,
+    progress_markdown,
     question_choices,
     safe_text,
     stage_tracker,
@@ -214,6 +217,17 @@ class PageHandlers:
             choices=ended, value=None
         )
 
+    def progress(self, ids: list[str] | None) -> tuple[str, str]:
+        """(chart HTML, summary Markdown) over this browser's finished interviews only."""
+        found = self._service.practice(list(ids or [])[:MAX_SESSIONS])
+        titles = {stage: guide.title for stage, guide in self._service.flow().guides.items()}
+        if found.attempts == 0:
+            return "", progress_markdown(found, titles, self._service.clock())
+        sessions = [v.session_id for v in found.verdicts]
+        scores = {stage: [(p.session_id, p.score) for p in points] for stage, points in found.stages.items()}
+        chart = f'<img src="{svg_data_uri(progress_svg(sessions, scores, titles))}" alt="Stage scores over time">'
+        return chart, progress_markdown(found, titles, self._service.clock())
+
     def open(self, session_id: str | None) -> Outputs:
         """(session id, saved id, *screen, selected tab): read an ended interview or carry on an unfinished one."""
         session = self._find(session_id)
@@ -354,6 +368,21 @@ def _history_tab(service: InterviewService) -> HistoryTab:
     return HistoryTab(tab, table, pick, open_session, first, second, compare, comparison)
 
 
+@dataclass
+class ProgressTab:
+    tab: gr.Tab
+    chart: gr.HTML
+    summary: gr.Markdown
+
+
+def _progress_tab() -> ProgressTab:
+    with gr.Tab("Progress", id="progress") as tab:
+        gr.Markdown("Your finished interviews in this browser: each stage's scores over time, oldest first.")
+        chart = gr.HTML(elem_id="progress-chart")
+        summary = gr.Markdown(elem_id="progress-summary")
+    return ProgressTab(tab, chart, summary)
+
+
 def build_page(service: InterviewService) -> gr.Blocks:
     handlers = PageHandlers(service)
     # Gradio copies each download into its own cache: files older than a day go, checked once a day.
@@ -367,9 +396,13 @@ def build_page(service: InterviewService) -> gr.Blocks:
             with gr.Tab("Interview", id="interview"):
                 room = _interview_tab(service, handlers.screen(None))
             past = _history_tab(service)
+            practice = _progress_tab()
         _wire_interview(handlers, room, (session_id, saved_id, history_ids))
         page.load(handlers.resume, [saved_id], [session_id, *room.screen()], api_visibility="private")
         _wire_history(handlers, past, room, (session_id, saved_id, history_ids, tabs))
+        practice.tab.select(
+            handlers.progress, [history_ids], [practice.chart, practice.summary], api_visibility="private"
+        )
     return page  # type: ignore[no-any-return]
 
 

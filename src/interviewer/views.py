@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 from interviewer.domain import STAGES, Flow, Question, Report, Session, Stage, Turn, TurnKind
 from interviewer.policy import STAGE_TIME_SHARE, Progress
+from interviewer.progress import PracticeProgress
 
 SURPRISE_ME = "__surprise__"
 ALL_DOMAINS = ""
 LENGTHS = (20, 30, 45, 60)
+RECENT_SHOWN = 8  # the most recent scores and verdicts the progress summary lists (its chart shows them all)
 
 
 def length_choices(default_minutes: float) -> list[tuple[str, float]]:
@@ -177,3 +179,31 @@ def _score(report: Report, stage: Stage | None) -> float | None:
 
 def _fmt(value: float | None) -> str:
     return "–" if value is None else (f"{value:.0f}" if value == int(value) else f"{value:.2f}")
+
+
+def progress_markdown(progress: PracticeProgress, titles: Mapping[Stage, str], now: float) -> str:
+    """Progress in words: per stage its level, attempts and recent scores; the weakest stages, what to drill next and
+    the verdicts over time. Nothing finished yet says how to begin."""
+    if progress.attempts == 0:
+        return "No finished interviews yet: end an interview to see your progress here."
+    lines = [
+        f"**{progress.attempts} finished interview{'s' if progress.attempts != 1 else ''}.**",
+        "",
+        "| Stage | Level | Attempts | Recent scores |",
+        "|---|---|---|---|",
+    ]
+    for stage in STAGES:
+        points = progress.stages[stage]
+        level = f"{progress.level[stage]:.2f}" if stage in progress.level else "–"
+        recent = " → ".join(str(p.score) for p in points[-RECENT_SHOWN:]) or "not reached yet"
+        lines.append(f"| {titles[stage]} | {level} | {len(points)} | {recent} |")
+    weakest = ", ".join(f"{titles[s]} ({progress.level[s]:.2f})" for s in progress.weakest)
+    lines += ["", f"**Weakest:** {weakest}."]
+    if progress.next_drill is not None:
+        drill = progress.next_drill
+        when = "now" if drill.due <= now else f"on {_when(drill.due)}"
+        lines.append(f"**Drill next:** {titles[drill.stage]}, {when}.")
+    verdicts = " → ".join(v.verdict.value.replace("_", " ") for v in progress.verdicts[-RECENT_SHOWN:])
+    lines.append(f"**Verdicts, oldest first:** {verdicts}.")
+    return "\n".join(lines)
+
