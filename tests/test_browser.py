@@ -142,6 +142,7 @@ def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
     assert "Fraud detection for card payments" in _messages(page)[0]
     assert _current_stage(page) == "problem_formulation"
     assert "starts with your first answer" in page.locator("#clock").inner_text()
+    assert page.locator("#model-answer-section").is_hidden()  # no strong answer while the interview is open
     _shot(page, "02-started")
 
     _send(page, "What's the latency budget?")
@@ -178,6 +179,10 @@ def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
     assert page.locator("#chart svg").count() == 1
     assert "Interview ended" in page.locator("#clock").inner_text()
     _shot(page, "07-feedback")
+    page.locator("#model-answer-section").get_by_text("What a strong answer looks like").click()
+    page.locator("#model-answer").get_by_text("you covered this").first.wait_for()
+    assert "What a strong answer looks like: Fraud detection" in page.locator("#model-answer").inner_text()
+    _shot(page, "07b-model-answer")
 
     with page.expect_download() as transcript_download:
         page.locator("#transcript-file").click()

@@ -18,7 +18,7 @@ from interviewer.views import SURPRISE_ME
 
 
 def _screen(outputs: tuple[Any, ...]) -> dict[str, Any]:
-    names = ("chat", "tracker", "clock", "panel", "feedback", "chart", "report", "transcript")
+    names = ("chat", "tracker", "clock", "panel", "feedback", "chart", "report", "transcript", "answer", "answer_file")
     return dict(zip(names, outputs, strict=True))
 
 
@@ -59,6 +59,7 @@ def test_resume_brings_back_every_turn_then_the_report_and_downloads(service: In
     restored_id, *screen = handlers.resume(session_id)
     shown = _screen(tuple(screen))
     assert restored_id == session_id and len(shown["chat"]) == 3 and shown["feedback"] == ""
+    assert shown["answer"] == "" and shown["answer_file"]["visible"] is False  # no strong answer while it is open
     assert shown["chat"][1]["content"].startswith("&lt;script&gt;")
     assert 'aria-valuenow="100"' in shown["tracker"]
     *_, confirm = handlers.end(session_id)
@@ -71,6 +72,8 @@ def test_resume_brings_back_every_turn_then_the_report_and_downloads(service: In
     assert shown["feedback"] in report
     transcript = json.loads(Path(shown["transcript"]["value"]).read_text())
     assert transcript["question_id"] == "fraud_card_payments" and len(transcript["turns"]) == 3
+    assert shown["answer"].startswith("# What a strong answer looks like: Fraud detection for card payments")
+    assert Path(shown["answer_file"]["value"]).read_text(encoding="utf-8") == shown["answer"]
 
 
 @pytest.mark.parametrize("saved", [None, "", "unknown-id"])

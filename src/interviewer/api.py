@@ -94,6 +94,11 @@ class ReplyOut(BaseModel):
     notice: str | None = None
 
 
+class ModelAnswerOut(BaseModel):
+    markdown: str = Field(description="The whole walkthrough, one section per stage.")
+    stages: dict[Stage, str] = Field(description="Each stage's walkthrough (Markdown).")
+
+
 class TurnOut(BaseModel):
     role: str
     content: str
@@ -219,6 +224,13 @@ def session_router(service: InterviewService) -> APIRouter:
     def transcript(session_id: str) -> TranscriptModel:
         """The interview in the transcript format `interviewer score` and the evals read."""
         return TranscriptModel.of_session(service.session(session_id))
+
+    @router.get("/sessions/{session_id}/model-answer")
+    def model_answer(session_id: str) -> ModelAnswerOut:
+        """What a strong answer looks like, stage by stage, with the candidate's covered points marked; 409 while the
+        interview is open."""
+        answer = service.model_answer(session_id)
+        return ModelAnswerOut(markdown=answer.markdown, stages=dict(answer.stages))
 
     @router.get("/sessions/{session_id}/report")
     def report(session_id: str) -> ReportRecord:

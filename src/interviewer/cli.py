@@ -221,6 +221,17 @@ def progress(
     typer.echo(progress_markdown(found, titles, service.clock()))
 
 
+@app.command("model-answer")
+def model_answer(session_id: Annotated[str, typer.Argument(help="An ended session's id.")]) -> None:
+    """What a strong answer to that interview's question looks like, your covered points marked (once it has ended)."""
+    try:
+        answer = _service().model_answer(session_id)
+    except ServiceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(answer.markdown)
+
+
 @app.command()
 def score(
     file: Annotated[Path, typer.Argument(help="A transcript JSON file in the eval format.")],

@@ -32,6 +32,7 @@ from interviewer.domain import (
 from interviewer.events import NoticeEvent, ReplyEvent, ServiceEvent, StageChangedEvent, TokenEvent
 from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
+from interviewer.model_answer import ModelAnswer, model_answer
 from interviewer.policy import Interviewer, Move, Progress
 from interviewer.progress import MAX_SESSIONS, Attempt, PracticeProgress, practice_progress
 from interviewer.questions import QuestionBank
@@ -335,6 +336,16 @@ class InterviewService:
 
     def stored_report(self, session_id: str) -> Report | None:
         return self.report_of(self.session(session_id))
+
+    def model_answer(self, session_id: str) -> ModelAnswer:
+        """What a strong answer to this session's question looks like, its covered points marked: only once the
+        interview has ended (before, it would hand the candidate the answers)."""
+        session = self.session(session_id)
+        report = self.report_of(session)
+        if report is None:
+            raise Conflict("the model answer is shown once the interview has ended")
+        question = self.question(session.question_id)
+        return model_answer(question, self.bank.flow, self.bank.flags, report)
 
     def practice(self, session_ids: Sequence[str]) -> PracticeProgress:
         """Progress over these sessions only (a browser's own, or the CLI profile's): unknown ids and unfinished

@@ -95,7 +95,7 @@ class PageHandlers:
     def _results(self, session: Session | None, report: Report | None = None) -> Outputs:
         hidden = gr.update(value=None, visible=False)
         if session is None or report is None:
-            return gr.update(visible=False), "", "", hidden, hidden
+            return gr.update(visible=False), "", "", hidden, hidden, "", hidden
         flow = self._service.flow()
         scores = report.scores()
         markdown = report.feedback_markdown
@@ -104,12 +104,17 @@ class PageHandlers:
         report_path.write_text(downloadable_report(flow, scores, markdown), encoding="utf-8")
         transcript_path = self._exports / f"{stem}-transcript.json"
         transcript_path.write_text(TranscriptModel.of_session(session).to_json(), encoding="utf-8")
+        answer = self._service.model_answer(session.id).markdown
+        answer_path = self._exports / f"{stem}-model-answer.md"
+        answer_path.write_text(answer, encoding="utf-8")
         return (
             gr.update(visible=True),
             markdown,
             stage_chart(flow, scores),
             gr.update(value=str(report_path), visible=True),
             gr.update(value=str(transcript_path), visible=True),
+            answer,
+            gr.update(value=str(answer_path), visible=True),
         )
 
     # -- the interview ---------------------------------------------------------------------------------------------
@@ -271,12 +276,14 @@ class InterviewTab:
     chart: gr.HTML
     report_file: gr.DownloadButton
     transcript_file: gr.DownloadButton
+    model_answer: gr.Markdown
+    model_answer_file: gr.DownloadButton
 
     def screen(self) -> list[Any]:
         """The components a screen (see PageHandlers) fills, in order."""
         return [
             self.chat, self.tracker, self.clock, self.results, self.feedback, self.chart, self.report_file,
-            self.transcript_file,
+            self.transcript_file, self.model_answer, self.model_answer_file,
         ]
 
 
@@ -338,9 +345,14 @@ def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
                     "Download transcript (JSON)", visible=False, elem_id="transcript-file"
                 )
         feedback = gr.Markdown(label="Feedback", elem_id="feedback")
+        with gr.Accordion("What a strong answer looks like", open=False, elem_id="model-answer-section"):
+            model_answer_file = gr.DownloadButton(
+                "Download the strong answer (Markdown)", visible=False, elem_id="model-answer-file"
+            )
+            model_answer = gr.Markdown(elem_id="model-answer")
     return InterviewTab(
         *setup, chat, message, sent, send, hint, end, confirm, confirm_end, keep_going, clock, tracker, results,
-        feedback, chart, report_file, transcript_file,
+        feedback, chart, report_file, transcript_file, model_answer, model_answer_file,
     )
 
 
