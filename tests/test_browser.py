@@ -183,6 +183,11 @@ def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
     page.locator("#model-answer").get_by_text("you covered this").first.wait_for()
     assert "What a strong answer looks like: Fraud detection" in page.locator("#model-answer").inner_text()
     _shot(page, "07b-model-answer")
+    page.locator("#ask textarea").fill("Why that score in metrics?")
+    page.locator("#ask-button").click()
+    page.locator("#ask-answer").get_by_text("What you said that the score rests on").wait_for()
+    assert "“" in page.locator("#ask-answer").inner_text()  # it quotes the candidate
+    _shot(page, "07c-ask")
 
     with page.expect_download() as transcript_download:
         page.locator("#transcript-file").click()

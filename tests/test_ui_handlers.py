@@ -18,7 +18,8 @@ from interviewer.views import SURPRISE_ME
 
 
 def _screen(outputs: tuple[Any, ...]) -> dict[str, Any]:
-    names = ("chat", "tracker", "clock", "panel", "feedback", "chart", "report", "transcript", "answer", "answer_file")
+    names = ("chat", "tracker", "clock", "panel", "feedback", "chart", "report", "transcript", "answer", "answer_file",
+             "asked")
     return dict(zip(names, outputs, strict=True))
 
 

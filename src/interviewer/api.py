@@ -99,6 +99,17 @@ class ModelAnswerOut(BaseModel):
     stages: dict[Stage, str] = Field(description="Each stage's walkthrough (Markdown).")
 
 
+class AskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(description="About the report, e.g. 'why 2 in metrics?'")
+
+
+class AskOut(BaseModel):
+    answer: str = Field(description="Markdown, from the report, the rubric and the question's expected points.")
+    quotes: list[str] = Field(description="The candidate's own sentences the answer cites.")
+    stage: Stage = Field(description="The stage the answer is about.")
+
+
 class TurnOut(BaseModel):
     role: str
     content: str
@@ -181,6 +192,7 @@ def api_router(service: InterviewService, auth_token: str | None = None) -> APIR
         return ProgressRecord.of(service.practice(ids))
 
     router.include_router(session_router(service))
+    router.include_router(review_router(service))
     return router
 
 
@@ -225,6 +237,20 @@ def session_router(service: InterviewService) -> APIRouter:
         """The interview in the transcript format `interviewer score` and the evals read."""
         return TranscriptModel.of_session(service.session(session_id))
 
+    @router.get("/sessions/{session_id}/report")
+    def report(session_id: str) -> ReportRecord:
+        stored = service.stored_report(session_id)
+        if stored is None:
+            raise Conflict("this interview has not ended yet, so it has no report")
+        return ReportRecord.of(stored)
+
+    return router
+
+
+def review_router(service: InterviewService) -> APIRouter:
+    """What an ended interview offers beyond its report: the strong answer and questions to the report (409 before)."""
+    router = APIRouter(responses=ERRORS)
+
     @router.get("/sessions/{session_id}/model-answer")
     def model_answer(session_id: str) -> ModelAnswerOut:
         """What a strong answer looks like, stage by stage, with the candidate's covered points marked; 409 while the
@@ -232,12 +258,12 @@ def session_router(service: InterviewService) -> APIRouter:
         answer = service.model_answer(session_id)
         return ModelAnswerOut(markdown=answer.markdown, stages=dict(answer.stages))
 
-    @router.get("/sessions/{session_id}/report")
-    def report(session_id: str) -> ReportRecord:
-        stored = service.stored_report(session_id)
-        if stored is None:
-            raise Conflict("this interview has not ended yet, so it has no report")
-        return ReportRecord.of(stored)
+    @router.post("/sessions/{session_id}/ask")
+    def ask(session_id: str, body: AskIn) -> AskOut:
+        """A question about the ended interview's report, answered from the report, the rubric and the question's
+        expected points, quoting the candidate; 409 while the interview is open."""
+        answer = service.ask(session_id, body.question)
+        return AskOut(answer=answer.answer, quotes=list(answer.quotes), stage=answer.stage)
 
     return router
 

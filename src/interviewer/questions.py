@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -282,6 +283,7 @@ class QuestionBank:
     flow: Flow
     probes: ProbeBook = field(default_factory=ProbeBook)
     flags: tuple[FlagRule, ...] = ()
+    rubric: Mapping[Stage, Mapping[int, str]] = field(default_factory=dict)  # per stage, each score's anchor
 
     def get(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -487,7 +489,32 @@ def load_bank(knowledge_dir: Path) -> QuestionBank:
         if q.id in seen:
             raise BankError(f"duplicate question id {q.id!r}")
         seen.add(q.id)
-    return QuestionBank(questions=questions, flow=flow, probes=probes, flags=flags)
+    rubric = load_rubric(knowledge_dir / "rubric.md", flow)
+    return QuestionBank(questions=questions, flow=flow, probes=probes, flags=flags, rubric=rubric)
+
+
+_ANCHOR = re.compile(r"^- ([1-4]): (.+)$")
+
+
+def load_rubric(path: Path, flow: Flow) -> dict[Stage, dict[int, str]]:
+    """knowledge/rubric.md's anchors per stage: under each stage's heading (its title in the flow), "- N: text" for
+    each score 1-4. A stage without all four is a broken bank."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BankError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    by_title = {guide.title: stage for stage, guide in flow.guides.items()}
+    rubric: dict[Stage, dict[int, str]] = {}
+    stage: Stage | None = None
+    for line in lines:
+        if line.startswith("## "):
+            stage = by_title.get(line[3:].strip())
+        elif stage is not None and (found := _ANCHOR.match(line.strip())):
+            rubric.setdefault(stage, {})[int(found.group(1))] = found.group(2).strip()
+    incomplete = [s.value for s in flow.guides if set(rubric.get(s, {})) != {1, 2, 3, 4}]
+    if incomplete:
+        raise BankError(f"{path}: no anchors for scores 1-4 under the heading of {', '.join(incomplete)}")
+    return rubric
 
 
 OFF_SHEET = "_off_sheet.yaml"  # questions no sheet answers, shared by every question

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from interviewer.ask import MAX_QUESTION_CHARS, ReportAnswer, answer_about_report
 from interviewer.domain import (
     DEFAULT_LEVEL,
     DEFAULT_MINUTES,
@@ -346,6 +347,21 @@ class InterviewService:
             raise Conflict("the model answer is shown once the interview has ended")
         question = self.question(session.question_id)
         return model_answer(question, self.bank.flow, self.bank.flags, report)
+
+    def ask(self, session_id: str, asked: str) -> ReportAnswer:
+        """An answer to a question about an ended interview's report, from the report, the rubric and the question's
+        expected points only (409 while it is open: the answer would give the points away)."""
+        text = asked.strip()
+        if not text:
+            raise InvalidInput("the question is empty")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        session = self.session(session_id)
+        report = self.report_of(session)
+        if report is None:
+            raise Conflict("questions about the report can be asked once the interview has ended")
+        question = self.question(session.question_id)
+        return answer_about_report(text, report, question, self.bank.flow, self.bank.rubric)
 
     def practice(self, session_ids: Sequence[str]) -> PracticeProgress:
         """Progress over these sessions only (a browser's own, or the CLI profile's): unknown ids and unfinished

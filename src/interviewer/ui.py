@@ -95,7 +95,7 @@ class PageHandlers:
     def _results(self, session: Session | None, report: Report | None = None) -> Outputs:
         hidden = gr.update(value=None, visible=False)
         if session is None or report is None:
-            return gr.update(visible=False), "", "", hidden, hidden, "", hidden
+            return gr.update(visible=False), "", "", hidden, hidden, "", hidden, ""
         flow = self._service.flow()
         scores = report.scores()
         markdown = report.feedback_markdown
@@ -115,6 +115,7 @@ class PageHandlers:
             gr.update(value=str(transcript_path), visible=True),
             answer,
             gr.update(value=str(answer_path), visible=True),
+            "",  # no answer to a question about an earlier report
         )
 
     # -- the interview ---------------------------------------------------------------------------------------------
@@ -222,6 +223,14 @@ class PageHandlers:
             choices=ended, value=None
         )
 
+    def ask(self, session_id: str, asked: str) -> str:
+        """The answer to a question about this interview's report (Markdown), quoting what the candidate said."""
+        self._require(session_id)
+        try:
+            return self._service.ask(session_id, asked).answer
+        except ServiceError as exc:
+            raise gr.Error(str(exc)) from exc
+
     def progress(self, ids: list[str] | None) -> tuple[str, str]:
         """(chart HTML, summary Markdown) over this browser's finished interviews only."""
         found = self._service.practice(list(ids or [])[:MAX_SESSIONS])
@@ -278,12 +287,15 @@ class InterviewTab:
     transcript_file: gr.DownloadButton
     model_answer: gr.Markdown
     model_answer_file: gr.DownloadButton
+    ask_box: gr.Textbox
+    ask: gr.Button
+    answer: gr.Markdown
 
     def screen(self) -> list[Any]:
         """The components a screen (see PageHandlers) fills, in order."""
         return [
             self.chat, self.tracker, self.clock, self.results, self.feedback, self.chart, self.report_file,
-            self.transcript_file, self.model_answer, self.model_answer_file,
+            self.transcript_file, self.model_answer, self.model_answer_file, self.answer,
         ]
 
 
@@ -345,6 +357,13 @@ def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
                     "Download transcript (JSON)", visible=False, elem_id="transcript-file"
                 )
         feedback = gr.Markdown(label="Feedback", elem_id="feedback")
+        with gr.Row():
+            ask_box = gr.Textbox(
+                label="Ask about your report", placeholder="Why 2 in metrics? What should I have said about labels?",
+                scale=4, elem_id="ask",
+            )
+            ask = gr.Button("Ask", scale=1, elem_id="ask-button")
+        answer = gr.Markdown(elem_id="ask-answer")
         with gr.Accordion("What a strong answer looks like", open=False, elem_id="model-answer-section"):
             model_answer_file = gr.DownloadButton(
                 "Download the strong answer (Markdown)", visible=False, elem_id="model-answer-file"
@@ -352,7 +371,7 @@ def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
             model_answer = gr.Markdown(elem_id="model-answer")
     return InterviewTab(
         *setup, chat, message, sent, send, hint, end, confirm, confirm_end, keep_going, clock, tracker, results,
-        feedback, chart, report_file, transcript_file, model_answer, model_answer_file,
+        feedback, chart, report_file, transcript_file, model_answer, model_answer_file, ask_box, ask, answer,
     )
 
 
@@ -442,6 +461,8 @@ def _wire_interview(handlers: PageHandlers, room: InterviewTab, states: tuple[An
     room.end.click(handlers.ask_to_end, [session_id], [room.confirm], api_visibility="private")
     room.keep_going.click(_hide, None, [room.confirm], api_visibility="private")
     room.confirm_end.click(handlers.end, [session_id], [*screen, room.confirm], api_name="end")
+    for asked_by in (room.ask.click, room.ask_box.submit):
+        asked_by(handlers.ask, [session_id, room.ask_box], [room.answer], api_visibility="private")
 
 
 def _wire_history(handlers: PageHandlers, past: HistoryTab, room: InterviewTab, states: tuple[Any, ...]) -> None:
