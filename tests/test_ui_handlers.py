@@ -134,17 +134,18 @@ session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
 list(handlers.send(session_id, STRONG_FRAUD[0]))
 handlers.end(session_id)
 shown = handlers.resume(session_id)
-print(json.dumps([shown[-2]["value"], shown[-1]["value"]]))
+print(json.dumps([shown[-5]["value"], shown[-4]["value"], shown[-2]["value"]]))
 """
 
 
 def test_downloads_written_by_renders_are_gone_when_the_app_stops(tmp_path: Path) -> None:
-    """Every render of a finished interview writes its two downloads; they had stayed in the temp folder for good."""
+    """Every render of a finished interview writes its three downloads; they had stayed in the temp folder for good."""
     done = subprocess.run([sys.executable, "-c", EXPORTS_LEFT, str(tmp_path / "db.sqlite3")], capture_output=True,
                           text=True, timeout=300, check=True, cwd=Path(__file__).parents[1])
-    report, transcript = map(Path, json.loads(done.stdout.strip().splitlines()[-1]))
+    report, transcript, answer = map(Path, json.loads(done.stdout.strip().splitlines()[-1]))
     assert report.name.endswith("-report.md") and transcript.name.endswith("-transcript.json")
-    assert not report.exists() and not transcript.exists() and not report.parent.exists()
+    assert answer.name.endswith("-model-answer.md")
+    assert not report.exists() and not transcript.exists() and not answer.exists() and not report.parent.exists()
 
 
 def test_close_removes_the_downloads_but_never_a_folder_it_was_given(service: InterviewService, tmp_path: Path) -> None:
@@ -155,7 +156,7 @@ def test_close_removes_the_downloads_but_never_a_folder_it_was_given(service: In
         session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
         list(handlers.send(session_id, STRONG_FRAUD[0]))
         handlers.end(session_id)
-        report = Path(handlers.resume(session_id)[-2]["value"])
+        report = Path(handlers.resume(session_id)[-5]["value"])
         assert report.exists()
         handlers.close()
         assert report.exists() == bool(given)

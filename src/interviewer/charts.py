@@ -77,6 +77,7 @@ def svg_data_uri(svg: str) -> str:
 PROGRESS_WIDTH, PROGRESS_HEIGHT = 700, 320
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 40, 470, 20, 280
 STAGE_COLOURS = ("#1d4ed8", "#b91c1c", "#047857", "#a16207", "#7c3aed", "#0e7490", "#be185d")
+STAGE_NUDGE = 4  # px between the stages' dots at one interview, so equal scores stay visible side by side
 
 
 def _x(index: int, count: int) -> float:
@@ -107,7 +108,8 @@ def progress_svg(sessions: Sequence[str], scores: Mapping[Stage, Sequence[tuple[
                  f'fill="#333">interviews, oldest first ({len(sessions)})</text>')
     for i, (stage, title) in enumerate(titles.items()):
         colour = STAGE_COLOURS[i % len(STAGE_COLOURS)]
-        points = [(_x(position[s], count), _y(v)) for s, v in scores.get(stage, ()) if s in position]
+        nudge = (i - (len(titles) - 1) / 2) * STAGE_NUDGE
+        points = [(_x(position[s], count) + nudge, _y(v)) for s, v in scores.get(stage, ()) if s in position]
         if len(points) > 1:
             parts.append(f'<polyline points="{_polygon(points)}" fill="none" stroke="{colour}" stroke-width="2" '
                          f'data-stage="{stage.value}"/>')

@@ -198,12 +198,12 @@ def progress_markdown(progress: PracticeProgress, titles: Mapping[Stage, str], n
         recent = " → ".join(str(p.score) for p in points[-RECENT_SHOWN:]) or "not reached yet"
         lines.append(f"| {titles[stage]} | {level} | {len(points)} | {recent} |")
     weakest = ", ".join(f"{titles[s]} ({progress.level[s]:.2f})" for s in progress.weakest)
-    lines += ["", f"**Weakest:** {weakest}."]
+    lines += ["", f"- **Weakest:** {weakest}."]
     if progress.next_drill is not None:
         drill = progress.next_drill
         when = "now" if drill.due <= now else f"on {_when(drill.due)}"
-        lines.append(f"**Drill next:** {titles[drill.stage]}, {when}.")
+        lines.append(f"- **Drill next:** {titles[drill.stage]}, {when}.")
     verdicts = " → ".join(v.verdict.value.replace("_", " ") for v in progress.verdicts[-RECENT_SHOWN:])
-    lines.append(f"**Verdicts, oldest first:** {verdicts}.")
+    lines.append(f"- **Verdicts, oldest first:** {verdicts}.")
     return "\n".join(lines)
 
