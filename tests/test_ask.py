@@ -6,10 +6,13 @@ import gradio as gr
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import STRONG_FRAUD
+from tests.fakes import ScriptedChat
 
 from interviewer.api import create_api
-from interviewer.ask import MAX_QUESTION_CHARS, answer_about_report
+from interviewer.ask import MAX_QUESTION_CHARS, ReportAnswer, answer_about_report
 from interviewer.domain import STAGES, Question, Report, Stage, StageScore, Verdict
+from interviewer.llm.asker import LLMReportAsker
+from interviewer.llm.base import ModelError
 from interviewer.questions import QuestionBank
 from interviewer.service import InterviewService
 from interviewer.ui import PageHandlers
@@ -73,3 +76,36 @@ def test_the_page_answers_under_the_feedback(service: InterviewService) -> None:
         handlers.ask(session_id, "why 2 in metrics?")
     handlers.end(session_id)
     assert "**Metrics:" in handlers.ask(session_id, "why that score in metrics?")
+
+
+def _asked(bank: QuestionBank, question: Question, chat: ScriptedChat) -> ReportAnswer:
+    return LLMReportAsker(chat).answer("why 2 in metrics?", _report(question), question, bank.flow, bank.rubric)
+
+
+def test_a_models_answer_from_the_material_quoting_the_candidate_is_used(
+    bank: QuestionBank, question: Question
+) -> None:
+    written = f'You said "{SAID}" but gave no online metric, which a 3 needs.'
+    chat = ScriptedChat([written])
+    found = _asked(bank, question, chat)
+    assert found.answer == written and found.quotes == (SAID,) and found.notice is None
+    material = chat.calls[0][-1].content
+    assert bank.rubric[Stage.METRICS][2] in material and "why 2 in metrics?" in material
+    chat.assert_consumed()
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ([f'You said "{SAID}"; a 3 needs recall above 85%.'], "a number that is not in the scenario"),
+        (["You gave no reason for your metric, which a 3 needs."], "quoted none of the candidate's own sentences"),
+        (ModelError("timed out"), "did not answer"),
+    ],
+)
+def test_a_models_answer_that_invents_or_quotes_nothing_falls_back_to_the_offline_one(
+    bank: QuestionBank, question: Question, reply: list[str] | ModelError, reason: str
+) -> None:
+    found = _asked(bank, question, ScriptedChat(reply))
+    offline = answer_about_report("why 2 in metrics?", _report(question), question, bank.flow, bank.rubric)
+    assert found.answer == offline.answer and found.quotes == offline.quotes
+    assert found.notice is not None and reason in found.notice

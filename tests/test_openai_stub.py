@@ -7,14 +7,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
-from tests.conftest import free_port
+from tests.conftest import STRONG_FRAUD, free_port
 from tests.stub_openai import Recorder, running_stub
 
+from interviewer.api import create_api
 from interviewer.config import Settings
 from interviewer.events import NoticeEvent, ReplyEvent
 from interviewer.llm import openai_compat
+from interviewer.llm.asker import LLMReportAsker
 from interviewer.llm.base import (
     BUNDLED_MODEL,
     CallOptions,
@@ -187,3 +190,22 @@ def test_follow_ups_a_model_writes_behind_a_server_are_checked_like_any_reply(
     assert all("neural model" in r.message for r in replies[1:])  # the policy's probe instead
     assert "a follow-up on what the candidate just said" in stub[1].bodies[-1]["messages"][-1]["content"]
     assert stub[1].replies == []
+
+
+def test_a_report_question_answered_by_a_model_behind_a_server_is_checked(
+    stub: tuple[str, Recorder], service: InterviewService
+) -> None:
+    served = replace(service, asker=LLMReportAsker(_chat(stub, "script")))
+    client = TestClient(create_api(served))
+    session_id = client.post("/api/sessions", json={"question_id": "fraud_card_payments"}).json()["session_id"]
+    for answer in STRONG_FRAUD:
+        client.post(f"/api/sessions/{session_id}/messages", json={"content": answer})
+    client.post(f"/api/sessions/{session_id}/end")
+    # no reply scripted yet: the server fails, and the offline answer (with the quotes a model must use) comes back
+    quote = client.post(f"/api/sessions/{session_id}/ask", json={"question": "why metrics?"}).json()["quotes"][0]
+    stub[1].replies[:] = [f'You said "{quote}", with a reason.', f'You said "{quote}" at 97% recall.']
+    used = client.post(f"/api/sessions/{session_id}/ask", json={"question": "why metrics?"}).json()
+    assert used["answer"] == f'You said "{quote}", with a reason.' and used["notice"] is None
+    invented = client.post(f"/api/sessions/{session_id}/ask", json={"question": "why metrics?"}).json()
+    assert "a number that is not in the scenario" in invented["notice"] and "**Metrics:" in invented["answer"]
+    assert "why metrics?" in stub[1].bodies[-1]["messages"][-1]["content"]

@@ -108,6 +108,7 @@ class AskOut(BaseModel):
     answer: str = Field(description="Markdown, from the report, the rubric and the question's expected points.")
     quotes: list[str] = Field(description="The candidate's own sentences the answer cites.")
     stage: Stage = Field(description="The stage the answer is about.")
+    notice: str | None = Field(default=None, description="Why a model's answer was not used, when it was not.")
 
 
 class TurnOut(BaseModel):
@@ -263,7 +264,7 @@ def review_router(service: InterviewService) -> APIRouter:
         """A question about the ended interview's report, answered from the report, the rubric and the question's
         expected points, quoting the candidate; 409 while the interview is open."""
         answer = service.ask(session_id, body.question)
-        return AskOut(answer=answer.answer, quotes=list(answer.quotes), stage=answer.stage)
+        return AskOut(answer=answer.answer, quotes=list(answer.quotes), stage=answer.stage, notice=answer.notice)
 
     return router
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from interviewer.domain import STAGES, Flow, Question, Report, Stage
 from interviewer.text import STOPWORDS, terms
@@ -29,11 +30,24 @@ class ReportAnswer:
     answer: str  # Markdown
     quotes: tuple[str, ...]  # the candidate's own sentences it cites
     stage: Stage
+    notice: str | None = None  # why a model's answer was not used, when it was not
 
 
-def answer_about_report(
-    asked: str, report: Report, question: Question, flow: Flow, rubric: Mapping[Stage, Mapping[int, str]]
-) -> ReportAnswer:
+Rubric = Mapping[Stage, Mapping[int, str]]
+
+
+class ReportAsker(Protocol):
+    def answer(self, asked: str, report: Report, question: Question, flow: Flow, rubric: Rubric) -> ReportAnswer: ...
+
+
+class OfflineAsker:
+    """The answer assembled from the report, the rubric and the expected points (`answer_about_report`)."""
+
+    def answer(self, asked: str, report: Report, question: Question, flow: Flow, rubric: Rubric) -> ReportAnswer:
+        return answer_about_report(asked, report, question, flow, rubric)
+
+
+def answer_about_report(asked: str, report: Report, question: Question, flow: Flow, rubric: Rubric) -> ReportAnswer:
     subject = terms(asked) - _ASKING
     points = [p for p in question.expected if subject & terms(p.summary)]
     stage = _named_stage(asked, flow, cues=False) or (points[0].stage if points else None)

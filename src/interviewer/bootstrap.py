@@ -8,9 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from interviewer.ask import OfflineAsker, ReportAsker
 from interviewer.config import Settings
 from interviewer.domain import Passage, Retriever, Stage
 from interviewer.judge import Judge, OfflineJudge
+from interviewer.llm.asker import LLMReportAsker
 from interviewer.llm.base import ChatModel
 from interviewer.llm.calibration import Calibration, CalibrationError, load_calibration
 from interviewer.llm.interviewer import LLMInterviewer, LLMSettings
@@ -225,4 +227,12 @@ def build_service(
         default_minutes=settings.interview_minutes,
         # a model's reply takes seconds by nature: only one as slow as its timeout is worth a warning
         slow_turn_s=SLOW_TURN_S if settings.model_mode() == "offline" else settings.llm_timeout_s,
+        asker=build_asker(settings, wrap),
     )
+
+
+def build_asker(settings: Settings, wrap: ChatWrapper = _unwrapped) -> ReportAsker:
+    """Offline, or a model writing the answer from the same material (checked, with the offline one as fallback)."""
+    if settings.model_mode() == "offline":
+        return OfflineAsker()
+    return LLMReportAsker(model_client(settings, temperature=settings.llm_temperature, wrap=wrap))

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from interviewer.ask import MAX_QUESTION_CHARS, ReportAnswer, answer_about_report
+from interviewer.ask import MAX_QUESTION_CHARS, OfflineAsker, ReportAnswer, ReportAsker
 from interviewer.domain import (
     DEFAULT_LEVEL,
     DEFAULT_MINUTES,
@@ -157,6 +157,7 @@ class InterviewService:
     default_level: Level = DEFAULT_LEVEL
     default_minutes: float = DEFAULT_MINUTES  # what the page offers first; the interviewer's own length is the same
     slow_turn_s: float = SLOW_TURN_S  # a turn taking longer is logged (with a model, its timeout: `bootstrap`)
+    asker: ReportAsker = field(default_factory=OfflineAsker)  # answers questions about a report
 
     def prepare(self) -> None:
         """Embed every question's reference texts (kept on disk in the data folder, so a restart only reads them):
@@ -361,7 +362,7 @@ class InterviewService:
         if report is None:
             raise Conflict("questions about the report can be asked once the interview has ended")
         question = self.question(session.question_id)
-        return answer_about_report(text, report, question, self.bank.flow, self.bank.rubric)
+        return self.asker.answer(text, report, question, self.bank.flow, self.bank.rubric)
 
     def practice(self, session_ids: Sequence[str]) -> PracticeProgress:
         """Progress over these sessions only (a browser's own, or the CLI profile's): unknown ids and unfinished

@@ -227,9 +227,10 @@ class PageHandlers:
         """The answer to a question about this interview's report (Markdown), quoting what the candidate said."""
         self._require(session_id)
         try:
-            return self._service.ask(session_id, asked).answer
+            found = self._service.ask(session_id, asked)
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
+        return found.answer if found.notice is None else f"{found.answer}\n\n_{found.notice}_"
 
     def progress(self, ids: list[str] | None) -> tuple[str, str]:
         """(chart HTML, summary Markdown) over this browser's finished interviews only."""

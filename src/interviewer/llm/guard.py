@@ -23,6 +23,7 @@ class ReplyProblem(StrEnum):
     DROPPED_FACT = "it dropped a fact the candidate asked for"
     DROPPED_QUESTION = "it dropped the question the interviewer had to ask"
     IGNORED_CANDIDATE = "it did not follow up on the candidate's own words"
+    QUOTED_NOTHING = "it quoted none of the candidate's own sentences"
 
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -32,6 +33,7 @@ _SOLVING = re.compile(
     re.IGNORECASE,
 )
 MAX_REPLY_CHARS = 700
+MAX_ANSWER_CHARS = 2000  # an answer to a question about the report
 # A sentence gives a hidden text away in other words when it has at least LEAK_WORDS of that text's content words, and
 # at least LEAK_SHARE of them, that nothing known has (the scenario, the conversation, the planned move). Chosen on our
 # own leak examples (evals/leak_examples.jsonl, with only the scenario known): 25 of 30 leaks found, 0 of 10 harmless
@@ -108,4 +110,21 @@ def check_reply(reply: str, plan: str, rules: ReplyRules) -> list[ReplyProblem]:
     found |= {ReplyProblem.DROPPED_QUESTION} if plan.rstrip().endswith("?") and "?" not in text else set()
     if rules.follows_up and len(terms(text) & terms(rules.follows_up)) < FOLLOW_UP_WORDS:
         found.add(ReplyProblem.IGNORED_CANDIDATE)
+    return [problem for problem in ReplyProblem if problem in found]
+
+
+def check_answer(answer: str, rules: ReplyRules, quotes: Iterable[str]) -> list[ReplyProblem]:
+    """Every problem of a model's answer to a question about a report: empty or overlong, a number the material does
+    not have, talk about its instructions, or none of the candidate's sentences quoted (where there were any). Advice
+    is expected here, and the points are no longer hidden: those checks do not apply."""
+    text = answer.strip()
+    if not text:
+        return [ReplyProblem.EMPTY]
+    found: set[ReplyProblem] = set()
+    for said in sentences(text):
+        found |= {ReplyProblem.INVENTED_NUMBER} if numbers(said) - rules.allowed_numbers else set()
+        found |= {ReplyProblem.TALKED_ABOUT_INSTRUCTIONS} if any(p in said.lower() for p in _SCAFFOLDING) else set()
+    found |= {ReplyProblem.TOO_LONG} if len(text) > MAX_ANSWER_CHARS else set()
+    given = [quote.rstrip("…") for quote in quotes]
+    found |= {ReplyProblem.QUOTED_NOTHING} if given and not any(q in text for q in given) else set()
     return [problem for problem in ReplyProblem if problem in found]
