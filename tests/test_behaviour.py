@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.domain import Question, Transcript, Turn
+from interviewer.domain import WHOLE, Question, Shape, Transcript, Turn
 from interviewer.evals.behaviour import CHECKS, Check, check_interviewer, fallback_reasons, without_quotes_of
 from interviewer.evals.oracles import (
     LEAK_THRESHOLD,
@@ -42,28 +42,28 @@ class ScriptedInterviewer:
         self._offline = offline
         self._say = say
 
-    def opening(self, question: Question) -> Move:
-        return self._offline.opening(question)
+    def opening(self, question: Question, shape: Shape = WHOLE) -> Move:
+        return self._offline.opening(question, shape)
 
-    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
-        return self._offline.progress(question, turns, minutes)
+    def progress(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Progress:
+        return self._offline.progress(question, turns, shape)
 
-    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
-        return self._offline.hint(question, turns, minutes)
+    def hint(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Move:
+        return self._offline.hint(question, turns, shape)
 
     def prepare(self, question: Question) -> None:
         self._offline.prepare(question)
 
     def respond(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Move:
-        planned = self._offline.respond(question, turns, message, now, minutes)
+        planned = self._offline.respond(question, turns, message, now, shape)
         return replace(planned, text=self._say(question, self._offline, turns, message))
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        yield self.respond(question, turns, message, now, minutes)
+        yield self.respond(question, turns, message, now, shape)
 
 
 def leaky(question: Question, offline: OfflineInterviewer, turns: Sequence[Turn], message: str) -> str:

@@ -6,6 +6,7 @@ reason, except under CI=true, where a missing browser fails the run.
 
 from __future__ import annotations
 
+import base64
 import importlib
 import importlib.util
 import json
@@ -106,7 +107,7 @@ def _messages(page: Any) -> list[str]:
 
 
 def _choose(page: Any, label: str, option: str) -> None:
-    page.get_by_label(label).click()
+    page.get_by_role("combobox", name=label, exact=True).click()  # by role: a chat message may hold the label
     page.get_by_role("option", name=option).click()
 
 
@@ -116,11 +117,15 @@ def _send(page: Any, text: str) -> None:
     box = page.locator("#answer textarea")
     box.fill(text)
     box.press("Enter")
-    page.wait_for_function(
-        "([n]) => document.querySelectorAll('#chat .message').length >= n + 2 && "
-        "document.querySelector('#answer textarea').value === ''",
-        arg=[before],
-    )
+    try:
+        page.wait_for_function(
+            "([n]) => document.querySelectorAll('#chat .message').length >= n + 2 && "
+            "document.querySelector('#answer textarea').value === ''",
+            arg=[before],
+        )
+    except Exception:
+        _shot(page, "failed-send")  # what the page showed when the reply did not come
+        raise
 
 
 def _start(page: Any, domain: str = "Fraud", question: str = "Fraud detection for card payments") -> None:
@@ -135,7 +140,9 @@ def _current_stage(page: Any) -> str:
     return str(page.locator("#tracker li.current").get_attribute("data-stage"))
 
 
-def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
+def test_a_whole_interview_in_the_browser(page: Any, base_url: str, bank: Any) -> None:
+    """Two interviews and a drill in one browser: feedback, the strong answer (only after the end), a question to the
+    report, history, and progress over all three."""
     assert "offline" in page.locator("#backend").inner_text()
     _shot(page, "01-start-screen")
     _start(page)
@@ -211,6 +218,46 @@ def test_a_whole_interview_in_the_browser(page: Any, base_url: str) -> None:
     assert page.locator("#progress-chart img").count() == 1
     assert "Weakest:" in page.locator("#progress-summary").inner_text()
     _shot(page, "09-progress")
+
+    page.get_by_role("tab", name="Interview").click()  # a second interview, then a drill of the stage suggested
+    _start(page)
+    for answer in STRONG_FRAUD_DIALOGUE[:2]:
+        _send(page, answer)
+    _end(page, "Verdict:")
+    page.get_by_role("tab", name="Progress").click()
+    page.locator("#progress-summary").get_by_text("2 finished interviews").wait_for()
+    drill_button = page.locator("#drill-next")
+    suggested = drill_button.inner_text().removeprefix("Drill ").removesuffix(" now")
+    assert f"drill next: {suggested}" in page.locator("#progress-summary").inner_text().lower()
+    drill_button.click()
+    page.get_by_role("tab", name="Interview", selected=True).wait_for()
+    page.locator("#chat").get_by_text("This is a stage drill on").wait_for()
+    assert "Fraud detection for card payments" not in _messages(page)[0]  # a question not used lately
+    assert page.locator("#model-answer-section").is_hidden()
+    _shot(page, "10-drill")
+    _send(page, "I would start simple and say why: the numbers I design against come first, then the trade-offs.")
+    _end(page, "Stage drill:")
+    assert "Verdict:" not in page.locator("#feedback").inner_text()
+    if page.locator("#model-answer").is_hidden():  # the section stays open once opened
+        page.get_by_role("button", name="What a strong answer looks like").click()
+    page.locator("#model-answer").get_by_text("points a strong answer makes").wait_for()
+    _shot(page, "11-drill-feedback")
+
+    page.get_by_role("tab", name="Progress").click()
+    page.locator("#progress-summary").get_by_text("3 finished interviews, 1 of them stage drill").wait_for()
+    source = str(page.locator("#progress-chart img").get_attribute("src"))
+    chart = base64.b64decode(source.split(",", 1)[1]).decode("utf-8")
+    assert "interviews, oldest first (3)" in chart  # three interviews along the bottom
+    assert len(set(re.findall(r'<circle cx="([\d.]+)"', chart))) >= 3  # points at each of the three
+    weakest = page.locator("#progress-summary").inner_text().split("Weakest:")[1].split("(")[0].strip()
+    assert weakest in {bank.flow.guide(stage).title for stage in STAGES}  # the weakest stage, named
+    _shot(page, "12-progress-after-drill")
+
+
+def _end(page: Any, heading: str) -> None:
+    page.get_by_role("button", name="End interview").click()
+    page.get_by_role("button", name="Yes, end and score it").click()
+    page.locator("#feedback").get_by_text(heading).first.wait_for()
 
 
 def test_text_typed_as_a_reply_finishes_is_kept(browser: Any, slow_to_finish_url: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 from tests.conftest import JUSTIFY, STRONG_FRAUD, STRONG_FRAUD_DIALOGUE
 
-from interviewer.domain import STAGES, Passage, Question, Stage, Turn, TurnKind
+from interviewer.domain import STAGES, Passage, Question, Shape, Stage, Turn, TurnKind
 from interviewer.policy import (
     ASSUMPTION_REPLY,
     ASSUMPTION_TAKEN,
@@ -399,10 +399,10 @@ def test_a_sessions_own_length_overrides_the_default_budget(bank: QuestionBank) 
     opening = policy.opening(question)
     short = [Turn("interviewer", opening.text, stage=opening.stage)]
     for at in (1_000 + gap, 1_000 + 2 * gap):
-        move = policy.respond(question, short, reasoned, at, minutes=10)
+        move = policy.respond(question, short, reasoned, at, Shape(minutes=10))
         short += [Turn("candidate", reasoned, at=at), Turn("interviewer", move.text, move.kind, move.stage, at)]
     assert short[-1].stage is Stage.METRICS
-    progress = policy.progress(question, short, minutes=10)
+    progress = policy.progress(question, short, Shape(minutes=10))
     assert (progress.budget_s, progress.started_at) == (600, 1_000 + gap)
     assert progress.stage_started_at is not None and progress.stage_started_at > progress.started_at
 

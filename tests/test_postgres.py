@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from glob import glob
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tests.conftest import STRONG_FRAUD_DIALOGUE, free_port, sample_report
 from tests.test_crash import app_process
 
 from interviewer.domain import STAGES, Question, Report, Session, Stage, StageScore, Transcript, Turn, TurnKind, Verdict
+from interviewer.drill import drill_report
 from interviewer.policy import OfflineInterviewer
 from interviewer.questions import QuestionBank
 from interviewer.service import Conflict, InterviewService
@@ -283,3 +285,33 @@ def test_a_reply_racing_the_end_is_scored_or_refused_never_lost_or_added_after(
         if isinstance(outcome.get("reply"), Conflict) == kept:
             violations.append(f"{session_id}: reply {outcome.get('reply')!r} but its turn stored: {kept}")
     assert violations == [], violations[:10]
+
+
+def test_a_drill_and_its_report_round_trip(make_store: Callable[[], SessionStore]) -> None:
+    store = make_store()
+    store.create(replace(_session("d"), drill_stage=Stage.TRAINING))
+    store.create(_session("w"))
+    report = drill_report(sample_report(3.0, training=3, metrics=4), Stage.TRAINING)
+    store.finish("d", report)
+    drilled, whole = make_store().load("d"), make_store().load("w")
+    assert drilled is not None and drilled.drill_stage is Stage.TRAINING and drilled.ended
+    assert whole is not None and whole.drill_stage is None
+    loaded = make_store().report("d")
+    assert loaded == report and loaded.verdict is None and loaded.drill is Stage.TRAINING
+    assert loaded.scores()[Stage.METRICS] is None and loaded.scores()[Stage.TRAINING] == 3
+
+
+def test_an_old_postgres_database_gains_the_drill_column(fresh_url: str) -> None:
+    with psycopg.connect(fresh_url, autocommit=True) as db:  # the schema from before drills
+        db.execute(
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, question_id TEXT NOT NULL, level TEXT NOT NULL, "
+            "created_at DOUBLE PRECISION NOT NULL, ended BOOLEAN NOT NULL DEFAULT FALSE, report TEXT, "
+            "minutes DOUBLE PRECISION)"
+        )
+        db.execute("INSERT INTO sessions VALUES ('old', 'ads_ctr', 'E5', 1.0, FALSE, NULL, 20.0)")
+    store = PostgresSessionStore(fresh_url)
+    old = store.load("old")
+    assert old is not None and old.drill_stage is None and old.minutes == 20.0
+    store.create(Session("new", "ads_ctr", "E5", 2.0, drill_stage=Stage.METRICS))
+    new = PostgresSessionStore(fresh_url).load("new")
+    assert new is not None and new.drill_stage is Stage.METRICS

@@ -110,14 +110,15 @@ def test_rest_progress_with_0_1_and_50_sessions_and_never_another_browsers(servi
 
 def test_the_page_shows_this_browsers_progress_as_a_chart_and_a_summary(service: InterviewService) -> None:
     handlers = PageHandlers(service)
-    chart, summary = handlers.progress([])
-    assert chart == "" and "No finished interviews yet" in summary
+    chart, summary, drill = handlers.progress([])
+    assert chart == "" and "No finished interviews yet" in summary and drill["visible"] is False
     ids = [_stored(service, n, {s: 1 + (n + i) % 4 for i, s in enumerate(STAGES)}) for n in range(50)]
     started = time.perf_counter()
-    chart, summary = handlers.progress(ids)
+    chart, summary, drill = handlers.progress(ids)
     elapsed = time.perf_counter() - started
     assert chart.startswith('<img src="data:image/svg+xml;base64,') and "**50 finished interviews.**" in summary
     assert "**Weakest:**" in summary and "**Drill next:**" in summary and "Verdicts, oldest first" in summary
+    assert drill["visible"] is True and drill["value"].startswith("Drill ")
     print(f"progress for 50 sessions rendered in {elapsed * 1000:.0f} ms")
 
 

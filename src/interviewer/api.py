@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.domain import MAX_MINUTES, MIN_MINUTES, Level, Reply, Stage
+from interviewer.progress import MAX_SESSIONS
 from interviewer.records import ProgressRecord, ReportRecord
 from interviewer.service import Conflict, InterviewService, InvalidInput, NotFound, ServiceError
 from interviewer.transcripts import TranscriptModel
@@ -53,6 +54,13 @@ class StartIn(BaseModel):
     question_id: str | None = Field(default=None, min_length=1, max_length=200)
     level: Level | None = Field(default=None, description="E4, E5 or E6; left out, the configured default level.")
     minutes: float | None = Field(default=None, ge=MIN_MINUTES, le=MAX_MINUTES, description="Interview length.")
+    drill_stage: Stage | None = Field(
+        default=None, description="Start a stage drill: a short interview on this stage alone, the earlier ones given."
+    )
+    sessions: list[Annotated[str, Field(max_length=200)]] = Field(
+        default=[], max_length=MAX_SESSIONS,
+        description="This browser's session ids: a drill without a question_id avoids their latest questions.",
+    )
 
 
 class StartQuestion(BaseModel):
@@ -65,6 +73,8 @@ class StartOut(BaseModel):
     session_id: str
     question: StartQuestion
     message: str
+    drill_stage: Stage | None = Field(default=None, description="The drilled stage; null for a whole interview.")
+    minutes: float | None = Field(default=None, description="The session's length; null means the server's default.")
 
 
 # A client's key for a request it may retry (RFC draft "The Idempotency-Key HTTP Header Field"): any string it
@@ -122,6 +132,7 @@ class SessionOut(BaseModel):
     level: Level
     ended: bool
     minutes: float | None = Field(description="The interview's length; null means the server's default.")
+    drill_stage: Stage | None = Field(default=None, description="The drilled stage; null for a whole interview.")
     turns: list[TurnOut]
 
 
@@ -175,12 +186,17 @@ def api_router(service: InterviewService, auth_token: str | None = None) -> APIR
     @router.post("/sessions", status_code=status.HTTP_201_CREATED, responses={404: ERRORS[404]})
     def start(body: Annotated[StartIn | None, Body()] = None) -> StartOut:
         request = body or StartIn()
-        started = service.start(request.question_id, request.level, request.minutes)
+        started = service.start(
+            request.question_id, request.level, request.minutes, drill_stage=request.drill_stage,
+            recent=request.sessions,
+        )
         q = started.question
         return StartOut(
             session_id=started.session.id,
             question=StartQuestion(id=q.id, title=q.title, prompt=q.prompt),
             message=started.message,
+            drill_stage=started.session.drill_stage,
+            minutes=started.session.minutes,
         )
 
     @router.get("/progress", responses={422: {"model": ErrorOut, "description": "Too many session ids."}})
@@ -230,6 +246,7 @@ def session_router(service: InterviewService) -> APIRouter:
             level=found.level,
             ended=found.ended,
             minutes=found.minutes,
+            drill_stage=found.drill_stage,
             turns=[TurnOut(role=t.role, content=t.content) for t in found.turns],
         )
 

@@ -3,9 +3,9 @@ the report alone: the stage's score and the rubric's anchor for it and for the n
 sentences the judge quoted, what was missing, the expected points the question asks about, and the notes to read.
 
 Pure. The stage is the one the question names (by its title or id); else the stage of the expected points it asks
-about; else the one the flow's cue words point to; else the lowest-scoring stage. Nothing is said that the report,
-the rubric and the question's expected points do not hold, and every quote is the candidate's own words as the report
-kept them.
+about; else the one the flow's cue words point to; else the lowest-scoring stage (a stage drill's: its stage). Nothing
+is said that the report, the rubric and the question's expected points do not hold, and every quote is the candidate's
+own words as the report kept them.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ def answer_about_report(asked: str, report: Report, question: Question, flow: Fl
     points = [p for p in question.expected if subject & terms(p.summary)]
     stage = _named_stage(asked, flow, cues=False) or (points[0].stage if points else None)
     stage = stage or _named_stage(asked, flow, cues=True) or _lowest(report)
+    stage = report.drill or stage  # a stage drill's report is about its stage alone
     result = report.stages[stage]
     title = flow.guide(stage).title
     lines = [_score_line(title, result.score, rubric.get(stage, {}))]
@@ -83,7 +84,7 @@ def _named_stage(asked: str, flow: Flow, *, cues: bool) -> Stage | None:
 
 
 def _lowest(report: Report) -> Stage:
-    return min(STAGES, key=lambda s: (report.stages[s].score or 0, STAGES.index(s)))
+    return min(report.scope(), key=lambda s: (report.stages[s].score or 0, STAGES.index(s)))
 
 
 def _score_line(title: str, score: int | None, anchors: Mapping[int, str]) -> str:

@@ -19,6 +19,7 @@ from interviewer.config import Settings
 from interviewer.domain import LEVELS, Stage
 from interviewer.feedback import downloadable_report
 from interviewer.profile import ProfileError, profile_path, remember, session_ids
+from interviewer.progress import MAX_SESSIONS
 from interviewer.questions import BankError
 from interviewer.records import ProgressRecord, report_json
 from interviewer.service import InterviewService, ServiceError
@@ -164,6 +165,10 @@ def chat(
     question: Annotated[str | None, typer.Option(help="Question id (see `interviewer questions`).")] = None,
     level: Annotated[str | None, typer.Option(help="E4, E5 or E6 (default INTERVIEWER_DEFAULT_LEVEL, E5).")] = None,
     session: Annotated[str | None, typer.Option(help="Resume this session id instead of starting one.")] = None,
+    drill: Annotated[
+        Stage | None,
+        typer.Option(help="Drill one stage (10 minutes, the earlier stages given) on a question not used lately."),
+    ] = None,
 ) -> None:
     """An interview in the terminal. Type /hint for a hint and /end to finish and get feedback."""
     service = _service()
@@ -177,7 +182,7 @@ def chat(
             chosen = next((known for known in LEVELS if known == level), None)
             if level is not None and chosen is None:
                 raise typer.BadParameter(f"level must be one of {', '.join(LEVELS)}")
-            started = service.start(question, chosen)
+            started = service.start(question, chosen, drill_stage=drill, recent=_profile_sessions() if drill else ())
             session_id = started.session.id
             _remember(session_id)
             typer.echo(f"Session {session_id}. Type /hint for a hint, /end to finish.\n")
@@ -186,6 +191,14 @@ def chat(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     _chat_loop(service, session_id)
+
+
+def _profile_sessions() -> list[str]:
+    """The local profile's sessions (a drill avoids their latest questions); none when it cannot be read."""
+    try:
+        return session_ids(profile_path(Settings().data_dir))[-MAX_SESSIONS:]
+    except ProfileError:
+        return []
 
 
 def _remember(session_id: str) -> None:

@@ -17,6 +17,7 @@ LEVELS: tuple[Level, ...] = ("E4", "E5", "E6")
 DEFAULT_LEVEL: Level = "E5"
 DEFAULT_MINUTES = 45.0
 MIN_MINUTES, MAX_MINUTES = 5.0, 240.0
+DRILL_MINUTES = 10.0  # a stage drill's length, unless asked for shorter (no shorter than MIN_MINUTES)
 Role = Literal["interviewer", "candidate"]
 
 
@@ -288,6 +289,18 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class Shape:
+    """What an interview covers and for how long: `minutes` (None: the configured length) and `drill`, the one stage a
+    stage drill asks about (None: the whole flow). Every `Interviewer` method takes it."""
+
+    minutes: float | None = None
+    drill: Stage | None = None
+
+
+WHOLE = Shape()  # a whole interview of the configured length
+
+
+@dataclass(frozen=True)
 class Session:
     id: str
     question_id: str
@@ -296,6 +309,10 @@ class Session:
     turns: tuple[Turn, ...] = ()
     ended: bool = False
     minutes: float | None = None  # this interview's length; None means the configured default
+    drill_stage: Stage | None = None  # a stage drill: only this stage is asked about and scored; None: the whole flow
+
+    def shape(self) -> Shape:
+        return Shape(self.minutes, self.drill_stage)
 
 
 @dataclass(frozen=True)
@@ -339,13 +356,18 @@ class Report:
     question_id: str | None
     stages: Mapping[Stage, StageScore]
     overall: float
-    verdict: Verdict
+    verdict: Verdict | None  # None for a stage drill, which scores one stage and gives no verdict
     level: Level
     red_flags: tuple[RedFlag, ...] = ()
     citations: tuple[Citation, ...] = ()
     feedback_markdown: str = ""
     notices: tuple[str, ...] = ()
     verdict_reason: str = ""  # the hiring-committee rule that decided the verdict ("" for a plain hire)
+    drill: Stage | None = None  # the stage a drill scored (every other stage is left out of it: not reached)
+
+    def scope(self) -> tuple[Stage, ...]:
+        """The stages this report is about: the drilled stage alone, or the whole flow."""
+        return STAGES if self.drill is None else (self.drill,)
 
     def scores(self) -> dict[Stage, int | None]:
         """Every stage's score in the flow's order; None for a stage not reached (or not in the report)."""

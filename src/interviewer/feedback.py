@@ -38,7 +38,7 @@ def score_label(score: int | None) -> str:
 def cite(flow: Flow, report: Report, question: Question | None, retriever: Retriever) -> Report:
     """Replace the generic citations with the knowledge chunks that best explain what each stage was missing."""
     citations: list[Citation] = []
-    for stage in STAGES:
+    for stage in report.scope():
         result = report.stages[stage]
         topic = question.title if question else ""
         query = " ".join([flow.guide(stage).title, topic, *result.missing[:2]])
@@ -71,7 +71,7 @@ def _stage_section(flow: Flow, stage: Stage, result: StageScore, read_more: str)
 def practice_next(flow: Flow, report: Report) -> list[str]:
     """The weakest stages (unreached counts lowest, a stage scored 3 or 4 never counts), each with the first thing
     it was missing: practice only ever targets what the candidate did not do."""
-    ranked = sorted(STAGES, key=lambda s: (report.stages[s].score or 0, STAGES.index(s)))
+    ranked = sorted(report.scope(), key=lambda s: (report.stages[s].score or 0, STAGES.index(s)))
     weak = [s for s in ranked if (report.stages[s].score or 0) <= PRACTICE_BELOW and report.stages[s].missing]
     return [f"**{flow.guide(s).title}**: {report.stages[s].missing[0]}" for s in weak[:PRACTICE_COUNT]]
 
@@ -104,6 +104,8 @@ def summary(flow: Flow, report: Report) -> str:
     only above the lowest score and to work on only below the highest; where every stage has the same score, the
     estimates behind it name the most and least convincing instead (users read "Work on: Training (4/4)" beside seven
     4s as a contradiction), and only the most convincing where every stage is a 4."""
+    if report.drill is not None or report.verdict is None:
+        return drill_summary(flow, report)
     reached = [s for s in STAGES if report.stages[s].score is not None]
     ranked = sorted(STAGES, key=lambda s: _standing(report.stages[s]), reverse=True)
     scores = {s: report.stages[s].score or 0 for s in STAGES}
@@ -125,6 +127,15 @@ def summary(flow: Flow, report: Report) -> str:
     return f"{first}\nStrongest: {named(best) or 'none yet'}. Work on: {named(worst)}."
 
 
+def drill_summary(flow: Flow, report: Report) -> str:
+    """A stage drill's one line: the stage and its score; a drill gives no verdict."""
+    stage = report.drill or STAGES[0]
+    return (
+        f"**Stage drill: {flow.guide(stage).title}, {score_label(report.stages[stage].score)}** (level {report.level}; "
+        f"a drill scores this stage alone and gives no verdict), with {len(flag_lines(report))} red flag(s)."
+    )
+
+
 def _named(flow: Flow, report: Report, stages: Sequence[Stage]) -> str:
     return ", ".join(f"{flow.guide(s).title} ({score_label(report.stages[s].score)})" for s in stages)
 
@@ -138,10 +149,10 @@ def render_markdown(flow: Flow, report: Report, title: str) -> str:
         "",
         "| Stage | Score |",
         "|---|---|",
-        *[f"| {flow.guide(s).title} | {score_label(report.stages[s].score)} |" for s in STAGES],
+        *[f"| {flow.guide(s).title} | {score_label(report.stages[s].score)} |" for s in report.scope()],
         "",
     ]
-    for stage in STAGES:
+    for stage in report.scope():
         lines += _stage_section(flow, stage, report.stages[stage], _read_more(flow, stage, report))
     if report.red_flags:
         lines += ["### Red flags", "", *flag_lines(report), ""]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from interviewer.domain import STAGES, FlagRule, Flow, Question, Report, Stage
+from interviewer.domain import FlagRule, Flow, Question, Report, Stage
 from interviewer.mistakes import applies
 
 COVERED = "✅ you covered this"
@@ -25,15 +25,17 @@ class ModelAnswer:
 
 
 def model_answer(question: Question, flow: Flow, rules: Sequence[FlagRule], report: Report) -> ModelAnswer:
-    stages = {stage: _stage(question, flow, rules, report, stage) for stage in STAGES}
-    covered = sum(_covered(report, point.stage, point.summary) for point in question.expected)
+    scope = report.scope()  # a drill's answer is about its stage alone
+    stages = {stage: _stage(question, flow, rules, report, stage) for stage in scope}
+    points = [point for point in question.expected if point.stage in scope]
+    covered = sum(_covered(report, point.stage, point.summary) for point in points)
     head = [
         f"# What a strong answer looks like: {question.title}",
         "",
-        f"You covered {covered} of the {len(question.expected)} points a strong answer makes. Each stage below is "
+        f"You covered {covered} of the {len(points)} points a strong answer makes. Each stage below is "
         "one strong way through it, not the only one.",
     ]
-    body = [f"## {flow.guide(stage).title}\n\n{stages[stage]}" for stage in STAGES]
+    body = [f"## {flow.guide(stage).title}\n\n{stages[stage]}" for stage in scope]
     mistakes = [f"- {rule.explanation}" for rule in question.red_flags]
     tail = ["## Mistakes a strong answer avoids for this problem", "", *mistakes] if mistakes else []
     return ModelAnswer(stages, "\n\n".join(["\n".join(head), *body, *(["\n".join(tail)] if tail else [])]) + "\n")
@@ -52,7 +54,7 @@ def _stage(question: Question, flow: Flow, rules: Sequence[FlagRule], report: Re
         lines.append(f"- **{point.summary}.** _{mark}_")
         if point.deeper:
             lines.append(f"  - Be ready for the follow-up: {point.deeper}")
-    if stage is STAGES[0] and question.facts:
+    if stage is report.scope()[0] and question.facts:  # under the first stage shown
         numbers = [f"- {fact.answer}" for fact in question.facts]
         lines += ["", "The numbers to design for (from the scenario):", *numbers]
     avoided = [rule for rule in rules if rule.caps is stage and applies(rule, question)]

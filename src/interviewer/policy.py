@@ -22,8 +22,10 @@ from typing import Protocol
 from interviewer.domain import (
     DEFAULT_MINUTES,
     DOING_SLOT,
+    DRILL_MINUTES,
     QUOTE_SLOT,
     STAGES,
+    WHOLE,
     ChoiceProbe,
     Curveball,
     ExpectedPoint,
@@ -33,11 +35,13 @@ from interviewer.domain import (
     ProbeBook,
     Question,
     Retriever,
+    Shape,
     Similarity,
     Stage,
     Turn,
     TurnKind,
 )
+from interviewer.drill import drill_opening, given_points
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.meaning import (
     ASSUMING,
@@ -87,6 +91,13 @@ STAGE_TIME_SHARE: Mapping[Stage, float] = {
     Stage.INFERENCE: 0.14,
     Stage.SCALING_MONITORING: 0.14,
 }
+
+
+def stage_share(stage: Stage, drill: Stage | None = None) -> float:
+    """The share of the interview's time a stage has: a stage drill's stage has all of it."""
+    return 1.0 if drill is not None else STAGE_TIME_SHARE[stage]
+
+
 CURVEBALL_BEFORE = (Stage.TRAINING, Stage.SCALING_MONITORING)
 VAGUE_WORDS = 12
 MIN_QUOTED_WORDS = 4  # a vague statement at least this long is quoted back in the follow-up
@@ -285,6 +296,7 @@ class InterviewState:
     started_at: float | None = None
     stage_started_at: float | None = None
     budget_s: float = DEFAULT_MINUTES * 60
+    drill: Stage | None = None  # a stage drill's stage: it has the whole time, and the interview never moves on
 
 
 @dataclass(frozen=True)
@@ -295,6 +307,7 @@ class Progress:
     started_at: float | None = None
     stage_started_at: float | None = None
     budget_s: float = DEFAULT_MINUTES * 60
+    drill: Stage | None = None  # a stage drill's stage, which has the whole time
 
 
 @dataclass(frozen=True)
@@ -311,21 +324,23 @@ class Move:
 
 
 class Interviewer(Protocol):
-    def opening(self, question: Question) -> Move: ...
+    """Every method takes the session's `Shape`: its length and, for a stage drill, the one stage it asks about."""
 
-    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress: ...
+    def opening(self, question: Question, shape: Shape = WHOLE) -> Move: ...
+
+    def progress(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Progress: ...
 
     def respond(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Move: ...
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        """Events while the reply is composed; the last item is always the Move. `minutes`: this session's length."""
+        """Events while the reply is composed; the last item is always the Move."""
         ...
 
-    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move: ...
+    def hint(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Move: ...
 
     def prepare(self, question: Question) -> None:
         """Do ahead of time what the first reply about `question` would otherwise wait for."""
@@ -727,7 +742,10 @@ class OfflineInterviewer:
         self._steps: dict[tuple[str, InterviewState, str, float], Step] = {}
         self._lock = threading.Lock()
 
-    def opening(self, question: Question) -> Move:
+    def opening(self, question: Question, shape: Shape = WHOLE) -> Move:
+        if shape.drill is not None:
+            text = drill_opening(question, self._flow, shape.drill, shape.minutes or DRILL_MINUTES)
+            return Move(text, shape.drill, TurnKind.MESSAGE, coverage(question, given_points(question, shape.drill)))
         text = (
             f"Welcome. Today's question: **{question.title}**.\n\n{question.prompt}\n\n"
             "Ask me any clarifying questions you need, then walk me through your design. "
@@ -735,38 +753,46 @@ class OfflineInterviewer:
         )
         return Move(text, Stage.PROBLEM_FORMULATION, TurnKind.MESSAGE, coverage(question, frozenset()))
 
-    def state(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> InterviewState:
-        """Rebuild the interview state from the stored turns: candidate messages drive every change."""
+    def state(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> InterviewState:
+        """Rebuild the interview state from the stored turns: candidate messages drive every change. A drill starts in
+        its stage with every stage taken up (so the interview never moves on) and the earlier stages' points given."""
+        minutes, drill = shape.minutes, shape.drill
         state = InterviewState(budget_s=minutes * 60 if minutes else self._seconds)
+        if drill is not None:
+            budget = minutes * 60 if minutes else DRILL_MINUTES * 60
+            state = InterviewState(stage=drill, covered=given_points(question, drill), visited=frozenset(STAGES),
+                                   drill=drill, budget_s=budget)
         for turn in turns:
             if turn.role == "candidate" and turn.kind is TurnKind.MESSAGE:
                 state = self.advance(question, state, turn.content, turn.at).state
         return state
 
-    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
-        state = self.state(question, turns, minutes)
+    def progress(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Progress:
+        state = self.state(question, turns, shape)
         cov = coverage(question, state.covered)
-        return Progress(state.stage, cov, state.finished, state.started_at, state.stage_started_at, state.budget_s)
+        return Progress(
+            state.stage, cov, state.finished, state.started_at, state.stage_started_at, state.budget_s, state.drill
+        )
 
     def respond(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Move:
-        return self.plan(question, turns, message, now, minutes)[1]
+        return self.plan(question, turns, message, now, shape)[1]
 
     def plan(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> tuple[InterviewState, Move]:
         """The next move and the state after it, from one replay of the turns."""
-        step = self.advance(question, self.state(question, turns, minutes), message, now)
+        step = self.advance(question, self.state(question, turns, shape), message, now)
         chunks = self._ground(step.topic, step.state.stage)
         cov = coverage(question, step.state.covered)
         move = Move(step.text, step.state.stage, TurnKind.MESSAGE, cov, step.state.finished, chunks, step.follows_up)
         return step.state, move
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        yield self.respond(question, turns, message, now, minutes)
+        yield self.respond(question, turns, message, now, shape)
 
     def prepare(self, question: Question) -> None:
         """One reply to a prepared message: every reference text (fact asks, point phrasings, stage texts, the points'
@@ -796,8 +822,8 @@ class OfflineInterviewer:
         choices = [c.probe_for(question.output) for c in self._probes.choices]
         return list(dict.fromkeys([*points, *mistakes, *choices]))
 
-    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
-        state = self.state(question, turns, minutes)
+    def hint(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Move:
+        state = self.state(question, turns, shape)
         taken = sum(1 for t in turns if t.kind is TurnKind.HINT and t.stage is state.stage)
         hints = self._flow.guide(state.stage).hints
         hint = hints[taken % len(hints)]
@@ -1011,7 +1037,7 @@ class OfflineInterviewer:
         return Step(replace(state, pressed=state.pressed | {pending}), mistake.rule.press, mistake.rule.title)
 
     def _in_stage_time(self, state: InterviewState, at: float) -> bool:
-        return self._time_spent(state, at) < state.budget_s * STAGE_TIME_SHARE[state.stage]
+        return self._time_spent(state, at) < state.budget_s * stage_share(state.stage, state.drill)
 
     @staticmethod
     def _time_spent(state: InterviewState, at: float, whole: bool = False) -> float:

@@ -2,9 +2,10 @@
 
 Pure: it reads finished sessions and their reports (`Attempt`) and nothing else; which sessions are this candidate's
 is the caller's business (a browser's own session ids, or the CLI's profile). A stage not reached in an attempt is not
-an attempt at that stage. The level of a stage is the mean of its last `RECENT_ATTEMPTS` scores. A stage comes up for
-practice again on a widening schedule (`REVIEW_DAYS`): right away while its last score is under `GOOD_SCORE`, else
-1, 3, 7 and then 14 days after its last attempt, by how many good attempts in a row it has.
+an attempt at that stage, so a stage drill counts for its own stage only (and, giving no verdict, not in the verdicts).
+The level of a stage is the mean of its last `RECENT_ATTEMPTS` scores. A stage comes up for practice again on a
+widening schedule (`REVIEW_DAYS`): right away while its last score is under `GOOD_SCORE`, else 1, 3, 7 and then 14
+days after its last attempt, by how many good attempts in a row it has.
 """
 
 from __future__ import annotations
@@ -55,12 +56,14 @@ class PracticeProgress:
     stages: Mapping[Stage, tuple[StagePoint, ...]]  # every stage, oldest first (empty: never reached)
     level: Mapping[Stage, float]  # only stages with at least one score
     weakest: tuple[Stage, ...]
-    verdicts: tuple[VerdictPoint, ...]
+    verdicts: tuple[VerdictPoint, ...]  # whole interviews only: a drill gives no verdict
     next_drill: Drill | None
+    sessions: tuple[str, ...] = ()  # every finished session counted, interviews and drills, oldest first
+    drills: int = 0  # how many of them were stage drills
 
     @property
     def attempts(self) -> int:
-        return len(self.verdicts)
+        return len(self.sessions)
 
 
 def practice_progress(attempts: Iterable[Attempt], now: float) -> PracticeProgress:
@@ -76,8 +79,12 @@ def practice_progress(attempts: Iterable[Attempt], now: float) -> PracticeProgre
     }
     level = {stage: _level(points) for stage, points in stages.items() if points}
     weakest = tuple(sorted(level, key=lambda s: (level[s], STAGES.index(s)))[:WEAKEST])
-    verdicts = tuple(VerdictPoint(a.session.id, a.session.created_at, a.report.verdict) for a in done)
-    return PracticeProgress(stages, level, weakest, verdicts, next_drill(stages, level, now))
+    verdicts = tuple(
+        VerdictPoint(a.session.id, a.session.created_at, a.report.verdict) for a in done if a.report.verdict is not None
+    )
+    drills = sum(a.report.drill is not None for a in done)
+    sessions = tuple(a.session.id for a in done)
+    return PracticeProgress(stages, level, weakest, verdicts, next_drill(stages, level, now), sessions, drills)
 
 
 def _level(points: Sequence[StagePoint]) -> float:

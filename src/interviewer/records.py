@@ -40,8 +40,9 @@ class ReportRecord(_Record):
     level: Level
     stages: dict[Stage, StageScoreRecord]
     overall: float
-    verdict: Verdict
+    verdict: Verdict | None = Field(description="The hiring verdict; null for a stage drill, which gives none.")
     verdict_reason: str = Field(default="", description="The rule that decided the verdict; empty for a plain hire.")
+    drill: Stage | None = Field(default=None, description="A stage drill's stage: the only stage scored.")
     red_flags: list[RedFlagRecord] = []
     feedback_markdown: str = ""
     citations: list[CitationRecord] = []
@@ -61,6 +62,7 @@ class ReportRecord(_Record):
             overall=report.overall,
             verdict=report.verdict,
             verdict_reason=report.verdict_reason,
+            drill=report.drill,
             red_flags=[
                 RedFlagRecord(id=flag.id, evidence=flag.evidence, explanation=flag.explanation)
                 for flag in report.red_flags
@@ -85,6 +87,7 @@ class ReportRecord(_Record):
             feedback_markdown=self.feedback_markdown,
             notices=tuple(self.notices),
             verdict_reason=self.verdict_reason,
+            drill=self.drill,
         )
 
 
@@ -149,16 +152,18 @@ class ProgressRecord(_Record):
     """Progress across the given sessions: the REST answer of `GET /api/progress` and `interviewer progress --json`."""
 
     sessions: int = Field(description="Finished sessions counted (unknown and unfinished ones are ignored).")
+    drills: int = Field(description="How many of them were stage drills (they count for their stage only).")
     stages: dict[Stage, list[StagePointRecord]] = Field(description="Each stage's scores, oldest first.")
     level: dict[Stage, float] = Field(description="The mean of each practised stage's last three scores.")
     weakest: list[Stage] = Field(description="The stages with the lowest level, lowest first.")
-    verdicts: list[VerdictPointRecord] = Field(description="The verdict of each session, oldest first.")
+    verdicts: list[VerdictPointRecord] = Field(description="The verdict of each interview (not drill), oldest first.")
     next_drill: DrillRecord | None = Field(description="The stage to practise next; null before any attempt.")
 
     @classmethod
     def of(cls, progress: PracticeProgress) -> ProgressRecord:
         return cls(
             sessions=progress.attempts,
+            drills=progress.drills,
             stages={
                 stage: [StagePointRecord(session_id=p.session_id, at=_utc(p.at), score=p.score) for p in points]
                 for stage, points in progress.stages.items()

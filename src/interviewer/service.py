@@ -15,6 +15,7 @@ from interviewer.ask import MAX_QUESTION_CHARS, OfflineAsker, ReportAnswer, Repo
 from interviewer.domain import (
     DEFAULT_LEVEL,
     DEFAULT_MINUTES,
+    DRILL_MINUTES,
     LEVELS,
     MAX_MINUTES,
     MIN_MINUTES,
@@ -26,10 +27,12 @@ from interviewer.domain import (
     Report,
     Retriever,
     Session,
+    Shape,
     Stage,
     Transcript,
     Turn,
 )
+from interviewer.drill import drill_report, fresh_questions
 from interviewer.events import NoticeEvent, ReplyEvent, ServiceEvent, StageChangedEvent, TokenEvent
 from interviewer.feedback import cite, with_feedback
 from interviewer.judge import Judge
@@ -181,21 +184,43 @@ class InterviewService:
         return found
 
     def start(
-        self, question_id: str | None = None, level: Level | None = None, minutes: float | None = None
+        self,
+        question_id: str | None = None,
+        level: Level | None = None,
+        minutes: float | None = None,
+        *,
+        drill_stage: Stage | None = None,
+        recent: Sequence[str] = (),
     ) -> Started:
         """A new session; `level` and `minutes` left out take the configured defaults (`default_level`, and the
-        interviewer's own length)."""
+        interviewer's own length; a drill's is `DRILL_MINUTES`). A stage drill (`drill_stage`) with no question named
+        is held on one the sessions `recent` (the candidate's own) did not use lately."""
         level = level or self.default_level
         if level not in LEVELS:
             raise refused(f"level must be one of {', '.join(LEVELS)}")
-        if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
-            raise refused(f"interview length must be {MIN_MINUTES:g} to {MAX_MINUTES:g} minutes")
-        question = self.question(question_id) if question_id else self.choose(self.bank.questions)
-        move = self.interviewer.opening(question)
+        longest = MAX_MINUTES if drill_stage is None else DRILL_MINUTES
+        if minutes is not None and not MIN_MINUTES <= minutes <= longest:
+            what = "interview" if drill_stage is None else "stage drill"
+            raise refused(f"{what} length must be {MIN_MINUTES:g} to {longest:g} minutes")
+        if len(recent) > MAX_SESSIONS:
+            raise refused(f"at most {MAX_SESSIONS} recent sessions (got {len(recent)})")
+        if drill_stage is not None:
+            minutes = minutes or DRILL_MINUTES
+        question = self.question(question_id) if question_id else self.choose(self._choices(drill_stage, recent))
+        move = self.interviewer.opening(question, Shape(minutes, drill_stage))
         opening = Turn("interviewer", move.text, stage=move.stage, at=self.clock())
-        session = Session(self.new_id(), question.id, level, self.clock(), (opening,), minutes=minutes)
+        session = Session(self.new_id(), question.id, level, self.clock(), (opening,), minutes=minutes,
+                          drill_stage=drill_stage)
         self.store.create(session)
         return Started(session, question, move.text)
+
+    def _choices(self, drill_stage: Stage | None, recent: Sequence[str]) -> tuple[Question, ...]:
+        """The questions to choose from: all of them, or for a drill those the recent sessions did not use."""
+        if drill_stage is None:
+            return self.bank.questions
+        found = [s for s in (self.store.load(i) for i in dict.fromkeys(recent)) if s is not None]
+        newest_first = [s.question_id for s in sorted(found, key=lambda s: -s.created_at)]
+        return fresh_questions(self.bank.questions, newest_first)
 
     def session(self, session_id: str) -> Session:
         found = self.store.load(session_id)
@@ -257,7 +282,7 @@ class InterviewService:
         before = _current_stage(session.turns)
         notices: list[str] = []
         move: Move | None = None
-        for item in self.interviewer.stream(question, session.turns, text, now, session.minutes):
+        for item in self.interviewer.stream(question, session.turns, text, now, session.shape()):
             if isinstance(item, NoticeEvent):
                 notices.append(item.text)
             if isinstance(item, TokenEvent | NoticeEvent):
@@ -280,7 +305,7 @@ class InterviewService:
 
     def hint(self, session_id: str) -> Reply:
         session, question = self._open_session(session_id)
-        move = self.interviewer.hint(question, session.turns, session.minutes)
+        move = self.interviewer.hint(question, session.turns, session.shape())
         hint = Turn("interviewer", move.text, move.kind, move.stage, self.clock(), move.chunk_ids)
         self._append(session.id, [hint])
         return _reply(move)
@@ -322,19 +347,23 @@ class InterviewService:
         transcript = Transcript(session.id, session.turns, question.id, level=session.level)
         started = time.perf_counter()
         with self.scoring_slots:  # scoring is the heaviest call: a few at a time, so live turns stay fast
-            report = self.assess(transcript, question, question.title)
+            report = self.assess(transcript, question, question.title, drill=session.drill_stage)
         _log_if_slow("report", session.id, time.perf_counter() - started, SLOW_SCORING_S)
         return report
 
-    def assess(self, transcript: Transcript, question: Question | None, title: str) -> Report:
-        """Judge, cite the knowledge behind each gap, and write the feedback."""
+    def assess(
+        self, transcript: Transcript, question: Question | None, title: str, *, drill: Stage | None = None
+    ) -> Report:
+        """Judge (a drill: its stage alone), cite the knowledge behind each gap, and write the feedback."""
         report = self.judge.score(transcript, question)
+        if drill is not None:
+            report = drill_report(report, drill)
         if self.retriever is not None:
             report = cite(self.bank.flow, report, question, self.retriever)
         return with_feedback(self.bank.flow, report, title)
 
     def progress(self, session: Session) -> Progress:
-        return self.interviewer.progress(self.question(session.question_id), session.turns, session.minutes)
+        return self.interviewer.progress(self.question(session.question_id), session.turns, session.shape())
 
     def stored_report(self, session_id: str) -> Report | None:
         return self.report_of(self.session(session_id))

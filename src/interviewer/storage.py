@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     created_at DOUBLE PRECISION NOT NULL,
     ended BOOLEAN NOT NULL DEFAULT FALSE,
     report TEXT,
-    minutes DOUBLE PRECISION
+    minutes DOUBLE PRECISION,
+    drill_stage TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -50,6 +51,7 @@ CREATE TABLE IF NOT EXISTS request_keys (
 MIGRATIONS = {
     ("turns", "chunk_ids"): "ALTER TABLE turns ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''",
     ("sessions", "minutes"): "ALTER TABLE sessions ADD COLUMN minutes DOUBLE PRECISION",
+    ("sessions", "drill_stage"): "ALTER TABLE sessions ADD COLUMN drill_stage TEXT",
 }
 
 
@@ -92,10 +94,13 @@ class SqlSessionStore:
         with self._connect() as db:
             db.execute(
                 self._sql(
-                    "INSERT INTO sessions (id, question_id, level, created_at, ended, minutes) "
-                    "VALUES (?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO sessions (id, question_id, level, created_at, ended, minutes, drill_stage) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ),
-                (session.id, session.question_id, session.level, session.created_at, session.ended, session.minutes),
+                (
+                    session.id, session.question_id, session.level, session.created_at, session.ended,
+                    session.minutes, session.drill_stage.value if session.drill_stage else None,
+                ),
             )
             self._insert_turns(db, session.id, session.turns)
 
@@ -213,6 +218,7 @@ def session_from_rows(row: Row, turns: Sequence[Row]) -> Session:
         created_at=row["created_at"],
         ended=bool(row["ended"]),
         minutes=row["minutes"],
+        drill_stage=Stage(row["drill_stage"]) if row["drill_stage"] else None,
         turns=tuple(
             Turn(
                 role=t["role"],

@@ -17,7 +17,7 @@ from typing import Any
 import gradio as gr
 
 from interviewer.charts import progress_svg, svg_data_uri
-from interviewer.domain import LEVELS, Report, Session
+from interviewer.domain import LEVELS, STAGES, Report, Session
 from interviewer.events import NoticeEvent, ReplyEvent, StageChangedEvent, TokenEvent
 from interviewer.feedback import downloadable_report, stage_chart
 from interviewer.progress import MAX_SESSIONS
@@ -25,6 +25,7 @@ from interviewer.service import InterviewService, ServiceError
 from interviewer.transcripts import TranscriptModel
 from interviewer.views import (
     SURPRISE_ME,
+    WHOLE_INTERVIEW,
     HistoryEntry,
     chat_messages,
     clock_for,
@@ -35,6 +36,7 @@ from interviewer.views import (
     history_headers,
     history_rows,
     length_choices,
+    practise_choices,
     progress_markdown,
     question_choices,
     safe_text,
@@ -123,12 +125,23 @@ class PageHandlers:
     def filter_questions(self, domain: str | None) -> Any:
         return gr.update(choices=question_choices(self._service.questions(), domain or ""), value=SURPRISE_ME)
 
-    def start(self, question_id: str | None, level: str, minutes: float | None, history: list[str] | None) -> Outputs:
-        """(session id, saved id, history ids, *screen)."""
+    def start(
+        self,
+        question_id: str | None,
+        level: str,
+        minutes: float | None,
+        history: list[str] | None,
+        practise: str | None = WHOLE_INTERVIEW,
+    ) -> Outputs:
+        """(session id, saved id, history ids, *screen). `practise`: a stage id to drill (its own length, on a
+        question this browser did not use lately), or the whole interview."""
         chosen = None if not question_id or question_id == SURPRISE_ME else question_id
+        drill = next((stage for stage in STAGES if stage.value == practise), None)
+        length = None if drill else float(minutes or self._service.default_minutes)
         try:
             known = next((k for k in LEVELS if k == level), None)
-            started = self._service.start(chosen, known, float(minutes or self._service.default_minutes))
+            recent = (history or [])[:MAX_SESSIONS]
+            started = self._service.start(chosen, known, length, drill_stage=drill, recent=recent)
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         session_id = started.session.id
@@ -232,16 +245,28 @@ class PageHandlers:
             raise gr.Error(str(exc)) from exc
         return found.answer if found.notice is None else f"{found.answer}\n\n_{found.notice}_"
 
-    def progress(self, ids: list[str] | None) -> tuple[str, str]:
-        """(chart HTML, summary Markdown) over this browser's finished interviews only."""
+    def progress(self, ids: list[str] | None) -> tuple[str, str, Any]:
+        """(chart HTML, summary Markdown, drill button) over this browser's finished interviews only: the button
+        starts a drill of the stage suggested next."""
         found = self._service.practice(list(ids or [])[:MAX_SESSIONS])
         titles = {stage: guide.title for stage, guide in self._service.flow().guides.items()}
+        suggested = found.next_drill
+        button = gr.update(visible=False) if suggested is None else gr.update(
+            value=f"Drill {titles[suggested.stage].lower()} now", visible=True
+        )
         if found.attempts == 0:
-            return "", progress_markdown(found, titles, self._service.clock())
-        sessions = [v.session_id for v in found.verdicts]
+            return "", progress_markdown(found, titles, self._service.clock()), button
+        sessions = list(found.sessions)
         scores = {stage: [(p.session_id, p.score) for p in points] for stage, points in found.stages.items()}
         chart = f'<img src="{svg_data_uri(progress_svg(sessions, scores, titles))}" alt="Stage scores over time">'
-        return chart, progress_markdown(found, titles, self._service.clock())
+        return chart, progress_markdown(found, titles, self._service.clock()), button
+
+    def drill_next(self, level: str, history: list[str] | None) -> Outputs:
+        """(session id, saved id, history ids, *screen, selected tab): a drill of the stage Progress suggests next."""
+        suggested = self._service.practice(list(history or [])[:MAX_SESSIONS]).next_drill
+        if suggested is None:
+            raise gr.Error("Finish an interview first: the suggestion comes from your scores.")
+        return *self.start(None, level, None, history, suggested.stage.value), gr.Tabs(selected="interview")
 
     def open(self, session_id: str | None) -> Outputs:
         """(session id, saved id, *screen, selected tab): read an ended interview or carry on an unfinished one."""
@@ -269,6 +294,7 @@ class InterviewTab:
     question: gr.Dropdown
     level: gr.Radio
     minutes: gr.Dropdown
+    practise: gr.Dropdown
     start: gr.Button
     chat: gr.Chatbot
     message: gr.Textbox
@@ -312,16 +338,21 @@ class HistoryTab:
     comparison: gr.Markdown
 
 
-def _setup_row(service: InterviewService) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio, gr.Dropdown, gr.Button]:
+def _setup_row(
+    service: InterviewService,
+) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio, gr.Dropdown, gr.Dropdown, gr.Button]:
     questions = service.questions()
+    titles = {stage: guide.title for stage, guide in service.flow().guides.items()}
     with gr.Row():
         domain = gr.Dropdown(domain_choices(questions), value="", label="Domain", scale=1, min_width=160)
         question = gr.Dropdown(question_choices(questions), value=SURPRISE_ME, label="Question", scale=3, min_width=240)
         level = gr.Radio(list(LEVELS), value=service.default_level, label="Level", scale=1, min_width=220)
         minutes = gr.Dropdown(length_choices(service.default_minutes), value=service.default_minutes, label="Length",
                               scale=1, min_width=120)
+        practise = gr.Dropdown(practise_choices(titles), value=WHOLE_INTERVIEW, label="Practise", scale=2,
+                               min_width=200, elem_id="practise")
         start = gr.Button("Start interview", variant="primary", scale=1, min_width=140)
-    return domain, question, level, minutes, start
+    return domain, question, level, minutes, practise, start
 
 
 def _interview_tab(service: InterviewService, idle: Outputs) -> InterviewTab:
@@ -405,6 +436,7 @@ class ProgressTab:
     tab: gr.Tab
     chart: gr.HTML
     summary: gr.Markdown
+    drill: gr.Button
 
 
 def _progress_tab() -> ProgressTab:
@@ -412,7 +444,8 @@ def _progress_tab() -> ProgressTab:
         gr.Markdown("Your finished interviews in this browser: each stage's scores over time, oldest first.")
         chart = gr.HTML(elem_id="progress-chart")
         summary = gr.Markdown(elem_id="progress-summary")
-    return ProgressTab(tab, chart, summary)
+        drill = gr.Button("Drill the suggested stage now", visible=False, elem_id="drill-next")
+    return ProgressTab(tab, chart, summary, drill)
 
 
 def build_page(service: InterviewService) -> gr.Blocks:
@@ -433,7 +466,12 @@ def build_page(service: InterviewService) -> gr.Blocks:
         page.load(handlers.resume, [saved_id], [session_id, *room.screen()], api_visibility="private")
         _wire_history(handlers, past, room, (session_id, saved_id, history_ids, tabs))
         practice.tab.select(
-            handlers.progress, [history_ids], [practice.chart, practice.summary], api_visibility="private"
+            handlers.progress, [history_ids], [practice.chart, practice.summary, practice.drill],
+            api_visibility="private",
+        )
+        practice.drill.click(
+            handlers.drill_next, [room.level, history_ids], [session_id, saved_id, history_ids, *room.screen(), tabs],
+            api_visibility="private",
         )
     return page  # type: ignore[no-any-return]
 
@@ -444,7 +482,7 @@ def _wire_interview(handlers: PageHandlers, room: InterviewTab, states: tuple[An
     room.domain.change(handlers.filter_questions, [room.domain], [room.question], api_visibility="private")
     room.start.click(
         handlers.start,
-        [room.question, room.level, room.minutes, history_ids],
+        [room.question, room.level, room.minutes, history_ids, room.practise],
         [session_id, saved_id, history_ids, *screen],
         api_name="start",
     )

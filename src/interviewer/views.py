@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from interviewer.domain import STAGES, Flow, Question, Report, Session, Stage, Turn, TurnKind
-from interviewer.policy import STAGE_TIME_SHARE, Progress
+from interviewer.domain import DRILL_MINUTES, STAGES, Flow, Question, Report, Session, Stage, Turn, TurnKind
+from interviewer.policy import Progress, stage_share
 from interviewer.progress import PracticeProgress
 
 SURPRISE_ME = "__surprise__"
@@ -20,6 +20,15 @@ RECENT_SHOWN = 8  # the most recent scores and verdicts the progress summary lis
 def length_choices(default_minutes: float) -> list[tuple[str, float]]:
     """The page's interview lengths, the configured default among them (INTERVIEWER_INTERVIEW_MINUTES may be any)."""
     return [(f"{m:g} minutes", m) for m in sorted({*map(float, LENGTHS), default_minutes})]
+
+
+WHOLE_INTERVIEW = ""  # the "Practise" choice of a whole interview (any other is a stage id to drill)
+
+
+def practise_choices(titles: Mapping[Stage, str]) -> list[tuple[str, str]]:
+    """The whole interview first, then a drill of each stage in the flow's order."""
+    drills = [(f"Drill: {titles[stage]} (about {DRILL_MINUTES:g} min)", stage.value) for stage in STAGES]
+    return [("The whole interview", WHOLE_INTERVIEW), *drills]
 
 
 def domain_choices(questions: Sequence[Question]) -> list[tuple[str, str]]:
@@ -77,7 +86,7 @@ class Clock:
 def clock_for(progress: Progress, now: float, ended: bool = False) -> Clock:
     """Where the time budget stands: the policy moves on when a stage's share is spent and ends at zero."""
     budget = progress.budget_s
-    stage_budget = budget * STAGE_TIME_SHARE[progress.stage]
+    stage_budget = budget * stage_share(progress.stage, progress.drill)
     if progress.started_at is None:
         return Clock(budget, stage_budget, running=False, ended=ended)
     stage_start = progress.stage_started_at or progress.started_at
@@ -126,7 +135,9 @@ def history_rows(entries: Sequence[HistoryEntry]) -> list[list[str]]:
         scores = [str(score or "–") for score in report.scores().values()] if report else ["–"] * len(STAGES)
         status = "ended" if entry.session.ended else f"in progress ({len(entry.session.turns)} turns)"
         overall = f"{report.overall:.2f}" if report else "–"
-        verdict = report.verdict.value.replace("_", " ") if report else "–"
+        verdict = report.verdict.value.replace("_", " ") if report and report.verdict else "–"
+        if entry.session.drill_stage is not None:
+            verdict = f"drill: {SHORT_STAGE_NAMES[entry.session.drill_stage]}"
         when = _when(entry.session.created_at)
         rows.append([when, entry.title, entry.session.level, status, verdict, overall, *scores])
     return rows
@@ -186,8 +197,9 @@ def progress_markdown(progress: PracticeProgress, titles: Mapping[Stage, str], n
     the verdicts over time. Nothing finished yet says how to begin."""
     if progress.attempts == 0:
         return "No finished interviews yet: end an interview to see your progress here."
+    drills = f", {progress.drills} of them stage drill{'s' if progress.drills != 1 else ''}" if progress.drills else ""
     lines = [
-        f"**{progress.attempts} finished interview{'s' if progress.attempts != 1 else ''}.**",
+        f"**{progress.attempts} finished interview{'s' if progress.attempts != 1 else ''}{drills}.**",
         "",
         "| Stage | Level | Attempts | Recent scores |",
         "|---|---|---|---|",
@@ -204,6 +216,6 @@ def progress_markdown(progress: PracticeProgress, titles: Mapping[Stage, str], n
         when = "now" if drill.due <= now else f"on {_when(drill.due)}"
         lines.append(f"- **Drill next:** {titles[drill.stage]}, {when}.")
     verdicts = " → ".join(v.verdict.value.replace("_", " ") for v in progress.verdicts[-RECENT_SHOWN:])
-    lines.append(f"- **Verdicts, oldest first:** {verdicts}.")
+    lines.append(f"- **Verdicts, oldest first:** {verdicts or 'none yet (drills give none)'}.")
     return "\n".join(lines)
 

@@ -22,6 +22,13 @@ VERDICTS = [v.value for v in Verdict]  # in order, worst first: one step apart i
 FIELDS = ("pooled_qwk", "stage_qwk_mean", "exact", "spearman_overall", "verdict_exact", "verdict_within_one")
 
 
+def verdict_of_report(report: Report) -> Verdict:
+    """A whole interview's verdict; the evals never score a stage drill, which has none."""
+    if report.verdict is None:
+        raise ValueError("a stage drill's report has no verdict to compare with the labellers'")
+    return report.verdict
+
+
 @dataclass(frozen=True)
 class Rating:
     """One rater's reading of one transcript."""
@@ -38,7 +45,8 @@ class Rating:
     @classmethod
     def of_report(cls, report: Report) -> Rating:
         """A judge's report: its stage scores, verdict and overall score."""
-        return cls({stage: result.score for stage, result in report.stages.items()}, report.verdict, report.overall)
+        return cls({stage: result.score for stage, result in report.stages.items()}, verdict_of_report(report),
+                   report.overall)
 
     @classmethod
     def of_stages(cls, stages: Mapping[Stage, int | None], level: Level) -> Rating:

@@ -18,7 +18,7 @@ from statistics import mean
 from scipy.stats import spearmanr
 
 from interviewer.domain import MAX_MINUTES, Transcript, TurnKind
-from interviewer.evals.metrics import Rating, verdict_steps
+from interviewer.evals.metrics import Rating, verdict_of_report, verdict_steps
 from interviewer.evaluation import LabelledCase
 from interviewer.service import InterviewService
 
@@ -59,7 +59,7 @@ def replay_case(service: InterviewService, case: LabelledCase) -> Replayed | Non
             _at(service, start + PAST_ANY_BUDGET_S if late else start).reply(session_id, message)
     report = service.end(session_id)
     stages = {stage: result.score for stage, result in report.stages.items()}
-    return Replayed(case, report.overall, Rating(stages, report.verdict, report.overall))
+    return Replayed(case, report.overall, Rating(stages, verdict_of_report(report), report.overall))
 
 
 def _at(service: InterviewService, moment: float) -> InterviewService:

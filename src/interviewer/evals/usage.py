@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from interviewer.domain import Question, Report, Transcript, Turn
+from interviewer.domain import WHOLE, Question, Report, Shape, Transcript, Turn
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.judge import Judge
 from interviewer.llm.base import CallOptions, ChatMessage, ChatModel, Finished, ModelEvent, TextDelta
@@ -120,27 +120,27 @@ class MeteredInterviewer:
         self._inner = inner
         self._meter = meter
 
-    def opening(self, question: Question) -> Move:
-        return self._inner.opening(question)
+    def opening(self, question: Question, shape: Shape = WHOLE) -> Move:
+        return self._inner.opening(question, shape)
 
-    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
-        return self._inner.progress(question, turns, minutes)
+    def progress(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Progress:
+        return self._inner.progress(question, turns, shape)
 
     def respond(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Move:
         with timed(self._meter.replies_ms):
-            return self._inner.respond(question, turns, message, now, minutes)
+            return self._inner.respond(question, turns, message, now, shape)
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
         with timed(self._meter.replies_ms):
-            yield from self._inner.stream(question, turns, message, now, minutes)
+            yield from self._inner.stream(question, turns, message, now, shape)
 
-    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
+    def hint(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Move:
         with timed(self._meter.replies_ms):
-            return self._inner.hint(question, turns, minutes)
+            return self._inner.hint(question, turns, shape)
 
     def prepare(self, question: Question) -> None:
         self._inner.prepare(question)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from interviewer.domain import Flow, Question, Retriever, Turn
+from interviewer.domain import WHOLE, Flow, Question, Retriever, Shape, Turn
 from interviewer.events import NoticeEvent, TokenEvent
 from interviewer.llm.base import (
     DEFAULT_MAX_TOKENS,
@@ -58,22 +58,22 @@ class LLMInterviewer:
         self._offline, self._flow, self._chat = offline, flow, chat
         self._counter, self._settings, self._retriever = counter, settings, retriever
 
-    def opening(self, question: Question) -> Move:
-        return self._offline.opening(question)
+    def opening(self, question: Question, shape: Shape = WHOLE) -> Move:
+        return self._offline.opening(question, shape)
 
-    def progress(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Progress:
-        return self._offline.progress(question, turns, minutes)
+    def progress(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Progress:
+        return self._offline.progress(question, turns, shape)
 
-    def hint(self, question: Question, turns: Sequence[Turn], minutes: float | None = None) -> Move:
-        return self._offline.hint(question, turns, minutes)
+    def hint(self, question: Question, turns: Sequence[Turn], shape: Shape = WHOLE) -> Move:
+        return self._offline.hint(question, turns, shape)
 
     def prepare(self, question: Question) -> None:
         self._offline.prepare(question)
 
     def respond(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Move:
-        *_, last = self.stream(question, turns, message, now, minutes)
+        *_, last = self.stream(question, turns, message, now, shape)
         assert isinstance(last, Move)
         return last
 
@@ -96,9 +96,9 @@ class LLMInterviewer:
         return build_messages(context, self._counter, self._settings.prompt_token_budget)
 
     def stream(
-        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, minutes: float | None = None
+        self, question: Question, turns: Sequence[Turn], message: str, now: float = 0.0, shape: Shape = WHOLE
     ) -> Iterator[TokenEvent | NoticeEvent | Move]:
-        state, plan = self._offline.plan(question, turns, message, now, minutes)
+        state, plan = self._offline.plan(question, turns, message, now, shape)
         rules = reply_rules(question, turns, message, plan)
         shown: list[str] = []
         try:
