@@ -132,8 +132,14 @@ def _start(page: Any, domain: str = "Fraud", question: str = "Fraud detection fo
     _choose(page, "Domain", domain)
     _choose(page, "Question", f"{question} (fraud)")
     _choose(page, "Length", "30 minutes")
+    before = len(_messages(page))
     page.get_by_role("button", name="Start interview").click()
-    page.wait_for_function("document.querySelectorAll('#chat .message').length >= 1")
+    # the new interview's opening replaces an earlier interview's chat, which stays on screen for a moment
+    page.wait_for_function(
+        "([n]) => { const m = document.querySelectorAll('#chat .message').length; "
+        "return m >= 1 && (n <= 2 || m < n); }",
+        arg=[before],
+    )
 
 
 def _current_stage(page: Any) -> str:

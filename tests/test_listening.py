@@ -1344,7 +1344,7 @@ def test_a_request_to_go_on_to_a_stage_is_followed(bank: QuestionBank, similarit
                "training I'd split by time. I think that is enough for the first version, can I move on to how we "
                "get training data?")
     turns = _talk(policy, question, [framing, "Sure, the trees are easy to explain to analysts and fast to score."])
-    assert policy.state(question, turns[:2], None).requested is Stage.DATA_PIPELINE
+    assert policy.state(question, turns[:2]).requested is Stage.DATA_PIPELINE
     assert [t.stage for t in turns[1::2]] == [Stage.PROBLEM_FORMULATION, Stage.DATA_PIPELINE], turns  # probe, then data
     alone = policy.respond(question, [], "Is it okay to move on to the data?")
     assert alone.stage is Stage.DATA_PIPELINE and alone.text == GO_AHEAD, alone
@@ -1352,7 +1352,7 @@ def test_a_request_to_go_on_to_a_stage_is_followed(bank: QuestionBank, similarit
              "payments, with a split by time so the test month comes after the training months.")
     assert policy.respond(question, [], first).stage is Stage.TRAINING
     stay = policy.respond(question, [], "We score each payment. Do you want me to go deeper on the features?")
-    assert stay.stage is Stage.PROBLEM_FORMULATION and policy.state(question, [], None).requested is None
+    assert stay.stage is Stage.PROBLEM_FORMULATION and policy.state(question, []).requested is None
     for request, target in (("Can I move on to how we get training data?", "how we get training data"),
                             ("Should I describe the first version?", "the first version"),
                             ("Is it okay if I skip to monitoring?", "monitoring"),
