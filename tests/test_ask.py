@@ -74,8 +74,11 @@ def test_the_page_answers_under_the_feedback(service: InterviewService) -> None:
     list(handlers.send(session_id, STRONG_FRAUD[1]))
     with pytest.raises(gr.Error, match="once the interview has ended"):
         handlers.ask(session_id, "why 2 in metrics?")
-    handlers.end(session_id)
+    *ended, _ = handlers.end(session_id)
+    assert tuple(ended[-2:]) == ("", "")  # no answer yet, and an empty box, for this report
     assert "**Metrics:" in handlers.ask(session_id, "why that score in metrics?")
+    *_, answer, box = handlers.start("ads_ctr", "E5", 45, [session_id])  # a new interview: neither is carried over
+    assert (answer, box) == ("", "")
 
 
 def _asked(bank: QuestionBank, question: Question, chat: ScriptedChat) -> ReportAnswer:

@@ -63,8 +63,10 @@ def test_a_whole_interview_through_the_page(base_url: str, tmp_path: Path) -> No
     scaling_row = tracker.split('data-stage="scaling_monitoring"')[1]
     assert 'aria-valuenow="100"' in scaling_row.split("</li>")[0]
 
-    chat, _, clock, feedback, chart, download, transcript, answer, answer_file, asked = client.predict(api_name="/end")
-    assert answer.startswith("# What a strong answer looks like") and asked == ""
+    chat, _, clock, feedback, chart, download, transcript, answer, answer_file, asked, box = client.predict(
+        api_name="/end"
+    )
+    assert answer.startswith("# What a strong answer looks like") and asked == "" and box == ""
     saved_answer = answer_file["value"] if isinstance(answer_file, dict) else answer_file
     assert Path(saved_answer).read_text(encoding="utf-8").strip() == answer.strip()
     assert "Interview ended" in clock

@@ -19,7 +19,7 @@ from interviewer.views import SURPRISE_ME
 
 def _screen(outputs: tuple[Any, ...]) -> dict[str, Any]:
     names = ("chat", "tracker", "clock", "panel", "feedback", "chart", "report", "transcript", "answer", "answer_file",
-             "asked")
+             "asked", "ask_box")
     return dict(zip(names, outputs, strict=True))
 
 
@@ -133,8 +133,9 @@ handlers = PageHandlers(service)
 session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
 list(handlers.send(session_id, STRONG_FRAUD[0]))
 handlers.end(session_id)
-shown = handlers.resume(session_id)
-print(json.dumps([shown[-5]["value"], shown[-4]["value"], shown[-2]["value"]]))
+_, *screen = handlers.resume(session_id)
+report, transcript, answer = screen[6], screen[7], screen[9]  # the screen's order: see PageHandlers
+print(json.dumps([report["value"], transcript["value"], answer["value"]]))
 """
 
 
@@ -156,7 +157,7 @@ def test_close_removes_the_downloads_but_never_a_folder_it_was_given(service: In
         session_id = handlers.start("fraud_card_payments", "E5", 45, [])[0]
         list(handlers.send(session_id, STRONG_FRAUD[0]))
         handlers.end(session_id)
-        report = Path(handlers.resume(session_id)[-5]["value"])
+        report = Path(_screen(handlers.resume(session_id)[1:])["report"]["value"])
         assert report.exists()
         handlers.close()
         assert report.exists() == bool(given)

@@ -61,7 +61,8 @@ class PageHandlers:
     """What each control does. Errors become a visible message, and the typed text stays in the box.
 
     A "screen" is what the interview tab shows for a session, always in this order: chat, tracker, clock, the feedback
-    panel's visibility, feedback Markdown, radar chart, report download, transcript download.
+    panel's visibility, feedback Markdown, radar chart, report download, transcript download, the strong answer and
+    its download, the answer to a report question and the box for one (both empty: a question is about this report).
     """
 
     def __init__(
@@ -97,7 +98,7 @@ class PageHandlers:
     def _results(self, session: Session | None, report: Report | None = None) -> Outputs:
         hidden = gr.update(value=None, visible=False)
         if session is None or report is None:
-            return gr.update(visible=False), "", "", hidden, hidden, "", hidden, ""
+            return gr.update(visible=False), "", "", hidden, hidden, "", hidden, "", ""
         flow = self._service.flow()
         scores = report.scores()
         markdown = report.feedback_markdown
@@ -118,6 +119,7 @@ class PageHandlers:
             answer,
             gr.update(value=str(answer_path), visible=True),
             "",  # no answer to a question about an earlier report
+            "",  # nor that question in the box
         )
 
     # -- the interview ---------------------------------------------------------------------------------------------
@@ -322,7 +324,7 @@ class InterviewTab:
         """The components a screen (see PageHandlers) fills, in order."""
         return [
             self.chat, self.tracker, self.clock, self.results, self.feedback, self.chart, self.report_file,
-            self.transcript_file, self.model_answer, self.model_answer_file, self.answer,
+            self.transcript_file, self.model_answer, self.model_answer_file, self.answer, self.ask_box,
         ]
 
 
